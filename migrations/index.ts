@@ -1,0 +1,36 @@
+import type { MigrationModule } from './_helpers.js';
+import { migration as createOrganizations } from './20261122100000-create-organizations.js';
+import { migration as createDirectories } from './20261122100100-create-directories.js';
+import { migration as createDirectoryOrganizations } from './20261122100200-create-directory-organizations.js';
+import { migration as createUsers } from './20261122100300-create-users.js';
+import { migration as createUserEmails } from './20261122100400-create-user-emails.js';
+import { migration as createUserPhoneNumbers } from './20261122100500-create-user-phone-numbers.js';
+import { migration as createGroups } from './20261122100600-create-groups.js';
+import { migration as createGroupMembers } from './20261122100700-create-group-members.js';
+import { migration as createRoleMappings } from './20261122100800-create-role-mappings.js';
+import { migration as createMemberships } from './20261122100900-create-memberships.js';
+import { migration as createAuditEvents } from './20261122101000-create-audit-events.js';
+import { migration as createOneTimeTokens } from './20261122101100-create-one-time-tokens.js';
+import { migration as createScimTokens } from './20261122101200-create-scim-tokens.js';
+import { migration as createMailMessages } from './20261122101300-create-mail-messages.js';
+
+/**
+ * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
+ * the compiled build; a unit test checks that each file of this folder is listed once, in name order.
+ */
+export const migrations: Array<{ name: string } & MigrationModule> = [
+  { name: '20261122100000-create-organizations', ...createOrganizations },
+  { name: '20261122100100-create-directories', ...createDirectories },
+  { name: '20261122100200-create-directory-organizations', ...createDirectoryOrganizations },
+  { name: '20261122100300-create-users', ...createUsers },
+  { name: '20261122100400-create-user-emails', ...createUserEmails },
+  { name: '20261122100500-create-user-phone-numbers', ...createUserPhoneNumbers },
+  { name: '20261122100600-create-groups', ...createGroups },
+  { name: '20261122100700-create-group-members', ...createGroupMembers },
+  { name: '20261122100800-create-role-mappings', ...createRoleMappings },
+  { name: '20261122100900-create-memberships', ...createMemberships },
+  { name: '20261122101000-create-audit-events', ...createAuditEvents },
+  { name: '20261122101100-create-one-time-tokens', ...createOneTimeTokens },
+  { name: '20261122101200-create-scim-tokens', ...createScimTokens },
+  { name: '20261122101300-create-mail-messages', ...createMailMessages },
+];

@@ -1,0 +1,38 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Deps } from './deps.js';
+import { accessLog } from './http/accessLog.js';
+import { jsonErrorHandler, notFoundHandler } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { requestId } from './http/requestId.js';
+
+/** The whole HTTP application for `deps`. No I/O happens here: tests call it directly. */
+export function createApp(deps: Deps): Express {
+  const app = express();
+  const https = deps.settings.server.publicUrl.startsWith('https://');
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.settings.server.trustProxy);
+  app.use(requestId);
+  app.use(accessLog(deps.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'frame-ancestors': ["'none'"],
+          'form-action': ["'self'"],
+          'upgrade-insecure-requests': https ? [] : null,
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: https,
+    }),
+  );
+  app.use(healthRoutes(deps.db));
+  app.use(notFoundHandler);
+  app.use(jsonErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { flag, integer, setting, type SettingsOf } from './define.js';
+
+/**
+ * Every configuration key of idbridge, with its validation, its environment variable and its documentation.
+ * The default of each key lives in config/default.json; config/<NODE_ENV>.json and then the environment override it.
+ */
+export const configSchema = {
+  env: setting(z.enum(['development', 'test', 'production']), 'Deployment mode; production refuses development secrets.', { env: 'NODE_ENV' }),
+  dataDir: setting(z.string().min(1), 'Directory for the SQLite file, development secrets and mail written to files.', { env: 'DATA_DIR' }),
+  server: {
+    host: setting(z.string().min(1), 'Interface the HTTP server listens on.', { env: 'HOST' }),
+    port: setting(integer(0, 65535), 'TCP port the HTTP server listens on (0 picks a free one).', { env: 'PORT' }),
+    publicUrl: setting(z.union([z.literal(''), z.url({ protocol: /^https?$/ })]), 'Base URL used in links, SAML metadata and the OIDC issuer; empty means http://HOST:PORT.', { env: 'PUBLIC_URL' }),
+    trustProxy: setting(z.union([flag, integer(0, 10)]), 'Trust X-Forwarded-* from this many proxies (true/false or a hop count); set it behind a load balancer.', { env: 'TRUST_PROXY' }),
+    shutdownGraceMs: setting(integer(0, 120_000), 'How long a stopping server waits for requests in flight.', { env: 'SHUTDOWN_GRACE_MS' }),
+  },
+  database: {
+    url: setting(z.string(), 'postgres://user@host:5432/db for PostgreSQL; empty uses the SQLite file in dataDir.', { env: 'DATABASE_URL', secret: true }),
+    sqliteFile: setting(z.string().min(1), 'File name of the embedded SQLite database inside dataDir.', { env: 'SQLITE_FILE' }),
+    poolMax: setting(integer(1, 200), 'Maximum PostgreSQL connections per instance.', { env: 'DATABASE_POOL_MAX' }),
+    logQueries: setting(flag, 'Log every SQL statement at debug level (development only).', { env: 'DATABASE_LOG_QUERIES' }),
+  },
+  secrets: {
+    sessionSecret: setting(z.string(), 'Signs session cookies; at least 32 characters. Generated into dataDir outside production.', { env: 'SESSION_SECRET', secret: true }),
+    dataEncryptionKey: setting(z.string(), 'AES-256 key (64 hex characters or base64 of 32 bytes) for secrets at rest. Generated into dataDir outside production.', { env: 'DATA_ENCRYPTION_KEY', secret: true }),
+  },
+  log: {
+    level: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'Lowest level written to the JSON log.', { env: 'LOG_LEVEL' }),
+  },
+  mail: {
+    smtpUrl: setting(z.string(), 'smtp://user:pass@host:port (smtps:// for TLS); empty writes each message to dataDir/mail as an .eml file.', { env: 'SMTP_URL', secret: true }),
+    from: setting(z.string().min(3), 'The From address of every email.', { env: 'MAIL_FROM' }),
+  },
+  bootstrap: {
+    adminEmail: setting(z.email(), 'Email of the platform administrator created on the first start with an empty database.', { env: 'IDBRIDGE_ADMIN_EMAIL' }),
+    adminName: setting(z.string().min(1), 'Display name of that first platform administrator.', { env: 'IDBRIDGE_ADMIN_NAME' }),
+  },
+  tokens: {
+    activationTtlHours: setting(integer(1, 24 * 180), 'Lifetime of an activation ("get started") link, in hours.', { env: 'ACTIVATION_TTL_HOURS' }),
+    passwordResetTtlHours: setting(integer(1, 24 * 30), 'Lifetime of a password reset link, in hours; organizations may override it.', { env: 'PASSWORD_RESET_TTL_HOURS' }),
+  },
+  roles: {
+    catalogFile: setting(z.string().min(1), 'JSON file with the roles of each organization kind, highest first (relative to config/).', { env: 'ROLE_CATALOG_FILE' }),
+  },
+  scim: {
+    tokenDefaultExpiresInDays: setting(integer(0, 3650), 'Default lifetime of a new SCIM token in days; 0 means no expiry (Entra ID quarantines jobs whose token expires).', { env: 'SCIM_TOKEN_EXPIRES_IN_DAYS' }),
+  },
+} as const;
+
+export type Settings = SettingsOf<typeof configSchema> & { readonly catalog: RoleCatalogConfig; readonly configDir: string };
+
+/** The role catalog file: per organization kind, roles from the highest to the lowest. */
+export const roleCatalogSchema = z.object({
+  utility: z.object({ default: z.string(), roles: z.array(z.object({ key: z.string().regex(/^[a-z][a-z0-9-]*$/), label: z.string(), canManageUsers: z.boolean() })).min(1) }),
+  customer: z.object({ default: z.string(), roles: z.array(z.object({ key: z.string().regex(/^[a-z][a-z0-9-]*$/), label: z.string(), canManageUsers: z.boolean() })).min(1) }),
+});
+
+export type RoleCatalogConfig = z.output<typeof roleCatalogSchema>;

@@ -1,0 +1,42 @@
+import { SequelizeStorage, Umzug } from 'umzug';
+import { migrations } from '../../migrations/index.js';
+import type { MigrationContext } from '../../migrations/_helpers.js';
+import type { Logger } from '../lib/logger.js';
+import type { Database } from './database.js';
+
+/** Any fixed number: instances that start together take turns to migrate a PostgreSQL database. */
+const MIGRATION_LOCK_KEY = 72_105_100;
+
+function createUmzug(db: Database, logger?: Logger): Umzug<MigrationContext> {
+  return new Umzug<MigrationContext>({
+    migrations,
+    context: { queryInterface: db.sequelize.getQueryInterface() },
+    storage: new SequelizeStorage({ sequelize: db.sequelize, tableName: 'schema_migrations' }),
+    logger: logger
+      ? { info: (m) => logger.debug(m, 'migration'), warn: (m) => logger.warn(m, 'migration'), error: (m) => logger.error(m, 'migration'), debug: (m) => logger.debug(m, 'migration') }
+      : undefined,
+  });
+}
+
+async function withMigrationLock<T>(db: Database, fn: () => Promise<T>): Promise<T> {
+  if (db.dialect !== 'postgres') return fn();
+  // A session-level advisory lock needs one connection for lock and unlock: hold it in a transaction.
+  return db.sequelize.transaction(async (t) => {
+    await db.sequelize.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`, { transaction: t });
+    return fn();
+  });
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateUp(db: Database, logger?: Logger): Promise<string[]> {
+  return withMigrationLock(db, async () => (await createUmzug(db, logger).up()).map((m) => m.name));
+}
+
+/** Reverts migrations: all of them by default, or down to (not including) `to`. */
+export async function migrateDown(db: Database, options: { to?: string | 0 } = { to: 0 }, logger?: Logger): Promise<string[]> {
+  return withMigrationLock(db, async () => (await createUmzug(db, logger).down({ to: options.to ?? 0 })).map((m) => m.name));
+}
+
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  return (await createUmzug(db).pending()).map((m) => m.name);
+}

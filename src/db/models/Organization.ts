@@ -1,0 +1,37 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { jsonText } from './json.js';
+
+export type OrganizationKind = 'utility' | 'customer';
+
+/** Per-organization overrides of the platform defaults; absent keys fall back to configuration. */
+export interface OrganizationPolicy {
+  mfaRequired?: boolean;
+  passwordMaxAgeDays?: number;
+  passwordResetTtlHours?: number;
+  activationTtlHours?: number;
+}
+
+export class Organization extends Model<InferAttributes<Organization>, InferCreationAttributes<Organization>> {
+  declare id: string;
+  declare kind: OrganizationKind;
+  declare name: string;
+  declare slug: string;
+  declare policy: CreationOptional<OrganizationPolicy>;
+  declare createdAt: Date;
+  declare updatedAt: Date;
+
+  static initModel(sequelize: Sequelize): void {
+    Organization.init(
+      {
+        id: { type: DataTypes.STRING(36), primaryKey: true },
+        kind: { type: DataTypes.STRING(16), allowNull: false },
+        name: { type: DataTypes.STRING(200), allowNull: false },
+        slug: { type: DataTypes.STRING(64), allowNull: false },
+        policy: jsonText<OrganizationPolicy>('policy', {}),
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+        updatedAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      { sequelize, tableName: 'organizations' },
+    );
+  }
+}

@@ -1,0 +1,24 @@
+import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export class UserPhoneNumber extends Model<InferAttributes<UserPhoneNumber>, InferCreationAttributes<UserPhoneNumber>> {
+  declare userId: string;
+  declare position: number;
+  declare value: string;
+  declare type: string | null;
+  declare primary: boolean;
+  declare display: string | null;
+
+  static initModel(sequelize: Sequelize): void {
+    UserPhoneNumber.init(
+      {
+        userId: { type: DataTypes.STRING(36), primaryKey: true },
+        position: { type: DataTypes.INTEGER, primaryKey: true },
+        value: { type: DataTypes.STRING(64), allowNull: false },
+        type: { type: DataTypes.STRING(32), allowNull: true },
+        primary: { type: DataTypes.BOOLEAN, allowNull: false },
+        display: { type: DataTypes.STRING(64), allowNull: true },
+      },
+      { sequelize, tableName: 'user_phone_numbers' },
+    );
+  }
+}

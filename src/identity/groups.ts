@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import type { Group } from '../db/models/Group.js';
+import type { Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import { chunk } from './chunks.js';
+import type { DomainContext } from './context.js';
+import { findDirectory } from './directories.js';
+import { conflict, DomainError, invalid, notFound } from './errors.js';
+import { grantForMembers, mappingsForGroup, reapplyGroup, revokeForMembers } from './roleMappings.js';
+import { normalise, parseInput } from './validation.js';
+
+export interface GroupMemberView {
+  value: string;
+  display: string | null;
+}
+
+export interface GroupView {
+  id: string;
+  directoryId: string;
+  displayName: string;
+  externalId: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Present unless the caller asked not to load members. */
+  members?: GroupMemberView[];
+}
+
+export interface GroupScope {
+  directoryId?: string;
+}
+
+const attributesSchema = z.object({
+  displayName: z.string().trim().min(1, 'must not be empty').max(255, 'must be 255 characters or fewer'),
+  externalId: z.string().trim().max(255).nullable().optional(),
+});
+
+/** How many ids an audit event lists before it only counts them. */
+const AUDIT_ID_LIMIT = 20;
+
+function idsForAudit(ids: readonly string[]): { count: number; ids: string[]; truncated?: true } {
+  return ids.length > AUDIT_ID_LIMIT ? { count: ids.length, ids: ids.slice(0, AUDIT_ID_LIMIT), truncated: true } : { count: ids.length, ids: [...ids] };
+}
+
+export async function findGroupInScope(ctx: DomainContext, id: string, scope: GroupScope = {}): Promise<Group> {
+  const group = await ctx.db.models.Group.findOne({ where: { id, ...(scope.directoryId ? { directoryId: scope.directoryId } : {}) }, transaction: ctx.db.current() });
+  if (!group) throw notFound('group');
+  return group;
+}
+
+function checkGroupVersion(group: Group, expected: number | undefined): void {
+  if (expected !== undefined && group.version !== expected) {
+    throw new DomainError('precondition_failed', 'group.version_mismatch', `The group changed since version ${expected} (now ${group.version}); read it again.`);
+  }
+}
+
+function nameTaken(displayName: string): DomainError {
+  return conflict('group.name_taken', `A group named "${displayName}" already exists in this directory.`, 'displayName');
+}
+
+/** The member ids given, deduplicated, after checking that each is a user of the group's directory. */
+async function checkMembers(ctx: DomainContext, t: Transaction, directoryId: string, userIds: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(userIds)];
+  const found = new Set<string>();
+  for (const part of chunk(unique, 900)) {
+    const rows = await ctx.db.models.User.findAll({ where: { directoryId, id: { [Op.in]: part } }, attributes: ['id'], raw: true, transaction: t });
+    for (const row of rows) found.add(row.id);
+  }
+  const missing = unique.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw invalid('group.unknown_members', `No user of this directory has the id ${missing.slice(0, 5).map((id) => `"${id}"`).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}.`, 'members');
+  }
+  return unique;
+}
+
+async function touch(ctx: DomainContext, t: Transaction, group: Group): Promise<void> {
+  group.version += 1;
+  group.updatedAt = ctx.clock.now();
+  await group.save({ transaction: t });
+}
+
+async function insertMembers(ctx: DomainContext, t: Transaction, group: Group, userIds: readonly string[]): Promise<string[]> {
+  const existing = new Set<string>();
+  for (const part of chunk(userIds, 900)) {
+    const rows = await ctx.db.models.GroupMember.findAll({ where: { groupId: group.id, userId: { [Op.in]: part } }, attributes: ['userId'], raw: true, transaction: t });
+    for (const row of rows) existing.add(row.userId);
+  }
+  const added = userIds.filter((id) => !existing.has(id));
+  const now = ctx.clock.now();
+  for (const part of chunk(added, 400)) {
+    // ignoreDuplicates: a concurrent transaction may have added the same member meanwhile; neither loses anything.
+    await ctx.db.models.GroupMember.bulkCreate(part.map((userId) => ({ groupId: group.id, userId, createdAt: now })), { transaction: t, ignoreDuplicates: true });
+  }
+  for (const mapping of await mappingsForGroup(ctx, t, group)) await grantForMembers(ctx, t, mapping, group.id, added);
+  return added;
+}
+
+async function deleteMembers(ctx: DomainContext, t: Transaction, group: Group, userIds: readonly string[]): Promise<number> {
+  let removed = 0;
+  for (const part of chunk(userIds, 900)) {
+    removed += await ctx.db.models.GroupMember.destroy({ where: { groupId: group.id, userId: { [Op.in]: part } }, transaction: t });
+  }
+  await revokeForMembers(ctx, t, group.id, userIds);
+  return removed;
+}
+
+export async function presentGroup(ctx: DomainContext, group: Group, options: { members?: boolean } = {}): Promise<GroupView> {
+  const view: GroupView = {
+    id: group.id,
+    directoryId: group.directoryId,
+    displayName: group.displayName,
+    externalId: group.externalId,
+    version: group.version,
+    createdAt: group.createdAt.toISOString(),
+    updatedAt: group.updatedAt.toISOString(),
+  };
+  if (options.members !== false) {
+    const [rows] = await ctx.db.sequelize.query(
+      'SELECT u.id AS value, COALESCE(u.display_name, u.user_name) AS display FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? ORDER BY m.created_at, u.id',
+      { replacements: [group.id], transaction: ctx.db.current() },
+    );
+    view.members = rows as GroupMemberView[];
+  }
+  return view;
+}
+
+export interface CreateGroupInput {
+  directory: string;
+  displayName: string;
+  externalId?: string | null;
+  members?: string[];
+}
+
+export async function createGroup(ctx: DomainContext, actor: Actor, input: CreateGroupInput): Promise<GroupView> {
+  const attrs = parseInput(attributesSchema, input, 'group.invalid');
+  return ctx.db.tx(async (t) => {
+    const directory = await findDirectory(ctx, input.directory);
+    const now = ctx.clock.now();
+    let group: Group;
+    try {
+      group = await ctx.db.models.Group.create(
+        { id: ctx.random.uuid(), directoryId: directory.id, displayName: attrs.displayName, displayNameNormalized: normalise(attrs.displayName), externalId: attrs.externalId ?? null, createdAt: now, updatedAt: now },
+        { transaction: t },
+      );
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw nameTaken(attrs.displayName);
+      throw error;
+    }
+    const members = await checkMembers(ctx, t, directory.id, input.members ?? []);
+    await insertMembers(ctx, t, group, members);
+    await recordAudit(ctx, t, actor, { action: 'group.created', targetType: 'group', targetId: group.id, directoryId: directory.id, details: { displayName: group.displayName, externalId: group.externalId, members: idsForAudit(members) } });
+    return presentGroup(ctx, group, { members: members.length > 0 });
+  });
+}
+
+export async function getGroup(ctx: DomainContext, id: string, options: { scope?: GroupScope; members?: boolean } = {}): Promise<GroupView> {
+  return presentGroup(ctx, await findGroupInScope(ctx, id, options.scope), { members: options.members ?? true });
+}
+
+export interface GroupChangeOptions {
+  scope?: GroupScope;
+  expectedVersion?: number;
+}
+
+/** Renames a group or changes its externalId; role mappings that match by name are re-evaluated at once. */
+export async function updateGroup(ctx: DomainContext, actor: Actor, id: string, input: { displayName?: string; externalId?: string | null }, options: GroupChangeOptions = {}): Promise<GroupView> {
+  const attrs = parseInput(attributesSchema.partial(), input, 'group.invalid');
+  return ctx.db.tx(async (t) => {
+    const group = await findGroupInScope(ctx, id, options.scope);
+    checkGroupVersion(group, options.expectedVersion);
+    const before = { displayName: group.displayName, externalId: group.externalId };
+    const renamed = attrs.displayName !== undefined && attrs.displayName !== group.displayName;
+    const reidentified = attrs.externalId !== undefined && (attrs.externalId ?? null) !== group.externalId;
+    if (!renamed && !reidentified) return presentGroup(ctx, group, { members: false });
+    if (renamed) group.set({ displayName: attrs.displayName as string, displayNameNormalized: normalise(attrs.displayName as string) });
+    if (reidentified) group.externalId = attrs.externalId ?? null;
+    try {
+      await touch(ctx, t, group);
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw nameTaken(String(attrs.displayName));
+      throw error;
+    }
+    await reapplyGroup(ctx, t, group);
+    await recordAudit(ctx, t, actor, { action: 'group.updated', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { before, after: { displayName: group.displayName, externalId: group.externalId } } });
+    return presentGroup(ctx, group, { members: false });
+  });
+}
+
+/** Adds members (those already in stay once); roles mapped from the group follow in the same transaction. */
+export async function addGroupMembers(ctx: DomainContext, actor: Actor, id: string, userIds: readonly string[], options: GroupChangeOptions = {}): Promise<{ added: number }> {
+  return ctx.db.tx(async (t) => {
+    const group = await findGroupInScope(ctx, id, options.scope);
+    checkGroupVersion(group, options.expectedVersion);
+    const members = await checkMembers(ctx, t, group.directoryId, userIds);
+    const added = await insertMembers(ctx, t, group, members);
+    if (added.length > 0) {
+      await touch(ctx, t, group);
+      await recordAudit(ctx, t, actor, { action: 'group.members_added', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { members: idsForAudit(added) } });
+    }
+    return { added: added.length };
+  });
+}
+
+/** Removes members; ids that are not members are ignored. What the group gave them goes with it. */
+export async function removeGroupMembers(ctx: DomainContext, actor: Actor, id: string, userIds: readonly string[], options: GroupChangeOptions = {}): Promise<{ removed: number }> {
+  return ctx.db.tx(async (t) => {
+    const group = await findGroupInScope(ctx, id, options.scope);
+    checkGroupVersion(group, options.expectedVersion);
+    const unique = [...new Set(userIds)];
+    const removed = await deleteMembers(ctx, t, group, unique);
+    if (removed > 0) {
+      await touch(ctx, t, group);
+      await recordAudit(ctx, t, actor, { action: 'group.members_removed', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { members: idsForAudit(unique), removed } });
+    }
+    return { removed };
+  });
+}
+
+/** Sets the members to exactly `userIds`. */
+export async function replaceGroupMembers(ctx: DomainContext, actor: Actor, id: string, userIds: readonly string[], options: GroupChangeOptions = {}): Promise<{ added: number; removed: number }> {
+  return ctx.db.tx(async (t) => {
+    const group = await findGroupInScope(ctx, id, options.scope);
+    checkGroupVersion(group, options.expectedVersion);
+    const wanted = new Set(await checkMembers(ctx, t, group.directoryId, userIds));
+    const rows = await ctx.db.models.GroupMember.findAll({ where: { groupId: group.id }, attributes: ['userId'], raw: true, transaction: t });
+    const current = new Set(rows.map((row) => row.userId));
+    const toRemove = [...current].filter((id) => !wanted.has(id));
+    const toAdd = [...wanted].filter((id) => !current.has(id));
+    const removed = await deleteMembers(ctx, t, group, toRemove);
+    const added = await insertMembers(ctx, t, group, toAdd);
+    if (removed > 0 || added.length > 0) {
+      await touch(ctx, t, group);
+      await recordAudit(ctx, t, actor, { action: 'group.members_replaced', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { added: idsForAudit(added), removed: idsForAudit(toRemove) } });
+    }
+    return { added: added.length, removed };
+  });
+}
+
+/** Deletes a group; only the memberships it gave go with it. */
+export async function deleteGroup(ctx: DomainContext, actor: Actor, id: string, options: GroupChangeOptions = {}): Promise<void> {
+  await ctx.db.tx(async (t) => {
+    const group = await findGroupInScope(ctx, id, options.scope);
+    checkGroupVersion(group, options.expectedVersion);
+    const members = await ctx.db.models.GroupMember.count({ where: { groupId: group.id }, transaction: t });
+    const membershipsRemoved = await ctx.db.models.Membership.destroy({ where: { groupId: group.id }, transaction: t });
+    await group.destroy({ transaction: t });
+    await recordAudit(ctx, t, actor, { action: 'group.deleted', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { displayName: group.displayName, members, membershipsRemoved } });
+  });
+}
+
+export async function listGroups(ctx: DomainContext, filter: { directory?: string; limit?: number; offset?: number } = {}): Promise<{ total: number; groups: GroupView[] }> {
+  const where = filter.directory ? { directoryId: (await findDirectory(ctx, filter.directory)).id } : {};
+  const { rows, count } = await ctx.db.models.Group.findAndCountAll({ where, order: [['displayNameNormalized', 'ASC'], ['id', 'ASC']], limit: filter.limit ?? 100, offset: filter.offset ?? 0 });
+  return { total: count, groups: await Promise.all(rows.map((g) => presentGroup(ctx, g, { members: false }))) };
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { UniqueConstraintError } from 'sequelize';
+import type { Organization, OrganizationKind, OrganizationPolicy } from '../db/models/Organization.js';
+import type { Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import type { DomainContext } from './context.js';
+import { conflict, notFound } from './errors.js';
+import { nameSchema, parseInput, slugSchema } from './validation.js';
+
+export interface OrganizationView {
+  id: string;
+  kind: OrganizationKind;
+  name: string;
+  slug: string;
+  policy: OrganizationPolicy;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const policySchema = z
+  .object({
+    mfaRequired: z.boolean().optional(),
+    passwordMaxAgeDays: z.number().int().min(0).max(3650).optional(),
+    passwordResetTtlHours: z.number().int().min(1).max(24 * 30).optional(),
+    activationTtlHours: z.number().int().min(1).max(24 * 180).optional(),
+  })
+  .strict();
+
+const createSchema = z.object({
+  kind: z.enum(['utility', 'customer'], { message: 'must be "utility" or "customer"' }),
+  name: nameSchema,
+  slug: slugSchema,
+  policy: policySchema.default({}),
+});
+
+const updateSchema = z.object({ name: nameSchema.optional(), policy: policySchema.optional() });
+
+export type CreateOrganizationInput = z.input<typeof createSchema>;
+export type UpdateOrganizationInput = z.input<typeof updateSchema>;
+
+export function presentOrganization(org: Organization): OrganizationView {
+  return {
+    id: org.id,
+    kind: org.kind,
+    name: org.name,
+    slug: org.slug,
+    policy: org.policy,
+    createdAt: org.createdAt.toISOString(),
+    updatedAt: org.updatedAt.toISOString(),
+  };
+}
+
+export async function createOrganization(ctx: DomainContext, actor: Actor, input: CreateOrganizationInput): Promise<OrganizationView> {
+  const data = parseInput(createSchema, input, 'organization.invalid');
+  const now = ctx.clock.now();
+  return ctx.db.tx(async (t) => {
+    try {
+      const org = await ctx.db.models.Organization.create(
+        { id: ctx.random.uuid(), kind: data.kind, name: data.name, slug: data.slug, policy: data.policy, createdAt: now, updatedAt: now },
+        { transaction: t },
+      );
+      const view = presentOrganization(org);
+      await recordAudit(ctx, t, actor, { action: 'organization.created', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { after: view } });
+      return view;
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw conflict('organization.slug_taken', `An organization with the slug "${data.slug}" already exists.`, 'slug');
+      throw error;
+    }
+  });
+}
+
+export async function listOrganizations(ctx: DomainContext, filter: { kind?: OrganizationKind; ids?: readonly string[] } = {}): Promise<OrganizationView[]> {
+  const where: Record<string, unknown> = {};
+  if (filter.kind) where.kind = filter.kind;
+  if (filter.ids) where.id = [...filter.ids];
+  const rows = await ctx.db.models.Organization.findAll({ where, order: [['name', 'ASC'], ['id', 'ASC']] });
+  return rows.map(presentOrganization);
+}
+
+/** The organization model, found by id or slug. */
+export async function findOrganization(ctx: DomainContext, idOrSlug: string): Promise<Organization> {
+  const { Organization } = ctx.db.models;
+  const t = ctx.db.current();
+  const org = (await Organization.findOne({ where: { slug: idOrSlug }, transaction: t })) ?? (await Organization.findByPk(idOrSlug, { transaction: t }));
+  if (!org) throw notFound('organization');
+  return org;
+}
+
+export async function getOrganization(ctx: DomainContext, idOrSlug: string): Promise<OrganizationView> {
+  return presentOrganization(await findOrganization(ctx, idOrSlug));
+}
+
+export async function updateOrganization(ctx: DomainContext, actor: Actor, idOrSlug: string, input: UpdateOrganizationInput): Promise<OrganizationView> {
+  const data = parseInput(updateSchema, input, 'organization.invalid');
+  return ctx.db.tx(async (t) => {
+    const org = await findOrganization(ctx, idOrSlug);
+    const before = presentOrganization(org);
+    if (data.name !== undefined) org.name = data.name;
+    if (data.policy !== undefined) org.policy = data.policy;
+    org.updatedAt = ctx.clock.now();
+    await org.save({ transaction: t });
+    const after = presentOrganization(org);
+    await recordAudit(ctx, t, actor, { action: 'organization.updated', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, after } });
+    return after;
+  });
+}
+
+/** Deletes an organization and every membership in it; the users themselves stay. */
+export async function deleteOrganization(ctx: DomainContext, actor: Actor, idOrSlug: string): Promise<void> {
+  await ctx.db.tx(async (t) => {
+    const org = await findOrganization(ctx, idOrSlug);
+    const before = presentOrganization(org);
+    const { Membership, RoleMapping, DirectoryOrganization, ScimToken } = ctx.db.models;
+    const memberships = await Membership.destroy({ where: { organizationId: org.id }, transaction: t });
+    await RoleMapping.destroy({ where: { organizationId: org.id }, transaction: t });
+    await DirectoryOrganization.destroy({ where: { organizationId: org.id }, transaction: t });
+    await ScimToken.destroy({ where: { organizationId: org.id }, transaction: t });
+    await org.destroy({ transaction: t });
+    await recordAudit(ctx, t, actor, { action: 'organization.deleted', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, membershipsRemoved: memberships } });
+  });
+}

@@ -1,0 +1,77 @@
+import { HOUR } from '../lib/clock.js';
+import type { Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import type { DomainContext } from './context.js';
+import { findLocalDirectory } from './directories.js';
+import { conflict } from './errors.js';
+import { activationLink } from './links.js';
+import { issueOneTimeToken } from './oneTimeTokens.js';
+import { createUser, findUserByUserName, getUser } from './users.js';
+import type { UserView } from './userView.js';
+import { z } from 'zod';
+import { emailSchema, nameSchema, parseInput } from './validation.js';
+
+export interface PlatformAdminResult {
+  user: UserView;
+  /** The one-time setup (activation) link: shown once. */
+  setupLink: string;
+  expiresAt: string;
+}
+
+const inputSchema = z.object({ email: emailSchema, name: nameSchema });
+
+/** Splits "Ada King Lovelace" into a given name and a family name, as a form would. */
+export function splitName(name: string): { givenName: string; familyName: string | null } {
+  const parts = name.trim().split(/\s+/);
+  if (parts.length === 1) return { givenName: parts[0] as string, familyName: null };
+  return { givenName: parts.slice(0, -1).join(' '), familyName: parts[parts.length - 1] as string };
+}
+
+/** Creates a platform administrator in the local directory, PROVISIONED, with a one-time setup link. */
+export async function createPlatformAdmin(ctx: DomainContext, actor: Actor, input: { email: string; name: string }): Promise<PlatformAdminResult> {
+  const data = parseInput(inputSchema, input, 'admin.invalid');
+  return ctx.db.tx(async (t) => {
+    const local = await findLocalDirectory(ctx);
+    if (await findUserByUserName(ctx, local.id, data.email)) {
+      throw conflict('user.username_taken', `A local user with the userName "${data.email}" already exists.`, 'email');
+    }
+    const user = await createUser(ctx, actor, {
+      directory: local.id,
+      attributes: { userName: data.email, displayName: data.name, name: { ...splitName(data.name), formatted: data.name }, emails: [{ value: data.email, type: 'work', primary: true }] },
+      isPlatformAdmin: true,
+    });
+    const { token, expiresAt } = await issueOneTimeToken(ctx, t, { userId: user.id, purpose: 'activation', ttlMs: ctx.settings.tokens.activationTtlHours * HOUR });
+    await recordAudit(ctx, t, actor, { action: 'user.platform_admin_granted', targetType: 'user', targetId: user.id, userId: user.id, directoryId: local.id });
+    return { user, setupLink: activationLink(ctx.settings, token), expiresAt: expiresAt.toISOString() };
+  });
+}
+
+/** Issues a new setup link for a platform administrator who has not activated yet (the previous link stops working). */
+export async function reissueAdminSetupLink(ctx: DomainContext, actor: Actor, email: string): Promise<PlatformAdminResult> {
+  return ctx.db.tx(async (t) => {
+    const local = await findLocalDirectory(ctx);
+    const user = await findUserByUserName(ctx, local.id, email);
+    if (!user || !user.isPlatformAdmin) throw conflict('admin.not_found', `No platform administrator has the userName "${email}".`, 'email');
+    if (user.status !== 'PROVISIONED') throw conflict('admin.already_set_up', 'This administrator has already finished setting up the account; use the password reset instead.');
+    const { token, expiresAt } = await issueOneTimeToken(ctx, t, { userId: user.id, purpose: 'activation', ttlMs: ctx.settings.tokens.activationTtlHours * HOUR });
+    await recordAudit(ctx, t, actor, { action: 'user.activation_link_issued', targetType: 'user', targetId: user.id, userId: user.id, directoryId: local.id });
+    return { user: await getUser(ctx, user.id), setupLink: activationLink(ctx.settings, token), expiresAt: expiresAt.toISOString() };
+  });
+}
+
+export type BootstrapResult =
+  | { created: true; email: string; setupLink: string; expiresAt: string }
+  | { created: false; awaitingSetup: string[] };
+
+/**
+ * On the first start with an empty database: creates the platform administrator of the configuration. Later starts
+ * create nothing and only report administrators who have not finished setting up (without any secret).
+ */
+export async function bootstrapPlatformAdmin(ctx: DomainContext, actor: Actor): Promise<BootstrapResult> {
+  return ctx.db.tx(async () => {
+    const admins = await ctx.db.models.User.findAll({ where: { isPlatformAdmin: true }, attributes: ['userName', 'status'], transaction: ctx.db.current() });
+    if (admins.length > 0) return { created: false, awaitingSetup: admins.filter((a) => a.status === 'PROVISIONED').map((a) => a.userName) };
+    const result = await createPlatformAdmin(ctx, actor, { email: ctx.settings.bootstrap.adminEmail, name: ctx.settings.bootstrap.adminName });
+    return { created: true, email: result.user.userName, setupLink: result.setupLink, expiresAt: result.expiresAt };
+  });
+}

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import type { Group } from '../db/models/Group.js';
+import type { RoleMapping, RoleMappingMatch } from '../db/models/RoleMapping.js';
+import type { Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import { chunk } from './chunks.js';
+import type { DomainContext } from './context.js';
+import { findDirectory, isLinked } from './directories.js';
+import { conflict, invalid, notFound } from './errors.js';
+import { findOrganization } from './organizations.js';
+import { normalise, parseInput } from './validation.js';
+
+export interface RoleMappingView {
+  id: string;
+  directory: { id: string; name: string };
+  match: { type: RoleMappingMatch; value: string };
+  organization: { id: string; slug: string; name: string };
+  role: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const inputSchema = z.object({
+  directory: z.string().min(1),
+  matchType: z.enum(['displayName', 'externalId', 'pattern'], { message: 'must be displayName, externalId or pattern' }),
+  matchValue: z.string().trim().min(1, 'must not be empty').max(255),
+  organization: z.string().min(1),
+  role: z.string().min(1),
+});
+
+export type RoleMappingInput = z.input<typeof inputSchema>;
+
+/** Whether a mapping chooses a group: displayName ignoring case, externalId exactly, or a `*` pattern on displayName. */
+export function mappingMatches(mapping: Pick<RoleMapping, 'matchType' | 'matchValue'>, group: Pick<Group, 'displayName' | 'externalId'>): boolean {
+  switch (mapping.matchType) {
+    case 'displayName':
+      return normalise(group.displayName) === normalise(mapping.matchValue);
+    case 'externalId':
+      return group.externalId !== null && group.externalId === mapping.matchValue;
+    case 'pattern': {
+      const source = mapping.matchValue.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+      return new RegExp(`^${source}$`, 'i').test(group.displayName);
+    }
+  }
+}
+
+function sourceKey(mappingId: string, groupId: string): string {
+  return `${mappingId}:${groupId}`;
+}
+
+/** Gives `userIds` the mapping's role, as memberships sourced from the group (existing ones are kept). */
+export async function grantForMembers(ctx: DomainContext, t: Transaction, mapping: RoleMapping, groupId: string, userIds: readonly string[]): Promise<void> {
+  const now = ctx.clock.now();
+  for (const part of chunk(userIds, 400)) {
+    await ctx.db.models.Membership.bulkCreate(
+      part.map((userId) => ({
+        id: ctx.random.uuid(),
+        userId,
+        organizationId: mapping.organizationId,
+        role: mapping.role,
+        sourceKey: sourceKey(mapping.id, groupId),
+        roleMappingId: mapping.id,
+        groupId,
+        createdAt: now,
+        updatedAt: now,
+      })),
+      { transaction: t, ignoreDuplicates: true },
+    );
+  }
+}
+
+/** Removes what a group gave to `userIds`; direct memberships and other groups' memberships stay. */
+export async function revokeForMembers(ctx: DomainContext, t: Transaction, groupId: string, userIds: readonly string[]): Promise<void> {
+  for (const part of chunk(userIds, 900)) {
+    await ctx.db.models.Membership.destroy({ where: { groupId, userId: { [Op.in]: part } }, transaction: t });
+  }
+}
+
+export async function mappingsForGroup(ctx: DomainContext, t: Transaction, group: Group): Promise<RoleMapping[]> {
+  const mappings = await ctx.db.models.RoleMapping.findAll({ where: { directoryId: group.directoryId }, transaction: t });
+  return mappings.filter((mapping) => mappingMatches(mapping, group));
+}
+
+async function memberIds(ctx: DomainContext, t: Transaction, groupId: string): Promise<string[]> {
+  const rows = await ctx.db.models.GroupMember.findAll({ where: { groupId }, attributes: ['userId'], raw: true, transaction: t });
+  return rows.map((row) => row.userId);
+}
+
+/** Recomputes everything a group gives (after a rename or an externalId change). */
+export async function reapplyGroup(ctx: DomainContext, t: Transaction, group: Group): Promise<void> {
+  await ctx.db.models.Membership.destroy({ where: { groupId: group.id }, transaction: t });
+  const mappings = await mappingsForGroup(ctx, t, group);
+  if (mappings.length === 0) return;
+  const members = await memberIds(ctx, t, group.id);
+  for (const mapping of mappings) await grantForMembers(ctx, t, mapping, group.id, members);
+}
+
+/** Recomputes everything a mapping gives, over every group of its directory. */
+async function reapplyMapping(ctx: DomainContext, t: Transaction, mapping: RoleMapping): Promise<number> {
+  await ctx.db.models.Membership.destroy({ where: { roleMappingId: mapping.id }, transaction: t });
+  const groups = await ctx.db.models.Group.findAll({ where: { directoryId: mapping.directoryId }, transaction: t });
+  let granted = 0;
+  for (const group of groups.filter((g) => mappingMatches(mapping, g))) {
+    const members = await memberIds(ctx, t, group.id);
+    await grantForMembers(ctx, t, mapping, group.id, members);
+    granted += members.length;
+  }
+  return granted;
+}
+
+async function present(ctx: DomainContext, mapping: RoleMapping): Promise<RoleMappingView> {
+  const t = ctx.db.current();
+  const [directory, org] = await Promise.all([
+    ctx.db.models.Directory.findByPk(mapping.directoryId, { transaction: t }),
+    ctx.db.models.Organization.findByPk(mapping.organizationId, { transaction: t }),
+  ]);
+  return {
+    id: mapping.id,
+    directory: { id: mapping.directoryId, name: directory?.name ?? '' },
+    match: { type: mapping.matchType, value: mapping.matchValue },
+    organization: { id: mapping.organizationId, slug: org?.slug ?? '', name: org?.name ?? '' },
+    role: mapping.role,
+    createdAt: mapping.createdAt.toISOString(),
+    updatedAt: mapping.updatedAt.toISOString(),
+  };
+}
+
+async function resolve(ctx: DomainContext, data: z.output<typeof inputSchema>) {
+  const directory = await findDirectory(ctx, data.directory);
+  const org = await findOrganization(ctx, data.organization);
+  if (!(await isLinked(ctx, directory.id, org.id))) {
+    throw invalid('role_mapping.not_linked', `Directory "${directory.name}" may not grant roles in "${org.slug}"; link them first (directory link).`, 'organization');
+  }
+  ctx.catalog.require(org.kind, data.role);
+  return { directory, org };
+}
+
+/** Maps groups of a directory to a role in an organization; their members get it at once. */
+export async function createRoleMapping(ctx: DomainContext, actor: Actor, input: RoleMappingInput): Promise<RoleMappingView> {
+  const data = parseInput(inputSchema, input, 'role_mapping.invalid');
+  return ctx.db.tx(async (t) => {
+    const { directory, org } = await resolve(ctx, data);
+    const now = ctx.clock.now();
+    let mapping: RoleMapping;
+    try {
+      mapping = await ctx.db.models.RoleMapping.create(
+        { id: ctx.random.uuid(), directoryId: directory.id, matchType: data.matchType, matchValue: data.matchValue, organizationId: org.id, role: data.role, createdAt: now, updatedAt: now },
+        { transaction: t },
+      );
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw conflict('role_mapping.exists', 'A mapping of these groups to this organization already exists; change its role instead.');
+      throw error;
+    }
+    const granted = await reapplyMapping(ctx, t, mapping);
+    const view = await present(ctx, mapping);
+    await recordAudit(ctx, t, actor, { action: 'role_mapping.created', targetType: 'role_mapping', targetId: mapping.id, directoryId: directory.id, organizationId: org.id, details: { after: view, membershipsGranted: granted } });
+    return view;
+  });
+}
+
+export async function updateRoleMapping(ctx: DomainContext, actor: Actor, id: string, input: Partial<Omit<RoleMappingInput, 'directory'>>): Promise<RoleMappingView> {
+  return ctx.db.tx(async (t) => {
+    const mapping = await ctx.db.models.RoleMapping.findByPk(id, { transaction: t });
+    if (!mapping) throw notFound('role_mapping');
+    const before = await present(ctx, mapping);
+    const data = parseInput(
+      inputSchema,
+      { directory: mapping.directoryId, matchType: input.matchType ?? mapping.matchType, matchValue: input.matchValue ?? mapping.matchValue, organization: input.organization ?? mapping.organizationId, role: input.role ?? mapping.role },
+      'role_mapping.invalid',
+    );
+    const { org } = await resolve(ctx, data);
+    mapping.set({ matchType: data.matchType, matchValue: data.matchValue, organizationId: org.id, role: data.role, updatedAt: ctx.clock.now() });
+    try {
+      await mapping.save({ transaction: t });
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw conflict('role_mapping.exists', 'A mapping of these groups to this organization already exists.');
+      throw error;
+    }
+    const granted = await reapplyMapping(ctx, t, mapping);
+    const after = await present(ctx, mapping);
+    await recordAudit(ctx, t, actor, { action: 'role_mapping.updated', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: org.id, details: { before, after, membershipsGranted: granted } });
+    return after;
+  });
+}
+
+export async function deleteRoleMapping(ctx: DomainContext, actor: Actor, id: string): Promise<void> {
+  await ctx.db.tx(async (t) => {
+    const mapping = await ctx.db.models.RoleMapping.findByPk(id, { transaction: t });
+    if (!mapping) throw notFound('role_mapping');
+    const before = await present(ctx, mapping);
+    const removed = await ctx.db.models.Membership.destroy({ where: { roleMappingId: mapping.id }, transaction: t });
+    await mapping.destroy({ transaction: t });
+    await recordAudit(ctx, t, actor, { action: 'role_mapping.deleted', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: mapping.organizationId, details: { before, membershipsRemoved: removed } });
+  });
+}
+
+export async function listRoleMappings(ctx: DomainContext, filter: { directory?: string } = {}): Promise<RoleMappingView[]> {
+  const where = filter.directory ? { directoryId: (await findDirectory(ctx, filter.directory)).id } : {};
+  const rows = await ctx.db.models.RoleMapping.findAll({ where, order: [['createdAt', 'ASC'], ['id', 'ASC']] });
+  return Promise.all(rows.map((row) => present(ctx, row)));
+}

@@ -1,0 +1,140 @@
+import { Op } from 'sequelize';
+import type { ScimToken } from '../db/models/ScimToken.js';
+import { sha256Hex } from '../lib/crypto.js';
+import { randomToken } from '../lib/random.js';
+import { DAY, MINUTE } from '../lib/clock.js';
+import type { Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import type { DomainContext } from './context.js';
+import { findDirectory } from './directories.js';
+import { invalid, notFound } from './errors.js';
+import { findOrganization } from './organizations.js';
+
+export const SCIM_TOKEN_PREFIX = 'idbscim_';
+
+export interface ScimTokenView {
+  id: string;
+  name: string;
+  directory: { id: string; name: string };
+  organization: { id: string; slug: string } | null;
+  hint: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  state: 'active' | 'expired' | 'revoked';
+}
+
+/** What a verified SCIM token may do: its directory, and one organization when it is limited to one. */
+export interface ScimPrincipal {
+  tokenId: string;
+  name: string;
+  directoryId: string;
+  directoryKind: 'local' | 'sso';
+  organizationId: string | null;
+}
+
+export interface CreateScimTokenInput {
+  directory: string;
+  organization?: string;
+  name?: string;
+  /** 0 or absent with a 0 default: the token does not expire. */
+  expiresInDays?: number;
+}
+
+async function present(ctx: DomainContext, token: ScimToken): Promise<ScimTokenView> {
+  const t = ctx.db.current();
+  const directory = await ctx.db.models.Directory.findByPk(token.directoryId, { transaction: t });
+  const org = token.organizationId ? await ctx.db.models.Organization.findByPk(token.organizationId, { transaction: t }) : null;
+  const now = ctx.clock.now().getTime();
+  return {
+    id: token.id,
+    name: token.name,
+    directory: { id: token.directoryId, name: directory?.name ?? '' },
+    organization: org ? { id: org.id, slug: org.slug } : null,
+    hint: `…${token.tokenHint}`,
+    createdBy: token.createdBy,
+    createdAt: token.createdAt.toISOString(),
+    expiresAt: token.expiresAt?.toISOString() ?? null,
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    revokedAt: token.revokedAt?.toISOString() ?? null,
+    state: token.revokedAt ? 'revoked' : token.expiresAt && token.expiresAt.getTime() <= now ? 'expired' : 'active',
+  };
+}
+
+/** Creates a bearer token for a directory's SCIM endpoint. The token is in the result only; the database keeps its hash. */
+export async function createScimToken(ctx: DomainContext, actor: Actor, input: CreateScimTokenInput): Promise<ScimTokenView & { token: string }> {
+  const days = input.expiresInDays ?? ctx.settings.scim.tokenDefaultExpiresInDays;
+  if (!Number.isInteger(days) || days < 0 || days > 3650) throw invalid('scim_token.invalid', 'expiresInDays must be a whole number of days from 0 (no expiry) to 3650.', 'expiresInDays');
+  const name = (input.name ?? '').trim() || `token ${ctx.clock.now().toISOString().slice(0, 10)}`;
+  if (name.length > 100) throw invalid('scim_token.invalid', 'The name must be 100 characters or fewer.', 'name');
+  return ctx.db.tx(async (t) => {
+    const directory = await findDirectory(ctx, input.directory);
+    const org = input.organization ? await findOrganization(ctx, input.organization) : null;
+    if (org && directory.kind !== 'local') {
+      throw invalid('scim_token.org_limit_local_only', 'Only tokens of the local directory can be limited to one organization; an SSO directory token sees its whole directory.', 'organization');
+    }
+    const token = `${SCIM_TOKEN_PREFIX}${randomToken(ctx.random, 32)}`;
+    const now = ctx.clock.now();
+    const row = await ctx.db.models.ScimToken.create(
+      {
+        id: ctx.random.uuid(),
+        directoryId: directory.id,
+        organizationId: org?.id ?? null,
+        name,
+        tokenHash: sha256Hex(token),
+        tokenHint: token.slice(-4),
+        createdBy: actor.label,
+        createdAt: now,
+        expiresAt: days > 0 ? new Date(now.getTime() + days * DAY) : null,
+        lastUsedAt: null,
+        revokedAt: null,
+      },
+      { transaction: t },
+    );
+    const view = await present(ctx, row);
+    await recordAudit(ctx, t, actor, { action: 'scim_token.created', targetType: 'scim_token', targetId: row.id, directoryId: directory.id, organizationId: org?.id ?? null, details: { name, expiresAt: view.expiresAt } });
+    return { ...view, token };
+  });
+}
+
+export async function listScimTokens(ctx: DomainContext, filter: { directory?: string } = {}): Promise<ScimTokenView[]> {
+  const where = filter.directory ? { directoryId: (await findDirectory(ctx, filter.directory)).id } : {};
+  const rows = await ctx.db.models.ScimToken.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'ASC']] });
+  return Promise.all(rows.map((row) => present(ctx, row)));
+}
+
+export async function revokeScimToken(ctx: DomainContext, actor: Actor, id: string): Promise<ScimTokenView> {
+  return ctx.db.tx(async (t) => {
+    const row = await ctx.db.models.ScimToken.findByPk(id, { transaction: t });
+    if (!row) throw notFound('scim_token');
+    if (!row.revokedAt) {
+      row.revokedAt = ctx.clock.now();
+      await row.save({ transaction: t });
+      await recordAudit(ctx, t, actor, { action: 'scim_token.revoked', targetType: 'scim_token', targetId: row.id, directoryId: row.directoryId, organizationId: row.organizationId, details: { name: row.name } });
+    }
+    return present(ctx, row);
+  });
+}
+
+/** How often the last-used time is written: every request would turn each read into a write. */
+const LAST_USED_RESOLUTION_MS = MINUTE;
+
+/** The principal of a presented bearer token, or null when it is unknown, revoked or expired. Records its use. */
+export async function authenticateScimToken(ctx: DomainContext, presented: string): Promise<ScimPrincipal | null> {
+  if (!presented.startsWith(SCIM_TOKEN_PREFIX) || presented.length > 200) return null;
+  const row = await ctx.db.models.ScimToken.findOne({ where: { tokenHash: sha256Hex(presented) } });
+  const now = ctx.clock.now();
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return null;
+  const directory = await ctx.db.models.Directory.findByPk(row.directoryId);
+  if (!directory) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await ctx.db.models.ScimToken.update({ lastUsedAt: now }, { where: { id: row.id, [Op.or]: [{ lastUsedAt: null }, { lastUsedAt: { [Op.lte]: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] } });
+  }
+  return { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryKind: directory.kind, organizationId: row.organizationId };
+}
+
+export function scimTokenActor(principal: ScimPrincipal, extra: { ip?: string; requestId?: string } = {}): Actor {
+  return { type: 'scim_token', id: principal.tokenId, label: `scim token "${principal.name}"`, ...extra };
+}

@@ -1,0 +1,33 @@
+import { Op, type WhereOptions } from 'sequelize';
+import type { User } from '../db/models/User.js';
+import type { DomainContext } from './context.js';
+import { notFound } from './errors.js';
+
+/**
+ * What a caller may see: a SCIM token sees its directory (and, when limited, one organization); an organization
+ * administrator sees the users of its organizations. Anything outside answers "not found", never "forbidden".
+ */
+export interface UserScope {
+  directoryId?: string;
+  organizationIds?: readonly string[];
+}
+
+export const everything: UserScope = {};
+
+/** A WHERE clause on users for a scope (a subquery on memberships when organizations limit it). */
+export function scopeWhere(ctx: DomainContext, scope: UserScope): WhereOptions<User> {
+  const where: Record<string | symbol, unknown> = {};
+  if (scope.directoryId) where.directoryId = scope.directoryId;
+  if (scope.organizationIds) {
+    const ids = scope.organizationIds.map((id) => ctx.db.sequelize.escape(id)).join(', ') || 'NULL';
+    where.id = { [Op.in]: ctx.db.sequelize.literal(`(SELECT user_id FROM memberships WHERE organization_id IN (${ids}))`) };
+  }
+  return where as WhereOptions<User>;
+}
+
+/** The user with this id, if the scope lets the caller see it; otherwise "user not found". */
+export async function findUserInScope(ctx: DomainContext, id: string, scope: UserScope = everything): Promise<User> {
+  const user = await ctx.db.models.User.findOne({ where: { ...scopeWhere(ctx, scope), id } as WhereOptions<User>, transaction: ctx.db.current() });
+  if (!user) throw notFound('user');
+  return user;
+}

@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import { buildDeps } from './deps.js';
+import { migrateUp } from './db/migrator.js';
+import { systemActor } from './identity/actor.js';
+import { bootstrapPlatformAdmin } from './identity/platformAdmins.js';
+
+async function main(): Promise<void> {
+  let settings;
+  try {
+    settings = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`idbridge cannot start.\n${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  let deps;
+  try {
+    deps = buildDeps(settings);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`idbridge cannot start.\n${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const { logger, db, ctx } = deps;
+  if (deps.secrets.generated) logger.warn('using development secrets generated in the data directory; set SESSION_SECRET and DATA_ENCRYPTION_KEY in production');
+
+  const applied = await migrateUp(db, logger);
+  logger.info({ database: db.description, applied: applied.length }, 'database ready');
+
+  const bootstrap = await bootstrapPlatformAdmin(ctx, systemActor);
+  if (bootstrap.created) {
+    logger.info({ email: bootstrap.email }, 'created the platform administrator');
+    // Printed once, on the start that creates the account: the token is stored only as a hash.
+    process.stdout.write(
+      [
+        '',
+        '  idbridge created the platform administrator account:',
+        `    ${bootstrap.email}`,
+        '  Finish setting it up (choose a password) with this one-time link, valid until',
+        `  ${bootstrap.expiresAt}. It is shown only now:`,
+        `    ${bootstrap.setupLink}`,
+        '',
+        '',
+      ].join('\n'),
+    );
+  } else if (bootstrap.awaitingSetup.length > 0) {
+    logger.warn(
+      { administrators: bootstrap.awaitingSetup },
+      'platform administrators have not finished setting up; issue a new link with: npm run -s idbridge -- admin setup-link --email EMAIL',
+    );
+  }
+
+  const app = createApp(deps);
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(settings.server.port, settings.server.host, () => resolve(listening));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.server.port;
+  logger.info({ host: settings.server.host, port, publicUrl: settings.server.publicUrl }, 'idbridge listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const force = setTimeout(() => process.exit(1), settings.server.shutdownGraceMs).unref();
+    server.close(async () => {
+      await deps.close();
+      clearTimeout(force);
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`idbridge failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
