@@ -38,7 +38,7 @@ export const migration: MigrationModule = {
       manager_display_name: text(255),
       extra: { type: DataTypes.TEXT, allowNull: true },
       status: { type: DataTypes.STRING(32), allowNull: false },
-      status_before: text(32),
+      status_before: text(64),
       sdk_access: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       is_platform_admin: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       last_sign_in_at: { type: DataTypes.DATE, allowNull: true },

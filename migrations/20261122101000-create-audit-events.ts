@@ -1,11 +1,12 @@
 import { DataTypes } from 'sequelize';
-import { idColumn, type MigrationModule } from './_helpers.js';
+import type { MigrationModule } from './_helpers.js';
 
 export const migration: MigrationModule = {
   async up({ context: { queryInterface } }) {
     // No foreign keys: the trail outlives the users, organizations and tokens it names.
     await queryInterface.createTable('audit_events', {
-      id: idColumn,
+      // A sequence, so that events of the same millisecond keep the order they happened in.
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
       occurred_at: { type: DataTypes.DATE, allowNull: false },
       actor_type: { type: DataTypes.STRING(16), allowNull: false },
       actor_id: { type: DataTypes.STRING(64), allowNull: true },

@@ -24,8 +24,6 @@ export interface BuildOptions {
   clock?: Clock;
   random?: Random;
   secrets?: ResolvedSecrets;
-  /** PostgreSQL schema (tests give each file its own). */
-  databaseSchema?: string;
 }
 
 export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps {
@@ -34,7 +32,7 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
   const db = openDatabase({
     url: settings.database.url,
     sqliteFile: path.resolve(settings.dataDir, settings.database.sqliteFile),
-    ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+    schema: settings.database.schema,
     poolMax: settings.database.poolMax,
     logger,
     logQueries: settings.database.logQueries,

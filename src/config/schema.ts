@@ -17,6 +17,7 @@ export const configSchema = {
   },
   database: {
     url: setting(z.string(), 'postgres://user@host:5432/db for PostgreSQL; empty uses the SQLite file in dataDir.', { env: 'DATABASE_URL', secret: true }),
+    schema: setting(z.string().regex(/^(|[a-z_][a-z0-9_]{0,62})$/, 'lower-case letters, digits and underscores'), 'PostgreSQL schema for idbridge\'s tables; empty uses the database\'s default (public).', { env: 'DATABASE_SCHEMA' }),
     sqliteFile: setting(z.string().min(1), 'File name of the embedded SQLite database inside dataDir.', { env: 'SQLITE_FILE' }),
     poolMax: setting(integer(1, 200), 'Maximum PostgreSQL connections per instance.', { env: 'DATABASE_POOL_MAX' }),
     logQueries: setting(flag, 'Log every SQL statement at debug level (development only).', { env: 'DATABASE_LOG_QUERIES' }),

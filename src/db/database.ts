@@ -26,6 +26,8 @@ export interface Database {
   readonly models: Models;
   /** A human description that never includes a password. */
   readonly description: string;
+  /** The PostgreSQL schema in use, when not the default. */
+  readonly schema: string | undefined;
   /**
    * Runs `fn` in a transaction. Called inside another `tx`, it joins that transaction, so domain functions compose.
    * On SQLite write transactions are IMMEDIATE and serialised in this process.
@@ -79,7 +81,8 @@ export function openDatabase(options: DatabaseOptions): Database {
     sequelize,
     dialect,
     models,
-    description: describeDatabaseUrl(options.url, options.sqliteFile),
+    description: describeDatabaseUrl(options.url, options.sqliteFile) + (options.schema ? ` (schema ${options.schema})` : ''),
+    schema: isPostgres && options.schema ? options.schema : undefined,
     tx(fn) {
       const existing = scope.getStore();
       if (existing) return fn(existing);

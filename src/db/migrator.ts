@@ -29,6 +29,7 @@ async function withMigrationLock<T>(db: Database, fn: () => Promise<T>): Promise
 
 /** Applies every pending migration; returns the names applied. */
 export async function migrateUp(db: Database, logger?: Logger): Promise<string[]> {
+  if (db.schema) await db.sequelize.query(`CREATE SCHEMA IF NOT EXISTS "${db.schema}"`);
   return withMigrationLock(db, async () => (await createUmzug(db, logger).up()).map((m) => m.name));
 }
 

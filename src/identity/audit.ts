@@ -17,7 +17,6 @@ export interface AuditInput {
 export async function recordAudit(ctx: DomainContext, t: Transaction, actor: Actor, input: AuditInput): Promise<void> {
   await ctx.db.models.AuditEvent.create(
     {
-      id: ctx.random.uuid(),
       occurredAt: ctx.clock.now(),
       actorType: actor.type,
       actorId: actor.id ?? null,
@@ -64,7 +63,7 @@ export interface AuditEventView {
 
 export function presentAuditEvent(event: AuditEvent): AuditEventView {
   return {
-    id: event.id,
+    id: String(event.id),
     occurredAt: event.occurredAt.toISOString(),
     actor: { type: event.actorType, id: event.actorId, label: event.actorLabel },
     action: event.action,
@@ -89,7 +88,7 @@ export async function listAuditEvents(ctx: DomainContext, query: AuditQuery = {}
   }
   const { rows, count } = await ctx.db.models.AuditEvent.findAndCountAll({
     where,
-    order: [['occurredAt', 'DESC'], ['id', 'DESC']],
+    order: [['id', 'DESC']],
     limit: Math.min(query.limit ?? 100, 1000),
     offset: query.offset ?? 0,
   });

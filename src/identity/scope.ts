@@ -27,7 +27,7 @@ export function scopeWhere(ctx: DomainContext, scope: UserScope): WhereOptions<U
 
 /** The user with this id, if the scope lets the caller see it; otherwise "user not found". */
 export async function findUserInScope(ctx: DomainContext, id: string, scope: UserScope = everything): Promise<User> {
-  const user = await ctx.db.models.User.findOne({ where: { ...scopeWhere(ctx, scope), id } as WhereOptions<User>, transaction: ctx.db.current() });
+  const user = await ctx.db.models.User.findOne({ where: { [Op.and]: [scopeWhere(ctx, scope), { id }] } as WhereOptions<User>, transaction: ctx.db.current() });
   if (!user) throw notFound('user');
   return user;
 }

@@ -22,8 +22,11 @@ export type StatusEvent = (typeof STATUS_EVENTS)[number];
 
 export interface StatusState {
   status: UserStatus;
-  /** The status to return to when leaving INACTIVE or LOCKED_BY_ADMIN. */
-  statusBefore: UserStatus | null;
+  /**
+   * Where to return when leaving INACTIVE or LOCKED_BY_ADMIN, nearest first: deactivating a user an administrator
+   * locked remembers both the lock and what was under it.
+   */
+  resume: UserStatus[];
 }
 
 export type TransitionResult = { ok: true; state: StatusState } | { ok: false; reason: string };
@@ -43,7 +46,7 @@ export function canResetPassword(status: UserStatus): boolean {
 type Rule = { from: ReadonlySet<UserStatus>; to: (state: StatusState) => StatusState };
 
 const all = (...statuses: UserStatus[]) => new Set(statuses);
-const goTo = (status: UserStatus) => () => ({ status, statusBefore: null });
+const goTo = (status: UserStatus) => (): StatusState => ({ status, resume: [] });
 
 const RULES: Record<StatusEvent, Rule> = {
   activate: { from: all('PROVISIONED'), to: goTo('ACTIVE') },
@@ -56,18 +59,19 @@ const RULES: Record<StatusEvent, Rule> = {
   adminLock: {
     from: all('PROVISIONED', 'ACTIVE', 'RECOVERY', 'AWAITING_NEW_PASSWORD', 'AUTO_LOCKED'),
     // An automatic lock is superseded: unlocking later returns to ACTIVE, not to AUTO_LOCKED.
-    to: ({ status }) => ({ status: 'LOCKED_BY_ADMIN', statusBefore: status === 'AUTO_LOCKED' ? 'ACTIVE' : status }),
+    to: ({ status }) => ({ status: 'LOCKED_BY_ADMIN', resume: [status === 'AUTO_LOCKED' ? 'ACTIVE' : status] }),
   },
   adminUnlock: {
     from: all('LOCKED_BY_ADMIN', 'AUTO_LOCKED'),
-    to: ({ status, statusBefore }) => ({ status: status === 'LOCKED_BY_ADMIN' ? (statusBefore ?? 'ACTIVE') : 'ACTIVE', statusBefore: null }),
+    to: ({ status, resume }) => ({ status: status === 'LOCKED_BY_ADMIN' ? (resume[0] ?? 'ACTIVE') : 'ACTIVE', resume: [] }),
   },
   deactivate: {
     from: all('PROVISIONED', 'ACTIVE', 'RECOVERY', 'AWAITING_NEW_PASSWORD', 'AUTO_LOCKED', 'LOCKED_BY_ADMIN'),
-    // Deactivating a locked user keeps the lock's memory: reactivation returns to LOCKED_BY_ADMIN.
-    to: ({ status }) => ({ status: 'INACTIVE', statusBefore: status }),
+    // Deactivating a locked user keeps the lock: reactivation returns to LOCKED_BY_ADMIN, and unlocking after that
+    // returns to what was under the lock.
+    to: ({ status, resume }) => ({ status: 'INACTIVE', resume: status === 'LOCKED_BY_ADMIN' ? [status, ...resume] : [status] }),
   },
-  reactivate: { from: all('INACTIVE'), to: ({ statusBefore }) => ({ status: statusBefore ?? 'ACTIVE', statusBefore: null }) },
+  reactivate: { from: all('INACTIVE'), to: ({ resume }) => ({ status: resume[0] ?? 'ACTIVE', resume: resume.slice(1) }) },
 };
 
 function refusal(event: StatusEvent, status: UserStatus): string {
@@ -103,9 +107,18 @@ export function transition(state: StatusState, event: StatusEvent): TransitionRe
 /** The status a new user starts in: local users must activate; directory (SSO) users sign in through their IdP. */
 export function initialStatus(directoryKind: 'local' | 'sso', active: boolean): StatusState {
   const status: UserStatus = directoryKind === 'local' ? 'PROVISIONED' : 'ACTIVE';
-  return active ? { status, statusBefore: null } : { status: 'INACTIVE', statusBefore: status };
+  return active ? { status, resume: [] } : { status: 'INACTIVE', resume: [status] };
 }
 
 export function isUserStatus(value: unknown): value is UserStatus {
   return typeof value === 'string' && (USER_STATUSES as readonly string[]).includes(value);
+}
+
+/** The resume list as one column value ("LOCKED_BY_ADMIN>ACTIVE"), and back. */
+export function encodeResume(resume: readonly UserStatus[]): string | null {
+  return resume.length > 0 ? resume.join('>') : null;
+}
+
+export function decodeResume(value: string | null): UserStatus[] {
+  return value ? value.split('>').filter(isUserStatus) : [];
 }

@@ -5,7 +5,7 @@ import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { DomainError } from './errors.js';
 import { findUserInScope, type UserScope } from './scope.js';
-import { transition, type StatusEvent } from './statusMachine.js';
+import { decodeResume, encodeResume, transition, type StatusEvent } from './statusMachine.js';
 import { checkVersion } from './users.js';
 import { viewUser, type UserView } from './userView.js';
 
@@ -28,11 +28,11 @@ const ACTIONS: Record<StatusEvent, string> = {
  * `user.transition_refused` with the reason; the audit event records before and after.
  */
 export async function applyStatusEvent(ctx: DomainContext, t: Transaction, actor: Actor, user: User, event: StatusEvent, details: Record<string, unknown> = {}): Promise<void> {
-  const result = transition({ status: user.status, statusBefore: user.statusBefore }, event);
+  const result = transition({ status: user.status, resume: decodeResume(user.statusBefore) }, event);
   if (!result.ok) throw new DomainError('conflict', 'user.transition_refused', result.reason, { details: { status: user.status, event } });
   const before = user.status;
   user.status = result.state.status;
-  user.statusBefore = result.state.statusBefore;
+  user.statusBefore = encodeResume(result.state.resume);
   user.version += 1;
   user.updatedAt = ctx.clock.now();
   await user.save({ transaction: t });

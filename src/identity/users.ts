@@ -7,7 +7,7 @@ import { findDirectory } from './directories.js';
 import { conflict, DomainError, invalid } from './errors.js';
 import { addDirectMembershipInTx } from './memberships.js';
 import { everything, findUserInScope, scopeWhere, type UserScope } from './scope.js';
-import { initialStatus, isUserStatus, type UserStatus } from './statusMachine.js';
+import { encodeResume, initialStatus, isUserStatus, type UserStatus } from './statusMachine.js';
 import {
   toColumns,
   userAttributesPatchSchema,
@@ -97,7 +97,7 @@ export async function createUser(ctx: DomainContext, actor: Actor, input: Create
           managerId: null, managerDisplayName: null, extra: null,
           ...(toColumns(attrs) as { userName: string; userNameNormalized: string }),
           status: state.status,
-          statusBefore: state.statusBefore,
+          statusBefore: encodeResume(state.resume),
           isPlatformAdmin: input.isPlatformAdmin ?? false,
           lastSignInAt: null,
           createdAt: now,

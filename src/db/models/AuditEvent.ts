@@ -1,10 +1,10 @@
-import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { jsonText } from './json.js';
 
 export type AuditDetails = Record<string, unknown>;
 
 export class AuditEvent extends Model<InferAttributes<AuditEvent>, InferCreationAttributes<AuditEvent>> {
-  declare id: string;
+  declare id: CreationOptional<number>;
   declare occurredAt: Date;
   declare actorType: string;
   declare actorId: string | null;
@@ -21,9 +21,9 @@ export class AuditEvent extends Model<InferAttributes<AuditEvent>, InferCreation
 
   static initModel(sequelize: Sequelize): void {
     const text = (length: number) => ({ type: DataTypes.STRING(length), allowNull: true });
-    AuditEvent.init(
+    this.init(
       {
-        id: { type: DataTypes.STRING(36), primaryKey: true },
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         occurredAt: { type: DataTypes.DATE, allowNull: false },
         actorType: { type: DataTypes.STRING(16), allowNull: false },
         actorId: text(64),

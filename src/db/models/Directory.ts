@@ -10,7 +10,7 @@ export class Directory extends Model<InferAttributes<Directory>, InferCreationAt
   declare updatedAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    Directory.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         kind: { type: DataTypes.STRING(8), allowNull: false },

@@ -6,7 +6,7 @@ export class DirectoryOrganization extends Model<InferAttributes<DirectoryOrgani
   declare createdAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    DirectoryOrganization.init(
+    this.init(
       {
         directoryId: { type: DataTypes.STRING(36), primaryKey: true },
         organizationId: { type: DataTypes.STRING(36), primaryKey: true },

@@ -11,7 +11,7 @@ export class Group extends Model<InferAttributes<Group>, InferCreationAttributes
   declare updatedAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    Group.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         directoryId: { type: DataTypes.STRING(36), allowNull: false },

@@ -6,7 +6,7 @@ export class GroupMember extends Model<InferAttributes<GroupMember>, InferCreati
   declare createdAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    GroupMember.init(
+    this.init(
       {
         groupId: { type: DataTypes.STRING(36), primaryKey: true },
         userId: { type: DataTypes.STRING(36), primaryKey: true },

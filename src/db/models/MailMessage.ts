@@ -19,7 +19,7 @@ export class MailMessage extends Model<InferAttributes<MailMessage>, InferCreati
   declare updatedAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    MailMessage.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         userId: { type: DataTypes.STRING(36), allowNull: true },

@@ -15,7 +15,7 @@ export class Membership extends Model<InferAttributes<Membership>, InferCreation
   declare updatedAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    Membership.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         userId: { type: DataTypes.STRING(36), allowNull: false },

@@ -12,7 +12,7 @@ export class OneTimeToken extends Model<InferAttributes<OneTimeToken>, InferCrea
   declare createdAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    OneTimeToken.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         userId: { type: DataTypes.STRING(36), allowNull: false },

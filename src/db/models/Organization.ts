@@ -21,7 +21,7 @@ export class Organization extends Model<InferAttributes<Organization>, InferCrea
   declare updatedAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    Organization.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         kind: { type: DataTypes.STRING(16), allowNull: false },

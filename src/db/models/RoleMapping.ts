@@ -14,7 +14,7 @@ export class RoleMapping extends Model<InferAttributes<RoleMapping>, InferCreati
   declare updatedAt: Date;
 
   static initModel(sequelize: Sequelize): void {
-    RoleMapping.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         directoryId: { type: DataTypes.STRING(36), allowNull: false },

@@ -15,7 +15,7 @@ export class ScimToken extends Model<InferAttributes<ScimToken>, InferCreationAt
   declare revokedAt: Date | null;
 
   static initModel(sequelize: Sequelize): void {
-    ScimToken.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         directoryId: { type: DataTypes.STRING(36), allowNull: false },

@@ -37,7 +37,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare managerDisplayName: string | null;
   declare extra: UserExtra | null;
   declare status: UserStatus;
-  declare statusBefore: UserStatus | null;
+  /** Statuses to return to, nearest first, joined by ">" (see statusMachine.encodeResume). */
+  declare statusBefore: string | null;
   declare sdkAccess: CreationOptional<boolean>;
   declare isPlatformAdmin: CreationOptional<boolean>;
   declare lastSignInAt: Date | null;
@@ -47,7 +48,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 
   static initModel(sequelize: Sequelize): void {
     const text = (length: number) => ({ type: DataTypes.STRING(length), allowNull: true });
-    User.init(
+    this.init(
       {
         id: { type: DataTypes.STRING(36), primaryKey: true },
         directoryId: { type: DataTypes.STRING(36), allowNull: false },
@@ -80,7 +81,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         managerDisplayName: text(255),
         extra: jsonText<UserExtra>('extra', {}, true),
         status: { type: DataTypes.STRING(32), allowNull: false },
-        statusBefore: text(32),
+        statusBefore: text(64),
         sdkAccess: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         isPlatformAdmin: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         lastSignInAt: { type: DataTypes.DATE, allowNull: true },

@@ -10,7 +10,7 @@ export class UserEmail extends Model<InferAttributes<UserEmail>, InferCreationAt
   declare display: string | null;
 
   static initModel(sequelize: Sequelize): void {
-    UserEmail.init(
+    this.init(
       {
         userId: { type: DataTypes.STRING(36), primaryKey: true },
         position: { type: DataTypes.INTEGER, primaryKey: true },

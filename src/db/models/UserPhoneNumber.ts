@@ -9,7 +9,7 @@ export class UserPhoneNumber extends Model<InferAttributes<UserPhoneNumber>, Inf
   declare display: string | null;
 
   static initModel(sequelize: Sequelize): void {
-    UserPhoneNumber.init(
+    this.init(
       {
         userId: { type: DataTypes.STRING(36), primaryKey: true },
         position: { type: DataTypes.INTEGER, primaryKey: true },

@@ -19,23 +19,29 @@ export {
   RoleMapping, ScimToken, User, UserEmail, UserPhoneNumber,
 };
 
-const all = {
+const classes = {
   AuditEvent, Directory, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken, Organization,
   RoleMapping, ScimToken, User, UserEmail, UserPhoneNumber,
 };
 
-export type Models = typeof all;
+export type Models = typeof classes;
 
 /**
- * Binds every model to `sequelize`. Sequelize models are classes bound to one instance at a time; the process has
- * one database, and tests open one database per test file (jest isolates modules per file).
+ * Model classes bound to `sequelize`. Each database gets its own subclasses, so that two databases can be open in one
+ * process (the CLI tests, a migration check) without one rebinding the other's models.
  */
 export function defineModels(sequelize: Sequelize): Models {
-  for (const model of Object.values(all)) model.initModel(sequelize);
-  User.hasMany(UserEmail, { foreignKey: 'userId', as: 'emails' });
-  User.hasMany(UserPhoneNumber, { foreignKey: 'userId', as: 'phoneNumbers' });
-  User.hasMany(Membership, { foreignKey: 'userId', as: 'memberships' });
-  Membership.belongsTo(Organization, { foreignKey: 'organizationId', as: 'organization' });
-  Membership.belongsTo(Group, { foreignKey: 'groupId', as: 'group' });
-  return all;
+  const bound = Object.fromEntries(
+    Object.entries(classes).map(([name, base]) => {
+      const subclass = { [name]: class extends (base as typeof Organization) {} }[name] as typeof Organization;
+      subclass.initModel(sequelize);
+      return [name, subclass];
+    }),
+  ) as unknown as Models;
+  bound.User.hasMany(bound.UserEmail, { foreignKey: 'userId', as: 'emails' });
+  bound.User.hasMany(bound.UserPhoneNumber, { foreignKey: 'userId', as: 'phoneNumbers' });
+  bound.User.hasMany(bound.Membership, { foreignKey: 'userId', as: 'memberships' });
+  bound.Membership.belongsTo(bound.Organization, { foreignKey: 'organizationId', as: 'organization' });
+  bound.Membership.belongsTo(bound.Group, { foreignKey: 'groupId', as: 'group' });
+  return bound;
 }

@@ -1,0 +1,71 @@
+import { createOrganization, getOrganization, listOrganizations, updateOrganization, type OrganizationView } from '../../identity/organizations.js';
+import { integerOption, optional, required, table, UsageError, type Command, type Values } from '../command.js';
+
+function policyFrom(values: Values): Record<string, unknown> {
+  const policy: Record<string, unknown> = {};
+  if (values['mfa-required'] !== undefined) {
+    const text = String(values['mfa-required']);
+    if (!['true', 'false'].includes(text)) throw new UsageError('--mfa-required must be true or false');
+    policy.mfaRequired = text === 'true';
+  }
+  const maxAge = integerOption(values, 'password-max-age-days');
+  if (maxAge !== undefined) policy.passwordMaxAgeDays = maxAge;
+  const resetTtl = integerOption(values, 'reset-link-hours');
+  if (resetTtl !== undefined) policy.passwordResetTtlHours = resetTtl;
+  const activationTtl = integerOption(values, 'activation-link-hours');
+  if (activationTtl !== undefined) policy.activationTtlHours = activationTtl;
+  return policy;
+}
+
+const policyOptions = {
+  'mfa-required': { type: 'string' },
+  'password-max-age-days': { type: 'string' },
+  'reset-link-hours': { type: 'string' },
+  'activation-link-hours': { type: 'string' },
+} as const;
+
+const describeOrg = (o: OrganizationView) => `${o.slug} (${o.kind}) "${o.name}" id=${o.id}${Object.keys(o.policy).length ? ` policy=${JSON.stringify(o.policy)}` : ''}`;
+
+export const orgCommands: Command[] = [
+  {
+    words: ['org', 'create'],
+    summary: 'Create an organization (a utility or a customer).',
+    usage: 'org create --kind utility|customer --name NAME --slug SLUG [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N]',
+    options: { kind: { type: 'string' }, name: { type: 'string' }, slug: { type: 'string' }, ...policyOptions },
+    async run({ deps, values, actor }) {
+      const kind = required(values, 'kind');
+      return createOrganization(deps.ctx, actor, { kind: kind as 'utility', name: required(values, 'name'), slug: required(values, 'slug'), policy: policyFrom(values) });
+    },
+    text: (o) => `Created organization ${describeOrg(o as OrganizationView)}`,
+  },
+  {
+    words: ['org', 'update'],
+    summary: 'Rename an organization or change its policy overrides.',
+    usage: 'org update --org SLUG [--name NAME] [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N]',
+    options: { org: { type: 'string' }, name: { type: 'string' }, ...policyOptions },
+    async run({ deps, values, actor }) {
+      const slug = required(values, 'org');
+      const current = await getOrganization(deps.ctx, slug);
+      const changes = policyFrom(values);
+      const name = optional(values, 'name');
+      return updateOrganization(deps.ctx, actor, slug, { ...(name ? { name } : {}), ...(Object.keys(changes).length ? { policy: { ...current.policy, ...changes } } : {}) });
+    },
+    text: (o) => `Updated organization ${describeOrg(o as OrganizationView)}`,
+  },
+  {
+    words: ['org', 'list'],
+    summary: 'List organizations.',
+    usage: 'org list [--kind utility|customer]',
+    options: { kind: { type: 'string' } },
+    async run({ deps, values }) {
+      const kind = optional(values, 'kind');
+      if (kind && kind !== 'utility' && kind !== 'customer') throw new UsageError('--kind must be utility or customer');
+      return { organizations: await listOrganizations(deps.ctx, kind ? { kind: kind as 'utility' | 'customer' } : {}) };
+    },
+    text: (r) => {
+      const { organizations } = r as { organizations: OrganizationView[] };
+      if (organizations.length === 0) return 'No organizations yet. Create one with: org create --kind customer --name NAME --slug SLUG';
+      return table([['SLUG', 'KIND', 'NAME', 'ID'], ...organizations.map((o) => [o.slug, o.kind, o.name, o.id])]);
+    },
+  },
+];

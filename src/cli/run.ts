@@ -1,0 +1,85 @@
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { migrateUp } from '../db/migrator.js';
+import { buildDeps, type Deps } from '../deps.js';
+import { operatorActor } from '../identity/actor.js';
+import { isDomainError } from '../identity/errors.js';
+import { createLogger } from '../lib/logger.js';
+import { UsageError, type Command } from './command.js';
+import { adminCommands } from './commands/admin.js';
+import { configCommands } from './commands/config.js';
+import { directoryCommands } from './commands/directory.js';
+import { migrateCommands } from './commands/migrate.js';
+import { orgCommands } from './commands/org.js';
+import { roleMappingCommands } from './commands/roleMapping.js';
+import { scimTokenCommands } from './commands/scimToken.js';
+import { userCommands } from './commands/user.js';
+
+export const commands: Command[] = [
+  ...orgCommands, ...directoryCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...roleMappingCommands, ...migrateCommands, ...configCommands,
+];
+
+function help(): string {
+  return [
+    'Usage: npm run -s idbridge -- <command> [options] [--json]',
+    '',
+    ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
+    '',
+    'With --json, a command prints exactly one JSON object on stdout. Errors go to stderr with a non-zero exit code.',
+  ].join('\n');
+}
+
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+interface Outcome {
+  code: number;
+  stdout?: string;
+  stderr?: string;
+}
+
+function failure(json: boolean, code: number, errorCode: string, message: string, usage?: string): Outcome {
+  return {
+    code,
+    stderr: json ? JSON.stringify({ error: { code: errorCode, message } }) : `idbridge: ${message}${usage ? `\nusage: npm run -s idbridge -- ${usage}` : ''}`,
+  };
+}
+
+/** Runs one command line; returns what to print and the exit code (tests call this directly). */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Outcome> {
+  const json = argv.includes('--json');
+  const args = argv.filter((a) => a !== '--json');
+  if (args.length === 0 || args[0] === 'help' || args[0] === '--help' || args[0] === '-h') return { code: args.length === 0 ? 2 : 0, stdout: help() };
+  const command = commands.find((c) => c.words.every((word, i) => args[i] === word));
+  if (!command) return failure(json, 2, 'usage.unknown_command', `unknown command "${args.slice(0, 2).join(' ')}"; run "npm run -s idbridge -- help" for the list`);
+
+  let values;
+  try {
+    ({ values } = parseArgs({ args: args.slice(command.words.length), options: command.options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return failure(json, 2, 'usage.invalid', (error as Error).message.split('\n')[0] ?? 'invalid options', command.usage);
+  }
+
+  let deps: Deps | undefined;
+  try {
+    const settings = loadConfig({ env });
+    deps = buildDeps(settings, { logger: createLogger({ level: 'warn', destination: process.stderr }) });
+    if (!command.offline) await migrateUp(deps.db);
+    const result = await command.run({ deps, values: values as Record<string, string>, actor: operatorActor(operatorName()) });
+    return { code: 0, stdout: json ? JSON.stringify(result) : command.text(result) };
+  } catch (error) {
+    if (error instanceof UsageError) return failure(json, 2, 'usage.invalid', error.message, command.usage);
+    if (error instanceof ConfigError) return failure(json, 78, 'config.invalid', error.message);
+    if (isDomainError(error)) return failure(json, 1, error.code, error.message);
+    return failure(json, 1, 'internal_error', `unexpected failure: ${(error as Error)?.message ?? String(error)}`);
+  } finally {
+    await deps?.close();
+  }
+}
+

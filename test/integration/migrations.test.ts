@@ -1,0 +1,42 @@
+import { migrateDown, migrateUp, pendingMigrations } from '../../src/db/migrator.js';
+import { migrations } from '../../migrations/index.js';
+import { openTestDeps, type TestDeps } from '../helpers/db.js';
+
+describe('migrations', () => {
+  let deps: TestDeps;
+  beforeAll(async () => {
+    deps = await openTestDeps({ migrate: false });
+  });
+  afterAll(() => deps.close());
+
+  async function tables(): Promise<string[]> {
+    const sql = deps.db.dialect === 'postgres'
+      ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+      : "SELECT name FROM sqlite_master WHERE type = 'table'";
+    const [rows] = await deps.db.sequelize.query(sql);
+    return (rows as Array<{ name: string }>).map((r) => r.name).filter((t) => t !== 'schema_migrations' && t !== 'sqlite_sequence').sort();
+  }
+
+  it('run all up, all down and all up again', async () => {
+    expect(await migrateUp(deps.db)).toEqual(migrations.map((m) => m.name));
+    const created = await tables();
+    expect(created).toEqual(expect.arrayContaining(['users', 'organizations', 'directories', 'memberships', 'groups', 'group_members', 'role_mappings', 'audit_events', 'one_time_tokens', 'scim_tokens', 'mail_messages']));
+    expect(await pendingMigrations(deps.db)).toEqual([]);
+
+    expect(await migrateDown(deps.db)).toEqual([...migrations].reverse().map((m) => m.name));
+    expect(await tables()).toEqual([]);
+    expect(await pendingMigrations(deps.db)).toHaveLength(migrations.length);
+
+    await migrateUp(deps.db);
+    expect(await tables()).toEqual(created);
+  });
+
+  it('creates exactly one local directory with the schema', async () => {
+    const directories = await deps.db.models.Directory.findAll();
+    expect(directories.map((d) => [d.kind, d.name])).toEqual([['local', 'local']]);
+  });
+
+  it('does nothing when run again', async () => {
+    expect(await migrateUp(deps.db)).toEqual([]);
+  });
+});
