@@ -52,7 +52,7 @@ function failure(json: boolean, code: number, errorCode: string, message: string
 }
 
 /** Runs one command line; returns what to print and the exit code (tests call this directly). */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Outcome> {
+export async function runCli(argv: string[], env?: NodeJS.ProcessEnv): Promise<Outcome> {
   const json = argv.includes('--json');
   const args = argv.filter((a) => a !== '--json');
   if (args.length === 0 || args[0] === 'help' || args[0] === '--help' || args[0] === '-h') return { code: args.length === 0 ? 2 : 0, stdout: help() };
@@ -68,7 +68,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 
   let deps: Deps | undefined;
   try {
-    const settings = loadConfig({ env });
+    const settings = loadConfig(env ? { env } : {});
     deps = buildDeps(settings, { logger: createLogger({ level: 'warn', destination: process.stderr }) });
     if (!command.offline) await migrateUp(deps.db);
     const result = await command.run({ deps, values: values as Record<string, string>, actor: operatorActor(operatorName()) });

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { Sequelize } from 'sequelize';
+import { freshDatabaseEnv } from '../helpers/db.js';
+import { POSTGRES_URL, tempDir } from '../helpers/settings.js';
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  stdout: string[];
+  port: number;
+}
+
+/** Starts the server the way `npm start` does, on a free port, and waits until it listens. */
+function start(env: NodeJS.ProcessEnv): Promise<Running> {
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
+    env: { PATH: process.env.PATH, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', ...env },
+  });
+  const stdout: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout.join('')}`)), 20_000);
+    child.stderr.on('data', (chunk) => stdout.push(String(chunk)));
+    child.stdout.on('data', (chunk) => {
+      stdout.push(String(chunk));
+      const match = /"port":(\d+),.*"msg":"idbridge listening"/.exec(stdout.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, stdout, port: Number(match[1]) });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${stdout.join('')}`)));
+  });
+}
+
+function stop(running: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    running.child.removeAllListeners('exit');
+    running.child.on('exit', (code) => resolve(code));
+    running.child.kill('SIGTERM');
+  });
+}
+
+describe('npm start', () => {
+  const dataDir = tempDir();
+  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, ...freshDatabaseEnv() };
+
+  afterAll(async () => {
+    if (env.DATABASE_SCHEMA) {
+      const admin = new Sequelize(POSTGRES_URL, { logging: false });
+      await admin.query(`DROP SCHEMA IF EXISTS "${env.DATABASE_SCHEMA}" CASCADE`);
+      await admin.close();
+    }
+  });
+
+  it('prints the administrator setup link on the first start only, answers /readyz, and stops cleanly', async () => {
+    const first = await start(env);
+    const ready = await fetch(`http://127.0.0.1:${first.port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', migrations: 'current' });
+    expect(await stop(first)).toBe(0);
+    const firstOutput = first.stdout.join('');
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/activate\?token=[\w-]+)/.exec(firstOutput)?.[1];
+    expect(link).toBeDefined();
+    expect(firstOutput).toContain('admin@idbridge.local');
+
+    const second = await start(env);
+    expect(await stop(second)).toBe(0);
+    const secondOutput = second.stdout.join('');
+    expect(secondOutput).not.toContain('token=');
+    expect(secondOutput).toContain('have not finished setting up');
+    for (const line of secondOutput.split('\n').filter((l) => l.startsWith('{'))) expect(() => JSON.parse(line)).not.toThrow();
+  }, 60_000);
+
+  it('refuses to start in production with development secrets, listing what to fix', async () => {
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(78);
+    expect(stderr).toContain('SESSION_SECRET is required in production');
+    expect(stderr).toContain('DATA_ENCRYPTION_KEY is required in production');
+  }, 30_000);
+});

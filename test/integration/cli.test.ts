@@ -1,0 +1,71 @@
+import { runCli } from '../../src/cli/run.js';
+import { openTestDeps, type TestDeps } from '../helpers/db.js';
+
+describe('operator CLI', () => {
+  let deps: TestDeps;
+  const cli = (...argv: string[]) => runCli(argv, deps.env);
+  const json = async (...argv: string[]) => {
+    const outcome = await cli(...argv, '--json');
+    expect(outcome).toMatchObject({ code: 0 });
+    expect(outcome.stderr).toBeUndefined();
+    return JSON.parse(outcome.stdout as string);
+  };
+
+  beforeAll(async () => {
+    deps = await openTestDeps();
+  });
+  afterAll(() => deps.close());
+
+  it('creates and lists organizations, printing exactly one JSON object', async () => {
+    const created = await json('org', 'create', '--kind', 'utility', '--name', 'River Water', '--slug', 'river', '--mfa-required', 'true');
+    expect(created).toMatchObject({ id: expect.any(String), slug: 'river', kind: 'utility', policy: { mfaRequired: true } });
+    const listed = await json('org', 'list');
+    expect(listed.organizations.map((o: { slug: string }) => o.slug)).toEqual(['river']);
+  });
+
+  it('creates directories, links them, and refuses a second local directory', async () => {
+    await json('org', 'create', '--kind', 'customer', '--name', 'Acme', '--slug', 'acme');
+    expect(await json('directory', 'create', '--kind', 'sso', '--name', 'okta-acme', '--org', 'acme')).toMatchObject({ name: 'okta-acme', organizations: [{ slug: 'acme' }] });
+    expect((await json('directory', 'link', '--directory', 'okta-acme', '--org', 'river')).organizations).toHaveLength(2);
+    const refused = await cli('directory', 'create', '--kind', 'local', '--name', 'second', '--json');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBeUndefined();
+    expect(JSON.parse(refused.stderr as string)).toMatchObject({ error: { code: 'directory.local_exists' } });
+  });
+
+  it('creates a SCIM token shown once, lists it without the secret, and revokes it', async () => {
+    const created = await json('scim-token', 'create', '--directory', 'okta-acme', '--expires-in-days', '30');
+    expect(created.token).toMatch(/^idbscim_/);
+    const { tokens } = await json('scim-token', 'list', '--directory', 'okta-acme');
+    expect(tokens).toHaveLength(1);
+    expect(JSON.stringify(tokens)).not.toContain(created.token);
+    expect(await json('scim-token', 'revoke', '--id', created.id)).toMatchObject({ state: 'revoked' });
+  });
+
+  it('creates a platform administrator with a one-time setup link and lists users by status', async () => {
+    const admin = await json('admin', 'create', '--email', 'ops@example.com', '--name', 'Ops Person');
+    expect(admin.setupLink).toMatch(/^http:\/\/127\.0\.0\.1:8080\/activate\?token=/);
+    const listed = await json('user', 'list', '--status', 'PROVISIONED');
+    expect(listed).toMatchObject({ total: 1, users: [{ userName: 'ops@example.com', status: 'PROVISIONED' }] });
+    expect((await json('user', 'list', '--status', 'ACTIVE')).total).toBe(0);
+  });
+
+  it('says what to fix on a usage mistake, with exit code 2', async () => {
+    const missing = await cli('org', 'create', '--kind', 'customer', '--name', 'X');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--slug is required');
+    expect(missing.stderr).toContain('usage: npm run -s idbridge -- org create');
+    const unknown = await cli('org', 'create', '--colour', 'blue');
+    expect(unknown).toMatchObject({ code: 2 });
+    expect(unknown.stderr).toContain("Unknown option '--colour'");
+    const badStatus = await cli('user', 'list', '--status', 'SLEEPING', '--json');
+    expect(JSON.parse(badStatus.stderr as string).error.message).toMatch(/--status must be one of PROVISIONED, ACTIVE/);
+    expect((await cli('warp', 'drive')).stderr).toContain('unknown command "warp drive"');
+  });
+
+  it('reports bad configuration with exit code 78 and every problem', async () => {
+    const outcome = await runCli(['org', 'list'], { ...deps.env, PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(outcome.code).toBe(78);
+    expect(outcome.stderr).toMatch(/PORT[\s\S]*LOG_LEVEL/);
+  });
+});
