@@ -15,7 +15,10 @@ export class ConfigError extends Error {
 }
 
 export interface LoadConfigOptions {
-  /** The environment to read; the process environment by default. This is the only reader of process.env. */
+  /**
+   * The environment to read; the process environment by default. This is the only reader of process.env.
+   * CONFIG_DIR, when set, is the folder of default.json, <NODE_ENV>.json and the role catalog.
+   */
   env?: NodeJS.ProcessEnv;
   configDir?: string;
   /** Values applied last, for tests: a nested object shaped like config/default.json. */
@@ -77,7 +80,7 @@ function unknownKeys(values: Json, tree: SchemaTree, prefix = ''): string[] {
  */
 export function loadConfig(options: LoadConfigOptions = {}): Settings {
   const env = options.env ?? process.env;
-  const configDir = options.configDir ?? DEFAULT_CONFIG_DIR;
+  const configDir = options.configDir ?? (env.CONFIG_DIR || DEFAULT_CONFIG_DIR);
   const problems: string[] = [];
   const nodeEnv = env.NODE_ENV && env.NODE_ENV.length > 0 ? env.NODE_ENV : undefined;
 

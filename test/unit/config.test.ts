@@ -109,3 +109,11 @@ describe('resolveSecrets', () => {
     expect(secrets.dataEncryptionKey).toHaveLength(32);
   });
 });
+
+describe('README', () => {
+  it('documents every configuration key as the schema does (npm run docs:config regenerates it)', async () => {
+    const { configTable } = await import('../../src/config/docs.js');
+    const readme = readFileSync(path.resolve('README.md'), 'utf8');
+    expect(readme).toContain(configTable());
+  });
+});
