@@ -13,6 +13,12 @@ import { migration as createAuditEvents } from './20261122101000-create-audit-ev
 import { migration as createOneTimeTokens } from './20261122101100-create-one-time-tokens.js';
 import { migration as createScimTokens } from './20261122101200-create-scim-tokens.js';
 import { migration as createMailMessages } from './20261122101300-create-mail-messages.js';
+import { migration as createPasswordCredentials } from './20261122300000-create-password-credentials.js';
+import { migration as createPasswordHistory } from './20261122300100-create-password-history.js';
+import { migration as createTotpCredentials } from './20261122300200-create-totp-credentials.js';
+import { migration as createRecoveryCodes } from './20261122300300-create-recovery-codes.js';
+import { migration as createSignInFailures } from './20261122300400-create-sign-in-failures.js';
+import { migration as createSessions } from './20261122300500-create-sessions.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -33,4 +39,10 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261122101100-create-one-time-tokens', ...createOneTimeTokens },
   { name: '20261122101200-create-scim-tokens', ...createScimTokens },
   { name: '20261122101300-create-mail-messages', ...createMailMessages },
+  { name: '20261122300000-create-password-credentials', ...createPasswordCredentials },
+  { name: '20261122300100-create-password-history', ...createPasswordHistory },
+  { name: '20261122300200-create-totp-credentials', ...createTotpCredentials },
+  { name: '20261122300300-create-recovery-codes', ...createRecoveryCodes },
+  { name: '20261122300400-create-sign-in-failures', ...createSignInFailures },
+  { name: '20261122300500-create-sessions', ...createSessions },
 ];

@@ -41,6 +41,17 @@ export const configSchema = {
     activationTtlHours: setting(integer(1, 24 * 180), 'Lifetime of an activation ("get started") link, in hours.', { env: 'ACTIVATION_TTL_HOURS' }),
     passwordResetTtlHours: setting(integer(1, 24 * 30), 'Lifetime of a password reset link, in hours; organizations may override it.', { env: 'PASSWORD_RESET_TTL_HOURS' }),
   },
+  password: {
+    minLength: setting(integer(8, 64), 'Shortest password accepted.', { env: 'PASSWORD_MIN_LENGTH' }),
+    maxLength: setting(integer(64, 1024), 'Longest password accepted (never truncated).', { env: 'PASSWORD_MAX_LENGTH' }),
+    minStrength: setting(integer(0, 4), 'Lowest zxcvbn strength score (0-4) accepted; the user\'s name, email and organizations count as guessable words.', { env: 'PASSWORD_MIN_STRENGTH' }),
+    historyCount: setting(integer(0, 24), 'How many previous passwords may not be reused.', { env: 'PASSWORD_HISTORY_COUNT' }),
+    maxAgeDays: setting(integer(0, 3650), 'Days after which a password expires (0: never); organizations may override it.', { env: 'PASSWORD_MAX_AGE_DAYS' }),
+    expiryReminderDays: setting(integer(0, 365), 'Days before expiry when a reminder is emailed (0: no reminder).', { env: 'PASSWORD_EXPIRY_REMINDER_DAYS' }),
+    argon2MemoryKiB: setting(integer(7168, 1_048_576), 'Argon2id memory cost in KiB (OWASP: 19456 with 2 iterations).', { env: 'ARGON2_MEMORY_KIB' }),
+    argon2Iterations: setting(integer(1, 20), 'Argon2id time cost (iterations).', { env: 'ARGON2_ITERATIONS' }),
+    argon2Parallelism: setting(integer(1, 16), 'Argon2id parallelism.', { env: 'ARGON2_PARALLELISM' }),
+  },
   roles: {
     catalogFile: setting(z.string().min(1), 'JSON file with the roles of each organization kind, highest first (relative to config/).', { env: 'ROLE_CATALOG_FILE' }),
   },

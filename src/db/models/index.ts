@@ -7,6 +7,12 @@ import { GroupMember } from './GroupMember.js';
 import { MailMessage } from './MailMessage.js';
 import { Membership } from './Membership.js';
 import { OneTimeToken } from './OneTimeToken.js';
+import { PasswordCredential } from './PasswordCredential.js';
+import { PasswordHistory } from './PasswordHistory.js';
+import { RecoveryCode } from './RecoveryCode.js';
+import { Session } from './Session.js';
+import { SignInFailure } from './SignInFailure.js';
+import { TotpCredential } from './TotpCredential.js';
 import { Organization } from './Organization.js';
 import { RoleMapping } from './RoleMapping.js';
 import { ScimToken } from './ScimToken.js';
@@ -16,12 +22,14 @@ import { UserPhoneNumber } from './UserPhoneNumber.js';
 
 export {
   AuditEvent, Directory, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken, Organization,
-  RoleMapping, ScimToken, User, UserEmail, UserPhoneNumber,
+  PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, ScimToken, Session, SignInFailure, TotpCredential, User,
+  UserEmail, UserPhoneNumber,
 };
 
 const classes = {
   AuditEvent, Directory, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken, Organization,
-  RoleMapping, ScimToken, User, UserEmail, UserPhoneNumber,
+  PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, ScimToken, Session, SignInFailure, TotpCredential, User,
+  UserEmail, UserPhoneNumber,
 };
 
 export type Models = typeof classes;

@@ -1,0 +1,124 @@
+import type { Transaction } from 'sequelize';
+import type { User } from '../../db/models/User.js';
+import type { Actor } from '../../identity/actor.js';
+import { recordAudit } from '../../identity/audit.js';
+import type { DomainContext } from '../../identity/context.js';
+import { DomainError } from '../../identity/errors.js';
+import { effectivePolicy } from '../../identity/policy.js';
+import { findUserInScope, type UserScope } from '../../identity/scope.js';
+import { applyStatusEvent } from '../../identity/userLifecycle.js';
+import { translate } from '../../i18n/translate.js';
+import type { Locale } from '../../i18n/locales.js';
+import { DAY } from '../../lib/clock.js';
+import { hashPassword, verifyPassword, type HashParameters } from './passwordHasher.js';
+import { checkPassword, type PasswordContext, type PasswordProblem } from './passwordPolicy.js';
+
+/** A refused password: `problems` says what to change, each with a message in every language. */
+export class PasswordPolicyError extends DomainError {
+  constructor(readonly problems: PasswordProblem[]) {
+    super('invalid', 'password.policy', problems.map((p) => translate('en', `password.${p.code}`, p.params)).join(' '), { field: 'password', details: { problems } });
+    this.name = 'PasswordPolicyError';
+  }
+}
+
+export function hashParameters(ctx: DomainContext): HashParameters {
+  const { argon2MemoryKiB, argon2Iterations, argon2Parallelism } = ctx.settings.password;
+  return { memoryKiB: argon2MemoryKiB, iterations: argon2Iterations, parallelism: argon2Parallelism };
+}
+
+export async function passwordContextFor(ctx: DomainContext, user: User, currentPassword?: string): Promise<PasswordContext> {
+  const policy = await effectivePolicy(ctx, user.id);
+  return {
+    userName: user.userName,
+    email: user.email,
+    givenName: user.givenName,
+    familyName: user.familyName,
+    displayName: user.displayName,
+    organizationNames: policy.organizationNames,
+    ...(currentPassword ? { currentPassword } : {}),
+  };
+}
+
+/** Refuses a new password that breaks the policy or repeats the current password or one of the recent ones. */
+export async function assertAcceptablePassword(ctx: DomainContext, user: User, password: string, options: { currentPassword?: string; locale?: Locale } = {}): Promise<void> {
+  const rules = ctx.settings.password;
+  const problems = checkPassword(password, rules, await passwordContextFor(ctx, user, options.currentPassword), options.locale ?? 'en');
+  if (problems.length === 0 && (await isRecentPassword(ctx, user.id, password))) problems.push({ code: 'reused', params: {} });
+  if (problems.length > 0) throw new PasswordPolicyError(problems);
+}
+
+async function isRecentPassword(ctx: DomainContext, userId: string, password: string): Promise<boolean> {
+  const { PasswordCredential, PasswordHistory } = ctx.db.models;
+  const t = ctx.db.current();
+  const hashes: string[] = [];
+  const current = await PasswordCredential.findByPk(userId, { transaction: t });
+  if (current) hashes.push(current.hash);
+  const keep = ctx.settings.password.historyCount;
+  if (keep > 0) {
+    const history = await PasswordHistory.findAll({ where: { userId }, order: [['id', 'DESC']], limit: Math.max(0, keep - (current ? 1 : 0)), transaction: t });
+    hashes.push(...history.map((h) => h.hash));
+  }
+  if (keep === 0) return false;
+  for (const hash of hashes) if (await verifyPassword(hash, password)) return true;
+  return false;
+}
+
+/** Stores a new password hash; the previous one joins the history, which keeps the configured number. */
+export async function storePassword(ctx: DomainContext, t: Transaction, userId: string, password: string): Promise<void> {
+  const { PasswordCredential, PasswordHistory } = ctx.db.models;
+  const hash = await hashPassword(password, hashParameters(ctx));
+  const now = ctx.clock.now();
+  const current = await PasswordCredential.findByPk(userId, { transaction: t });
+  if (current) {
+    await PasswordHistory.create({ userId, hash: current.hash, createdAt: current.changedAt }, { transaction: t });
+    current.set({ hash, changedAt: now, reminderSentAt: null });
+    await current.save({ transaction: t });
+  } else {
+    await PasswordCredential.create({ userId, hash, changedAt: now, reminderSentAt: null }, { transaction: t });
+  }
+  const keep = Math.max(0, ctx.settings.password.historyCount - 1);
+  const old = await PasswordHistory.findAll({ where: { userId }, order: [['id', 'DESC']], offset: keep, attributes: ['id'], transaction: t });
+  if (old.length) await PasswordHistory.destroy({ where: { id: old.map((h) => h.id) }, transaction: t });
+}
+
+/** Removes the password (an administrator's reset): nobody can sign in with it any more. */
+export async function clearPassword(ctx: DomainContext, t: Transaction, userId: string): Promise<void> {
+  const { PasswordCredential, PasswordHistory } = ctx.db.models;
+  const current = await PasswordCredential.findByPk(userId, { transaction: t });
+  if (!current) return;
+  await PasswordHistory.create({ userId, hash: current.hash, createdAt: current.changedAt }, { transaction: t });
+  await current.destroy({ transaction: t });
+}
+
+/** When the user's current password expires, or null when it never does (or there is none). */
+export async function passwordExpiresAt(ctx: DomainContext, userId: string): Promise<Date | null> {
+  const credential = await ctx.db.models.PasswordCredential.findByPk(userId, { transaction: ctx.db.current() });
+  if (!credential) return null;
+  const { passwordMaxAgeDays } = await effectivePolicy(ctx, userId);
+  return passwordMaxAgeDays > 0 ? new Date(credential.changedAt.getTime() + passwordMaxAgeDays * DAY) : null;
+}
+
+export function assertLocalUser(user: User, localDirectoryId: string): void {
+  if (user.directoryId !== localDirectoryId) {
+    throw new DomainError('invalid', 'password.sso_user', 'This user signs in through the identity provider of its directory; idbridge keeps no password for it.', { field: 'password' });
+  }
+}
+
+/**
+ * Sets a user's password on behalf of an administrator or a provisioning client, under the same policy as the
+ * user's own choice. With `activate`, a PROVISIONED user becomes ACTIVE (as Okta does for a user created with a password).
+ */
+export async function setUserPassword(ctx: DomainContext, actor: Actor, userId: string, password: string, options: { scope?: UserScope; activate?: boolean } = {}): Promise<void> {
+  await ctx.db.tx(async (t) => {
+    const user = await findUserInScope(ctx, userId, options.scope);
+    const local = await ctx.db.models.Directory.findOne({ where: { name: 'local' }, transaction: t });
+    assertLocalUser(user, local?.id ?? '');
+    await assertAcceptablePassword(ctx, user, password);
+    await storePassword(ctx, t, user.id, password);
+    await recordAudit(ctx, t, actor, { action: 'user.password_set', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId });
+    if (options.activate && user.status === 'PROVISIONED') {
+      await applyStatusEvent(ctx, t, actor, user, 'activate');
+      await ctx.db.models.OneTimeToken.update({ consumedAt: ctx.clock.now() }, { where: { userId: user.id, purpose: 'activation', consumedAt: null }, transaction: t });
+    }
+  });
+}
