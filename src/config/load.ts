@@ -104,6 +104,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Settings {
     else problems.push(`${source}: ${parsed.error.issues.map((issue) => issue.message).join('; ')} (got ${definition.secret ? 'a hidden value' : JSON.stringify(input)})`);
   }
 
+  if (getPath(values, 'env') === 'production' && getPath(values, 'mail.smtpUrl') === '') {
+    problems.push('SMTP_URL is required in production (without it, emails are only written to files)');
+  }
   const catalog = loadRoleCatalog(path.resolve(configDir, String(getPath(values, 'roles.catalogFile') ?? 'roles.json')), problems);
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -52,6 +52,30 @@ export const configSchema = {
     argon2Iterations: setting(integer(1, 20), 'Argon2id time cost (iterations).', { env: 'ARGON2_ITERATIONS' }),
     argon2Parallelism: setting(integer(1, 16), 'Argon2id parallelism.', { env: 'ARGON2_PARALLELISM' }),
   },
+  lockout: {
+    threshold: setting(integer(1, 100), 'Failed sign-ins (within the window) that lock an account.', { env: 'LOCKOUT_THRESHOLD' }),
+    windowMinutes: setting(integer(1, 1440), 'The window in which failed sign-ins are counted, in minutes.', { env: 'LOCKOUT_WINDOW_MINUTES' }),
+    autoUnlockMinutes: setting(integer(0, 10080), 'Minutes after which a locked account unlocks by itself (0: only an administrator or a password reset unlocks it).', { env: 'LOCKOUT_AUTO_UNLOCK_MINUTES' }),
+  },
+  session: {
+    idleMinutes: setting(integer(1, 1440), 'A signed-in session ends after this many minutes without a request.', { env: 'SESSION_IDLE_MINUTES' }),
+    absoluteHours: setting(integer(1, 720), 'A session ends this many hours after sign-in, however active.', { env: 'SESSION_ABSOLUTE_HOURS' }),
+    pendingMinutes: setting(integer(1, 60), 'Time allowed to finish signing in (second factor, new password).', { env: 'SESSION_PENDING_MINUTES' }),
+  },
+  mfa: {
+    issuer: setting(z.string().min(1).max(64), 'The name authenticator apps show next to the account.', { env: 'MFA_ISSUER' }),
+    recoveryCodeCount: setting(integer(5, 20), 'How many single-use recovery codes a user gets.', { env: 'MFA_RECOVERY_CODES' }),
+  },
+  rateLimit: {
+    signInPerMinute: setting(integer(1, 10_000), 'Sign-in and code attempts per client address per minute (per instance).', { env: 'RATE_LIMIT_SIGN_IN_PER_MINUTE' }),
+    emailPerHour: setting(integer(1, 10_000), 'Requests that send email (forgot password) per client address per hour (per instance).', { env: 'RATE_LIMIT_EMAIL_PER_HOUR' }),
+  },
+  jobs: {
+    expiryReminderIntervalMinutes: setting(integer(1, 1440), 'How often the password expiry reminders are sent.', { env: 'JOB_EXPIRY_REMINDER_MINUTES' }),
+    mailPollMs: setting(integer(50, 60_000), 'How often the mail outbox is polled, in milliseconds.', { env: 'MAIL_POLL_MS' }),
+    mailMaxAttempts: setting(integer(1, 50), 'Sending attempts before an email is abandoned.', { env: 'MAIL_MAX_ATTEMPTS' }),
+    mailBackoffSeconds: setting(integer(1, 3600), 'Wait after the first failed attempt; it doubles with each further one.', { env: 'MAIL_BACKOFF_SECONDS' }),
+  },
   roles: {
     catalogFile: setting(z.string().min(1), 'JSON file with the roles of each organization kind, highest first (relative to config/).', { env: 'ROLE_CATALOG_FILE' }),
   },

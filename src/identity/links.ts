@@ -12,3 +12,11 @@ export function passwordResetLink(settings: Settings, token: string): string {
 export function signInLink(settings: Settings): string {
   return `${settings.server.publicUrl}/sign-in`;
 }
+
+export function forgotPasswordLink(settings: Settings): string {
+  return `${settings.server.publicUrl}/password/forgot`;
+}
+
+export function accountLink(settings: Settings): string {
+  return `${settings.server.publicUrl}/account`;
+}

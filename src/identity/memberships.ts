@@ -4,6 +4,7 @@ import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { invalid, notFound } from './errors.js';
+import { mailUser } from './notify.js';
 import { findOrganization } from './organizations.js';
 import { findUserInScope, type UserScope } from './scope.js';
 import { viewUser, type UserView } from './userView.js';
@@ -64,7 +65,7 @@ export async function addDirectMembership(ctx: DomainContext, actor: Actor, inpu
  * Removes the role an administrator gave in one organization; the user and its other memberships stay. Roles that
  * groups give stay too: they follow the IdP's group membership.
  */
-export async function removeDirectMembership(ctx: DomainContext, actor: Actor, input: { userId: string; organization: string }, scope?: UserScope): Promise<UserView> {
+export async function removeDirectMembership(ctx: DomainContext, actor: Actor, input: { userId: string; organization: string; notify?: boolean }, scope?: UserScope): Promise<UserView> {
   return ctx.db.tx(async (t) => {
     const user = await findUserInScope(ctx, input.userId, scope);
     const org = await findOrganization(ctx, input.organization);
@@ -82,8 +83,9 @@ export async function removeDirectMembership(ctx: DomainContext, actor: Actor, i
       targetId: user.id,
       userId: user.id,
       organizationId: org.id,
-      details: { organization: org.slug, before: { role: direct.role } },
+      details: { organization: org.slug, before: { role: direct.role }, notified: input.notify === true },
     });
+    if (input.notify) await mailUser(ctx, t, user, 'removed_from_organization', { organization: org.name });
     return viewUser(ctx, user);
   });
 }

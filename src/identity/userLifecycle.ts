@@ -5,7 +5,9 @@ import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { DomainError } from './errors.js';
 import { findUserInScope, type UserScope } from './scope.js';
-import { decodeResume, encodeResume, transition, type StatusEvent } from './statusMachine.js';
+import { mailUser } from './notify.js';
+import { endUserSessions } from './sessions.js';
+import { decodeResume, encodeResume, transition, type StatusEvent, type UserStatus } from './statusMachine.js';
 import { checkVersion } from './users.js';
 import { viewUser, type UserView } from './userView.js';
 
@@ -23,6 +25,8 @@ const ACTIONS: Record<StatusEvent, string> = {
   reactivate: 'user.reactivated',
 };
 
+const ENDS_SESSIONS: ReadonlySet<UserStatus> = new Set(['INACTIVE', 'LOCKED_BY_ADMIN', 'RECOVERY']);
+
 /**
  * Applies a status event to a user model inside `t`: the one place a status changes. Refused transitions raise
  * `user.transition_refused` with the reason; the audit event records before and after.
@@ -36,19 +40,23 @@ export async function applyStatusEvent(ctx: DomainContext, t: Transaction, actor
   user.version += 1;
   user.updatedAt = ctx.clock.now();
   await user.save({ transaction: t });
+  // Whoever can no longer sign in is signed out everywhere. An automatic lock keeps sessions: anyone can cause one.
+  const sessionsEnded = ENDS_SESSIONS.has(user.status) ? await endUserSessions(ctx, t, user.id) : 0;
   await recordAudit(ctx, t, actor, {
     action: ACTIONS[event],
     targetType: 'user',
     targetId: user.id,
     userId: user.id,
     directoryId: user.directoryId,
-    details: { before: { status: before }, after: { status: user.status }, ...details },
+    details: { before: { status: before }, after: { status: user.status }, ...(sessionsEnded ? { sessionsEnded } : {}), ...details },
   });
 }
 
 export interface StatusChangeOptions {
   scope?: UserScope;
   expectedVersion?: number;
+  /** Email the user about the change (deactivation); administrators' actions do, provisioning clients' do not. */
+  notify?: boolean;
 }
 
 async function changeStatus(ctx: DomainContext, actor: Actor, userId: string, event: StatusEvent, options: StatusChangeOptions): Promise<UserView> {
@@ -56,6 +64,7 @@ async function changeStatus(ctx: DomainContext, actor: Actor, userId: string, ev
     const user = await findUserInScope(ctx, userId, options.scope);
     checkVersion(user, options.expectedVersion);
     await applyStatusEvent(ctx, t, actor, user, event);
+    if (options.notify && event === 'deactivate') await mailUser(ctx, t, user, 'deactivated', {});
     return viewUser(ctx, user);
   });
 }

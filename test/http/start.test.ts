@@ -71,7 +71,7 @@ describe('npm start', () => {
   }, 60_000);
 
   it('refuses to start in production with development secrets, listing what to fix', async () => {
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0' } });
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0', SMTP_URL: 'smtp://127.0.0.1:2525' } });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     const code = await new Promise((resolve) => child.on('exit', resolve));

@@ -78,7 +78,7 @@ describe('loadConfig', () => {
 });
 
 describe('resolveSecrets', () => {
-  const production = (env: NodeJS.ProcessEnv) => loadConfig({ env: { NODE_ENV: 'production', DATA_DIR: tempDir(), ...env } });
+  const production = (env: NodeJS.ProcessEnv) => loadConfig({ env: { NODE_ENV: 'production', DATA_DIR: tempDir(), SMTP_URL: 'smtp://mail.example.com:587', ...env } });
 
   it('generates development secrets once and keeps them in the data directory', () => {
     const settings = loadConfig({ env: { DATA_DIR: tempDir() } });
@@ -99,7 +99,7 @@ describe('resolveSecrets', () => {
     const dataDir = tempDir();
     const dev = resolveSecrets(loadConfig({ env: { DATA_DIR: dataDir } }));
     const devKey = JSON.parse(readFileSync(path.join(dataDir, 'dev-secrets.json'), 'utf8')).dataEncryptionKey;
-    const problems = problemsOf(() => resolveSecrets(loadConfig({ env: { NODE_ENV: 'production', DATA_DIR: dataDir, SESSION_SECRET: dev.sessionSecret, DATA_ENCRYPTION_KEY: devKey } })));
+    const problems = problemsOf(() => resolveSecrets(loadConfig({ env: { NODE_ENV: 'production', DATA_DIR: dataDir, SMTP_URL: 'smtp://mail.example.com:587', SESSION_SECRET: dev.sessionSecret, DATA_ENCRYPTION_KEY: devKey } })));
     expect(problems).toHaveLength(2);
   });
 

@@ -1,0 +1,46 @@
+import { Op } from 'sequelize';
+import { systemActor } from '../../identity/actor.js';
+import { recordAudit } from '../../identity/audit.js';
+import type { DomainContext } from '../../identity/context.js';
+import { effectivePolicy } from '../../identity/policy.js';
+import { DAY } from '../../lib/clock.js';
+import { accountLink } from '../../identity/links.js';
+import { mailUser } from '../../identity/notify.js';
+
+/**
+ * Emails a reminder to each user whose password expires within the reminder period, once per password (a new
+ * password clears the mark). Several instances may run it: the mark is set by a conditional update before the email
+ * is queued, in one transaction. Returns how many reminders were queued.
+ */
+export async function sendExpiryReminders(ctx: DomainContext, options: { batchSize?: number } = {}): Promise<number> {
+  const { expiryReminderDays } = ctx.settings.password;
+  if (expiryReminderDays === 0) return 0;
+  const { Organization, PasswordCredential } = ctx.db.models;
+  const now = ctx.clock.now();
+  // The shortest maximum age anywhere bounds which passwords can be near expiry; the exact age is per user.
+  const orgAges = (await Organization.findAll({ attributes: ['policy'] })).map((o) => o.policy.passwordMaxAgeDays).filter((d): d is number => typeof d === 'number' && d > 0);
+  const ages = [ctx.settings.password.maxAgeDays, ...orgAges].filter((d) => d > 0);
+  if (ages.length === 0) return 0;
+  const earliest = new Date(now.getTime() - (Math.min(...ages) - expiryReminderDays) * DAY);
+  const candidates = await PasswordCredential.findAll({ where: { reminderSentAt: null, changedAt: { [Op.lte]: earliest } }, order: [['changedAt', 'ASC']], limit: options.batchSize ?? 500 });
+  let sent = 0;
+  for (const candidate of candidates) {
+    const { passwordMaxAgeDays } = await effectivePolicy(ctx, candidate.userId);
+    if (passwordMaxAgeDays === 0) continue;
+    const expiresAt = new Date(candidate.changedAt.getTime() + passwordMaxAgeDays * DAY);
+    const remindFrom = expiresAt.getTime() - expiryReminderDays * DAY;
+    if (now.getTime() < remindFrom || now.getTime() >= expiresAt.getTime()) continue;
+    const queued = await ctx.db.tx(async (t) => {
+      const [marked] = await PasswordCredential.update({ reminderSentAt: now }, { where: { userId: candidate.userId, reminderSentAt: null, changedAt: candidate.changedAt }, transaction: t });
+      if (marked !== 1) return false;
+      const user = await ctx.db.models.User.findByPk(candidate.userId, { transaction: t });
+      if (!user || user.status !== 'ACTIVE') return false;
+      const days = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / DAY));
+      await mailUser(ctx, t, user, 'expiry_reminder', { days, date: expiresAt.toISOString(), link: accountLink(ctx.settings) });
+      await recordAudit(ctx, t, systemActor, { action: 'user.password_expiry_reminded', targetType: 'user', targetId: user.id, userId: user.id, details: { expiresAt: expiresAt.toISOString() } });
+      return true;
+    });
+    if (queued) sent += 1;
+  }
+  return sent;
+}

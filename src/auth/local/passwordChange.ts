@@ -1,0 +1,53 @@
+import type { Actor } from '../../identity/actor.js';
+import { recordAudit } from '../../identity/audit.js';
+import type { DomainContext } from '../../identity/context.js';
+import { DomainError } from '../../identity/errors.js';
+import { signInLink } from '../../identity/links.js';
+import { findUserInScope } from '../../identity/scope.js';
+import { endUserSessions } from '../../identity/sessions.js';
+import { applyStatusEvent } from '../../identity/userLifecycle.js';
+import type { Locale } from '../../i18n/locales.js';
+import { mailUser } from '../../identity/notify.js';
+import { verifyPassword } from './passwordHasher.js';
+import { assertAcceptablePassword, storePassword } from './passwords.js';
+import { stepAfterPassword, type NextStep } from './signIn.js';
+
+/**
+ * A signed-in user changes their password: the current one is required, the new one must pass the policy and not
+ * repeat 4 or more characters in a row of the current one. The user's other sessions end; an email confirms.
+ */
+export async function changePassword(
+  ctx: DomainContext,
+  input: { userId: string; currentPassword: string; newPassword: string; keepSessionId?: string; locale?: Locale; ip?: string; requestId?: string },
+): Promise<void> {
+  await ctx.db.tx(async (t) => {
+    const user = await findUserInScope(ctx, input.userId);
+    const credential = await ctx.db.models.PasswordCredential.findByPk(user.id, { transaction: t });
+    if (!credential || !(await verifyPassword(credential.hash, input.currentPassword))) {
+      throw new DomainError('invalid', 'password.current_wrong', 'The current password is not correct.', { field: 'currentPassword' });
+    }
+    await assertAcceptablePassword(ctx, user, input.newPassword, { currentPassword: input.currentPassword, ...(input.locale ? { locale: input.locale } : {}) });
+    await storePassword(ctx, t, user.id, input.newPassword);
+    const sessionsEnded = await endUserSessions(ctx, t, user.id, input.keepSessionId);
+    await mailUser(ctx, t, user, 'password_changed', { when: ctx.clock.now().toISOString(), link: signInLink(ctx.settings) });
+    const actor: Actor = { type: 'user', id: user.id, label: user.userName, ...(input.ip ? { ip: input.ip } : {}), ...(input.requestId ? { requestId: input.requestId } : {}) };
+    await recordAudit(ctx, t, actor, { action: 'user.password_changed', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { via: 'change', sessionsEnded } });
+  });
+}
+
+/**
+ * A user whose password expired (AWAITING_NEW_PASSWORD) sets a new one, having just signed in with the old: the
+ * policy and the history apply. Returns the next sign-in step.
+ */
+export async function renewExpiredPassword(ctx: DomainContext, input: { userId: string; newPassword: string; locale?: Locale; ip?: string; requestId?: string }): Promise<NextStep> {
+  return ctx.db.tx(async (t) => {
+    const user = await findUserInScope(ctx, input.userId);
+    if (user.status !== 'AWAITING_NEW_PASSWORD') throw new DomainError('conflict', 'password.not_expired', 'This password does not need to be renewed.');
+    await assertAcceptablePassword(ctx, user, input.newPassword, input.locale ? { locale: input.locale } : {});
+    const actor: Actor = { type: 'user', id: user.id, label: user.userName, ...(input.ip ? { ip: input.ip } : {}), ...(input.requestId ? { requestId: input.requestId } : {}) };
+    await storePassword(ctx, t, user.id, input.newPassword);
+    await applyStatusEvent(ctx, t, actor, user, 'setNewPassword');
+    await mailUser(ctx, t, user, 'password_changed', { when: ctx.clock.now().toISOString(), link: signInLink(ctx.settings) });
+    return stepAfterPassword(ctx, user.id);
+  });
+}

@@ -1,0 +1,128 @@
+import { Op } from 'sequelize';
+import type { MailMessage } from '../db/models/MailMessage.js';
+import type { DomainContext } from '../identity/context.js';
+import { pickLocale } from '../i18n/locales.js';
+import type { Logger } from '../lib/logger.js';
+import { readPayload } from './outbox.js';
+import { renderMail, TEMPLATES, type TemplateData, type TemplateName } from './templates/render.js';
+import type { MailTransport } from './transport.js';
+
+export interface DispatcherOptions {
+  from: string;
+  /** How often the outbox is polled. */
+  pollMs: number;
+  /** Attempts before a message is abandoned. */
+  maxAttempts: number;
+  /** The wait after the first failure; it doubles with each further one. */
+  backoffMs: number;
+  /** A message stuck in "sending" this long (a crashed instance) is tried again. */
+  staleSendingMs: number;
+  batchSize: number;
+}
+
+export const DEFAULT_DISPATCHER_OPTIONS: Omit<DispatcherOptions, 'from'> = { pollMs: 1000, maxAttempts: 5, backoffMs: 30_000, staleSendingMs: 10 * 60_000, batchSize: 20 };
+
+/**
+ * Sends the outbox: claims due messages (a conditional update, so several instances never send one twice), renders
+ * them in the recipient's language, hands them to the transport, and marks them sent, or retries with exponential
+ * backoff until they are abandoned. Payloads (which carry one-time links) are erased once a message is finished.
+ */
+export class MailDispatcher {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> | undefined;
+  readonly #options: DispatcherOptions;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly transport: MailTransport,
+    private readonly logger: Logger,
+    options: Partial<DispatcherOptions> & { from: string },
+  ) {
+    this.#options = { ...DEFAULT_DISPATCHER_OPTIONS, ...options };
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    const tick = () => {
+      this.runOnce()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'mail dispatcher failed'))
+        .finally(() => {
+          if (this.#timer) this.#timer = setTimeout(tick, this.#options.pollMs).unref();
+        });
+    };
+    this.#timer = setTimeout(tick, 0).unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+    this.transport.close();
+  }
+
+  /** Sends what is due now; returns how many messages were handled. One run at a time in this process. */
+  runOnce(): Promise<number> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  /** Runs until nothing is due (tests call this after an action that sends email). */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 100 && (await this.runOnce()) > 0; i++);
+  }
+
+  async #run(): Promise<number> {
+    const { MailMessage } = this.ctx.db.models;
+    const now = this.ctx.clock.now();
+    const due = await MailMessage.findAll({
+      where: {
+        [Op.or]: [
+          { status: 'queued', nextAttemptAt: { [Op.lte]: now } },
+          { status: 'sending', updatedAt: { [Op.lte]: new Date(now.getTime() - this.#options.staleSendingMs) } },
+        ],
+      },
+      order: [['nextAttemptAt', 'ASC']],
+      limit: this.#options.batchSize,
+    });
+    let handled = 0;
+    for (const message of due) {
+      const [claimed] = await MailMessage.update({ status: 'sending', updatedAt: now }, { where: { id: message.id, status: message.status, updatedAt: message.updatedAt } });
+      if (claimed !== 1) continue;
+      handled += 1;
+      await this.#send(message);
+    }
+    return handled;
+  }
+
+  async #send(message: MailMessage): Promise<void> {
+    const { MailMessage } = this.ctx.db.models;
+    const attempts = message.attempts + 1;
+    try {
+      if (!(TEMPLATES as readonly string[]).includes(message.template)) throw new Error(`unknown template "${message.template}"`);
+      const data = readPayload(this.ctx, message) as unknown as TemplateData[TemplateName];
+      const rendered = renderMail(message.template as TemplateName, pickLocale(message.locale), data);
+      await this.transport.send({ from: this.#options.from, to: message.toAddress, ...rendered, messageId: message.id });
+      await MailMessage.update({ status: 'sent', attempts, sentAt: this.ctx.clock.now(), payload: null, lastError: null, updatedAt: this.ctx.clock.now() }, { where: { id: message.id } });
+      this.logger.info({ mailId: message.id, template: message.template, attempts }, 'email sent');
+    } catch (error) {
+      const reason = (error as Error)?.message ?? String(error);
+      const abandoned = attempts >= this.#options.maxAttempts;
+      const now = this.ctx.clock.now();
+      await MailMessage.update(
+        {
+          status: abandoned ? 'abandoned' : 'queued',
+          attempts,
+          lastError: reason.slice(0, 1000),
+          nextAttemptAt: new Date(now.getTime() + this.#options.backoffMs * 2 ** (attempts - 1)),
+          updatedAt: now,
+          ...(abandoned ? { payload: null } : {}),
+        },
+        { where: { id: message.id } },
+      );
+      this.logger[abandoned ? 'error' : 'warn']({ mailId: message.id, template: message.template, attempts, reason }, abandoned ? 'email abandoned' : 'email failed; will retry');
+    }
+  }
+}
+
