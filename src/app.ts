@@ -5,6 +5,7 @@ import { accessLog } from './http/accessLog.js';
 import { jsonErrorHandler, notFoundHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { requestId } from './http/requestId.js';
+import { localPages } from './auth/local/routes/pages.js';
 
 /** The whole HTTP application for `deps`. No I/O happens here: tests call it directly. */
 export function createApp(deps: Deps): Express {
@@ -32,6 +33,7 @@ export function createApp(deps: Deps): Express {
     }),
   );
   app.use(healthRoutes(deps.db));
+  app.use(localPages({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger }, deps.secrets.sessionSecret));
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(deps.logger));
   return app;

@@ -8,6 +8,9 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { DataCipher } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { systemRandom, type Random } from './lib/random.js';
+import { SessionCookies } from './auth/session.js';
+import { MailDispatcher } from './mail/dispatcher.js';
+import { fileTransport, smtpTransport, type MailTransport } from './mail/transport.js';
 
 /** Everything the application is made of. The only place that builds concrete things. */
 export interface Deps {
@@ -16,6 +19,9 @@ export interface Deps {
   logger: Logger;
   db: Database;
   ctx: DomainContext;
+  /** Sends the mail outbox; main starts its polling, tests drain it. */
+  mail: MailDispatcher;
+  sessions: SessionCookies;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,7 @@ export interface BuildOptions {
   clock?: Clock;
   random?: Random;
   secrets?: ResolvedSecrets;
+  mailTransport?: MailTransport;
 }
 
 export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps {
@@ -45,5 +52,25 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     settings,
     cipher: new DataCipher(secrets.dataEncryptionKey),
   };
-  return { settings, secrets, logger, db, ctx, close: () => db.close() };
+  const transport = options.mailTransport ?? (settings.mail.smtpUrl ? smtpTransport(settings.mail.smtpUrl) : fileTransport(path.resolve(settings.dataDir, 'mail'), logger));
+  const mail = new MailDispatcher(ctx, transport, logger, {
+    from: settings.mail.from,
+    pollMs: settings.jobs.mailPollMs,
+    maxAttempts: settings.jobs.mailMaxAttempts,
+    backoffMs: settings.jobs.mailBackoffSeconds * 1000,
+  });
+  const sessions = new SessionCookies(ctx, { secure: settings.server.publicUrl.startsWith('https://') });
+  return {
+    settings,
+    secrets,
+    logger,
+    db,
+    ctx,
+    mail,
+    sessions,
+    close: async () => {
+      await mail.stop();
+      await db.close();
+    },
+  };
 }

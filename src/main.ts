@@ -5,6 +5,7 @@ import { buildDeps } from './deps.js';
 import { migrateUp } from './db/migrator.js';
 import { systemActor } from './identity/actor.js';
 import { bootstrapPlatformAdmin } from './identity/platformAdmins.js';
+import { backgroundJobs, startJobs } from './jobs/scheduler.js';
 
 async function main(): Promise<void> {
   let settings;
@@ -56,6 +57,10 @@ async function main(): Promise<void> {
     );
   }
 
+  deps.mail.start();
+  const stopJobs = startJobs(backgroundJobs(ctx), logger);
+  if (!settings.mail.smtpUrl) logger.warn('no SMTP_URL: emails are written to files in the data directory and their links logged');
+
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(settings.server.port, settings.server.host, () => resolve(listening));
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), settings.server.shutdownGraceMs).unref();
     server.close(async () => {
+      await stopJobs();
       await deps.close();
       clearTimeout(force);
       logger.info('stopped');

@@ -114,6 +114,7 @@ export const en = {
   'account.regenerated': 'Your new recovery codes are below; the old ones no longer work.',
   'account.signOut': 'Sign out',
   'account.mfaEnrolled': 'Two-step verification is on.',
+  'account.activated': 'Your account is active. Welcome!',
 
   'csrf.title': 'This form has expired',
   'csrf.body': 'For your security the form could not be sent. Go back, reload the page and try again.',

@@ -116,6 +116,7 @@ export const es: Record<MessageKey, string> = {
   'account.regenerated': 'Sus nuevos códigos de recuperación están abajo; los anteriores ya no sirven.',
   'account.signOut': 'Cerrar sesión',
   'account.mfaEnrolled': 'La verificación en dos pasos está activada.',
+  'account.activated': 'Su cuenta está activa. ¡Bienvenido/a!',
 
   'csrf.title': 'Este formulario ha caducado',
   'csrf.body': 'Por su seguridad no se pudo enviar el formulario. Vuelva atrás, recargue la página e inténtelo de nuevo.',

@@ -1,0 +1,48 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { isDomainError } from '../../../identity/errors.js';
+import { TokenError } from '../../../identity/oneTimeTokens.js';
+import { CsrfError } from '../../../http/csrf.js';
+import { RateLimitedError } from '../../../http/rateLimit.js';
+import type { Logger } from '../../../lib/logger.js';
+import { render } from '../../../pages/render.js';
+import { message } from '../../../pages/views/messages.js';
+import { linkProblem } from '../../../pages/views/passwords.js';
+import { type PasswordPolicyError } from '../passwords.js';
+import type { NewPasswordErrors } from '../../../pages/views/passwords.js';
+import { pageRequest } from './context.js';
+import { translator, type Translate } from '../../../i18n/translate.js';
+import type { Locale } from '../../../i18n/locales.js';
+
+/** The page to show for an activation or reset link that cannot be used. */
+export function renderLinkProblem(req: Request, res: Response, error: TokenError, kind: 'activation' | 'reset', locale: Locale = pageRequest(req).locale): void {
+  const page = linkProblem(translator(locale), { problem: error.problem, kind });
+  render(req, res, locale, { ...page, path: req.path, status: error.problem === 'invalid' ? 404 : 410 });
+}
+
+/** A refused password, as messages for the form's fields. */
+export function passwordErrors(t: Translate, error: PasswordPolicyError): NewPasswordErrors {
+  return { password: error.problems.map((p) => t(`password.${p.code}`, p.params)).join(' ') };
+}
+
+/** Errors on the hosted pages become pages, never JSON, and never reveal internals. */
+export function pagesErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const { t, locale } = pageRequest(req);
+    if (error instanceof CsrfError) {
+      logger.warn({ path: req.path }, 'CSRF check failed');
+      return render(req, res, locale, { title: t('csrf.title'), body: message(t('csrf.body')), path: req.path, status: 403 });
+    }
+    if (error instanceof RateLimitedError) {
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      return render(req, res, locale, { title: t('error.tooManyTitle'), body: message(t('error.tooMany', { seconds: error.retryAfterSeconds })), path: req.path, status: 429 });
+    }
+    if (error instanceof TokenError) return renderLinkProblem(req, res, error, req.path.startsWith('/activate') ? 'activation' : 'reset');
+    const parser = error as { type?: string; status?: number };
+    if (parser?.type === 'entity.too.large' || parser?.type === 'entity.parse.failed' || (isDomainError(error) && error.kind === 'invalid')) {
+      return render(req, res, locale, { title: t('csrf.title'), body: message(t('csrf.body')), path: req.path, status: 400 });
+    }
+    logger.error({ err: error, requestId: req.id }, 'page failed');
+    render(req, res, locale, { title: t('error.serverTitle'), body: message(t('error.server', { requestId: req.id })), path: req.path, status: 500 });
+  };
+}

@@ -1,0 +1,82 @@
+import { Router, type Request, type Response } from 'express';
+import { rateLimit } from '../../../http/rateLimit.js';
+import { TokenError } from '../../../identity/oneTimeTokens.js';
+import { translator } from '../../../i18n/translate.js';
+import type { Locale } from '../../../i18n/locales.js';
+import { HOUR } from '../../../lib/clock.js';
+import { render } from '../../../pages/render.js';
+import { forgotForm, forgotSent, resetForm, type NewPasswordErrors } from '../../../pages/views/passwords.js';
+import { completePasswordReset, describeResetLink, requestPasswordReset } from '../passwordReset.js';
+import { PasswordPolicyError } from '../passwords.js';
+import { clientOf, field, padTo, pageRequest, redirect, type PagesDeps } from './context.js';
+import { passwordErrors, renderLinkProblem } from './errors.js';
+
+/** Every "forgot password" answer takes at least this long, whether or not an email was queued. */
+const FORGOT_ANSWER_MS = 400;
+
+export function passwordRoutes(deps: PagesDeps): Router {
+  const router = Router();
+  const { ctx } = deps;
+  const emails = rateLimit({ limit: deps.settings.rateLimit.emailPerHour, windowMs: HOUR });
+
+  router.get('/password/forgot', (req, res) => {
+    const { t, locale, csrf } = pageRequest(req);
+    render(req, res, locale, { title: t('forgot.title'), path: '/password/forgot', body: forgotForm(t, { csrf }) });
+  });
+
+  router.post('/password/forgot', emails, async (req, res) => {
+    const started = Date.now();
+    const { t, locale, csrf } = pageRequest(req);
+    const email = field(req, 'email').trim();
+    if (!email) return render(req, res, locale, { title: t('forgot.title'), path: '/password/forgot', status: 400, body: forgotForm(t, { csrf, error: t('forgot.emailRequired') }) });
+    try {
+      await requestPasswordReset(ctx, { email, ...clientOf(req) });
+    } catch (error) {
+      deps.logger.error({ err: error }, 'password reset request failed');
+    }
+    await padTo(started, FORGOT_ANSWER_MS);
+    render(req, res, locale, { title: t('forgot.sentTitle'), path: '/password/forgot', body: forgotSent(t) });
+  });
+
+  async function showReset(req: Request, res: Response, token: string, errors: NewPasswordErrors): Promise<void> {
+    let link;
+    try {
+      link = await describeResetLink(ctx, token);
+    } catch (error) {
+      if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'reset');
+      throw error;
+    }
+    const { locale, csrf } = pageRequest(req, link.locale);
+    const t = translator(locale);
+    render(req, res, locale, {
+      title: t('reset.title'),
+      path: `/password/reset?token=${encodeURIComponent(token)}`,
+      status: Object.keys(errors).length ? 400 : 200,
+      body: resetForm(t, { csrf, token, minLength: deps.settings.password.minLength, errors }),
+    });
+  }
+
+  router.get('/password/reset', async (req, res) => {
+    await showReset(req, res, typeof req.query.token === 'string' ? req.query.token : '', {});
+  });
+
+  router.post('/password/reset', async (req, res) => {
+    const token = field(req, 'token');
+    const password = field(req, 'password');
+    const locale: Locale = pageRequest(req).locale;
+    const t = translator(locale);
+    if (!password) return showReset(req, res, token, { password: t('password.required') });
+    if (password !== field(req, 'confirm')) return showReset(req, res, token, { confirm: t('password.mismatch') });
+    try {
+      await completePasswordReset(ctx, { token, password, locale, ...clientOf(req) });
+    } catch (error) {
+      if (error instanceof PasswordPolicyError) return showReset(req, res, token, passwordErrors(t, error));
+      if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'reset');
+      throw error;
+    }
+    if (req.session) await deps.sessions.end(req, res);
+    redirect(res, '/sign-in?notice=password_reset');
+  });
+
+  return router;
+}

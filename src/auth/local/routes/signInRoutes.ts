@@ -1,0 +1,166 @@
+import { Router, type Request, type Response } from 'express';
+import QRCode from 'qrcode';
+import { rateLimit } from '../../../http/rateLimit.js';
+import { MINUTE } from '../../../lib/clock.js';
+import { render } from '../../../pages/render.js';
+import { enrolment, recoveryCodes } from '../../../pages/views/enrol.js';
+import { expiredPasswordForm } from '../../../pages/views/passwords.js';
+import { identifierStep, passwordStep, totpStep } from '../../../pages/views/signIn.js';
+import type { SessionStage } from '../../../identity/sessions.js';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../mfa.js';
+import { renewExpiredPassword } from '../passwordChange.js';
+import { PasswordPolicyError } from '../passwords.js';
+import { completeSignIn, signInWithPassword, verifySecondFactor, type NextStep } from '../signIn.js';
+import { clientOf, field, pageRequest, redirect, safeReturnTo, type PagesDeps } from './context.js';
+import { passwordErrors } from './errors.js';
+
+const STAGE_PATH: Record<Exclude<NextStep, 'signed_in'>, string> = { totp: '/sign-in/totp', enrol_totp: '/sign-in/enrol', new_password: '/sign-in/new-password' };
+
+const NOTICES: Record<string, 'signIn.signedOut' | 'signIn.passwordReset' | 'signIn.sessionExpired'> = {
+  signed_out: 'signIn.signedOut',
+  password_reset: 'signIn.passwordReset',
+  session_expired: 'signIn.sessionExpired',
+};
+
+/** Where to go once signed in: the page the user came for, else the account page. */
+function destination(data: Record<string, unknown> | undefined): string {
+  return safeReturnTo(data?.returnTo) ?? '/account';
+}
+
+/**
+ * Sign-in: identifier, password, then the second factor, TOTP enrolment or a new password as the account needs.
+ * Each step gets a new session id; only the last one is signed in.
+ */
+export function signInRoutes(deps: PagesDeps): Router {
+  const router = Router();
+  const { ctx, sessions } = deps;
+  const attempts = rateLimit({ limit: deps.settings.rateLimit.signInPerMinute, windowMs: MINUTE });
+
+  /** Moves a user whose credentials were accepted to the next step, or signs them in. */
+  async function advance(req: Request, res: Response, userId: string, next: NextStep, data: Record<string, unknown>): Promise<void> {
+    if (next !== 'signed_in') {
+      await sessions.start(req, res, { userId, stage: next, data });
+      return redirect(res, STAGE_PATH[next]);
+    }
+    const user = await completeSignIn(ctx, userId, (data.methods as string[] | undefined) ?? ['pwd'], clientOf(req));
+    if (!user) {
+      await sessions.end(req, res);
+      return redirect(res, '/sign-in');
+    }
+    await sessions.start(req, res, { userId, stage: 'signed_in', data: { methods: data.methods, authTime: ctx.clock.now().toISOString() } });
+    redirect(res, destination(data));
+  }
+
+  /** The session of a user in the middle of `stage`, or a redirect to the start. */
+  function pending(req: Request, res: Response, stage: SessionStage): NonNullable<Request['session']> | null {
+    if (req.session?.stage === stage) return req.session;
+    redirect(res, req.session?.stage === 'signed_in' ? '/account' : '/sign-in?notice=session_expired');
+    return null;
+  }
+
+  router.get('/sign-in', (req, res) => {
+    const returnTo = safeReturnTo(req.query.return_to);
+    if (req.session?.stage === 'signed_in') return redirect(res, returnTo ?? '/account');
+    const { t, locale, csrf } = pageRequest(req);
+    const notice = NOTICES[String(req.query.notice)];
+    render(req, res, locale, { title: t('signIn.title'), path: req.originalUrl, body: identifierStep(t, { csrf, ...(returnTo ? { returnTo } : {}) }), ...(notice ? { notice: t(notice) } : {}) });
+  });
+
+  router.post('/sign-in', (req, res) => {
+    const { t, locale, csrf } = pageRequest(req);
+    const identifier = field(req, 'identifier').trim();
+    const returnTo = safeReturnTo(field(req, 'return_to'));
+    const extra = returnTo ? { returnTo } : {};
+    if (!identifier) return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 400, body: identifierStep(t, { csrf, error: t('signIn.identifierRequired'), ...extra }) });
+    render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', body: passwordStep(t, { csrf, identifier, ...extra }) });
+  });
+
+  router.post('/sign-in/password', attempts, async (req, res) => {
+    const identifier = field(req, 'identifier').trim();
+    const returnTo = safeReturnTo(field(req, 'return_to'));
+    const result = await signInWithPassword(ctx, { identifier, password: field(req, 'password'), ...clientOf(req) });
+    if (!result.ok) {
+      const { t, locale, csrf } = pageRequest(req);
+      return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 401, body: passwordStep(t, { csrf, identifier, error: t('signIn.failed'), ...(returnTo ? { returnTo } : {}) }) });
+    }
+    await advance(req, res, result.userId, result.next, { methods: ['pwd'], ...(returnTo ? { returnTo } : {}) });
+  });
+
+  router.get('/sign-in/totp', (req, res) => {
+    if (!pending(req, res, 'totp')) return;
+    const { t, locale, csrf } = pageRequest(req);
+    render(req, res, locale, { title: t('totp.title'), path: '/sign-in/totp', body: totpStep(t, { csrf }) });
+  });
+
+  for (const [path, recovery] of [['/sign-in/totp', false], ['/sign-in/recovery', true]] as const) {
+    router.post(path, attempts, async (req, res) => {
+      const session = pending(req, res, 'totp');
+      if (!session) return;
+      const code = field(req, recovery ? 'recovery' : 'code');
+      if (await verifySecondFactor(ctx, { userId: session.userId, code, recovery, ...clientOf(req) })) {
+        return advance(req, res, session.userId, 'signed_in', { ...session.data, methods: ['pwd', recovery ? 'recovery_code' : 'otp'] });
+      }
+      const { t, locale, csrf } = pageRequest(req);
+      render(req, res, locale, { title: t('totp.title'), path: '/sign-in/totp', status: 401, body: totpStep(t, { csrf, ...(recovery ? { recoveryError: t('totp.recoveryInvalid') } : { error: t('totp.invalid') }) }) });
+    });
+  }
+
+  async function enrolPage(req: Request, res: Response, userId: string, error?: string): Promise<void> {
+    const { t, locale, csrf } = pageRequest(req);
+    const view = await startTotpEnrolment(ctx, userId);
+    const qrSvg = await QRCode.toString(view.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    render(req, res, locale, { title: t('enrol.title'), path: '/sign-in/enrol', ...(error ? { status: 400 } : {}), body: enrolment(t, { csrf, action: '/sign-in/enrol', qrSvg, secret: view.secret, account: view.account, required: true, ...(error ? { error } : {}) }) });
+  }
+
+  router.get('/sign-in/enrol', async (req, res) => {
+    const session = pending(req, res, 'enrol_totp');
+    if (session) await enrolPage(req, res, session.userId);
+  });
+
+  router.post('/sign-in/enrol', attempts, async (req, res) => {
+    const session = pending(req, res, 'enrol_totp');
+    if (!session) return;
+    const codes = await confirmTotpEnrolment(ctx, session.userId, field(req, 'code'));
+    if (!codes) return enrolPage(req, res, session.userId, pageRequest(req).t('totp.invalid'));
+    const methods = [...((session.data.methods as string[] | undefined) ?? ['pwd']), 'otp'];
+    const user = await completeSignIn(ctx, session.userId, methods, clientOf(req));
+    if (!user) {
+      await sessions.end(req, res);
+      return redirect(res, '/sign-in');
+    }
+    await sessions.start(req, res, { userId: session.userId, stage: 'signed_in', data: { methods, authTime: ctx.clock.now().toISOString() } });
+    const { t, locale } = pageRequest(req, user.preferredLanguage);
+    render(req, res, locale, { title: t('recovery.title'), path: '/account', notice: t('account.mfaEnrolled'), body: recoveryCodes(t, { codes, continueTo: destination(session.data) }) });
+  });
+
+  router.get('/sign-in/new-password', (req, res) => {
+    if (!pending(req, res, 'new_password')) return;
+    const { t, locale, csrf } = pageRequest(req);
+    render(req, res, locale, { title: t('expired.title'), path: '/sign-in/new-password', body: expiredPasswordForm(t, { csrf, minLength: deps.settings.password.minLength, errors: {} }) });
+  });
+
+  router.post('/sign-in/new-password', async (req, res) => {
+    const session = pending(req, res, 'new_password');
+    if (!session) return;
+    const { t, locale, csrf } = pageRequest(req);
+    const password = field(req, 'password');
+    const show = (errors: Record<string, string>) =>
+      render(req, res, locale, { title: t('expired.title'), path: '/sign-in/new-password', status: 400, body: expiredPasswordForm(t, { csrf, minLength: deps.settings.password.minLength, errors }) });
+    if (!password) return show({ password: t('password.required') });
+    if (password !== field(req, 'confirm')) return show({ confirm: t('password.mismatch') });
+    try {
+      const next = await renewExpiredPassword(ctx, { userId: session.userId, newPassword: password, locale, ...clientOf(req) });
+      await advance(req, res, session.userId, next, session.data);
+    } catch (error) {
+      if (error instanceof PasswordPolicyError) return show({ ...passwordErrors(t, error) });
+      throw error;
+    }
+  });
+
+  router.post('/sign-out', async (req, res) => {
+    await sessions.end(req, res);
+    redirect(res, '/sign-in?notice=signed_out');
+  });
+
+  return router;
+}

@@ -1,0 +1,47 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { DomainContext } from '../identity/context.js';
+import { createSession, destroySession, findSession, type SessionStage, type SessionView } from '../identity/sessions.js';
+import { clearCookie, getCookie, setCookie, type CookiePolicy } from '../http/cookies.js';
+
+const COOKIE = 'idb_session';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The session of the request's cookie, if live. */
+    session?: SessionView | null;
+  }
+}
+
+/** The signed-in (or signing-in) session, stored in the database so that every instance shares it. */
+export class SessionCookies {
+  constructor(
+    private readonly ctx: DomainContext,
+    readonly policy: CookiePolicy,
+  ) {}
+
+  middleware(): RequestHandler {
+    return (req, _res, next) => {
+      findSession(this.ctx, getCookie(req, this.policy, COOKIE))
+        .then((session) => {
+          req.session = session;
+          next();
+        })
+        .catch(next);
+    };
+  }
+
+  /** Replaces the request's session with a new one (a new id at every step of signing in). */
+  async start(req: Request, res: Response, input: { userId: string; stage: SessionStage; data?: Record<string, unknown> }): Promise<SessionView> {
+    if (req.session) await destroySession(this.ctx, req.session.id);
+    const { token, session } = await createSession(this.ctx, input);
+    setCookie(res, this.policy, COOKIE, token);
+    req.session = session;
+    return session;
+  }
+
+  async end(req: Request, res: Response): Promise<void> {
+    if (req.session) await destroySession(this.ctx, req.session.id);
+    req.session = null;
+    clearCookie(res, this.policy, COOKIE);
+  }
+}

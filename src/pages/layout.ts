@@ -1,0 +1,52 @@
+import { LOCALE_NAMES, LOCALES, type Locale } from '../i18n/locales.js';
+import { translate, type Translate } from '../i18n/translate.js';
+import { html, type SafeHtml } from './html.js';
+
+export interface PageInput {
+  locale: Locale;
+  title: string;
+  body: SafeHtml;
+  /** Where the language switcher returns to (the current path and query). */
+  path: string;
+  /** Shown above the content: a confirmation after an action. */
+  notice?: string;
+  /** The signed-in user's name, for the header's sign-out. */
+  signedIn?: { name: string; csrf: string };
+  status?: number;
+}
+
+/** The document around every hosted page: language, skip link, header, a notice region announced to screen readers. */
+export function layout(input: PageInput): string {
+  const t: Translate = (key, params) => translate(input.locale, key, params);
+  const separator = input.path.includes('?') ? '&' : '?';
+  const switcher = LOCALES.filter((l) => l !== input.locale).map(
+    (l) => html`<a href="${input.path.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '')}${separator}lang=${l}" lang="${l}" hreflang="${l}">${LOCALE_NAMES[l]}</a>`,
+  );
+  return html`<!doctype html>
+<html lang="${input.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${input.title} · ${t('app.name')}</title>
+<link rel="stylesheet" href="/assets/site.css">
+</head>
+<body>
+<a class="skip" href="#main">${t('layout.skip')}</a>
+<header class="top">
+  <span class="brand">${t('app.name')}</span>
+  <nav class="top-actions" aria-label="${t('layout.language')}">
+    <span class="visually-hidden">${t('layout.language')}:</span> ${switcher}
+    ${input.signedIn ? html`<form method="post" action="/sign-out" class="inline"><input type="hidden" name="_csrf" value="${input.signedIn.csrf}"><button type="submit" class="link">${t('account.signOut')}</button></form>` : ''}
+  </nav>
+</header>
+<main id="main" tabindex="-1">
+  <div class="card">
+    <h1>${input.title}</h1>
+    ${input.notice ? html`<div class="notice" role="status">${input.notice}</div>` : ''}
+    ${input.body}
+  </div>
+</main>
+</body>
+</html>
+`.value;
+}
