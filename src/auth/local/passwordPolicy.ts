@@ -49,12 +49,17 @@ function zxcvbn(language: 'en' | 'es'): ZxcvbnFactory {
   return factories[language];
 }
 
-/** Words of the person's identity, lower-cased, of 3 characters or more. */
+/** Lower case without accents: "Lucía" and "LUCIA" are the same word. */
+export function fold(value: string): string {
+  return value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** Words of the person's identity, folded, of 3 characters or more. */
 export function personalWords(context: PasswordContext): string[] {
   const words = new Set<string>();
   const add = (value: string | null | undefined) => {
     if (!value) return;
-    const lower = value.toLowerCase();
+    const lower = fold(value);
     if (lower.length >= 3) words.add(lower);
     for (const part of lower.split(/[^\p{L}\p{N}]+/u)) if (part.length >= 3) words.add(part);
   };
@@ -89,7 +94,7 @@ export function checkPassword(password: string, rules: PasswordRules, context: P
     return problems;
   }
   if (/(.)\1\1/u.test(password)) problems.push({ code: 'repeated_characters', params: {} });
-  const lower = password.toLowerCase();
+  const lower = fold(password);
   const personal = personalWords(context).filter((word) => lower.includes(word) || (word.length >= 4 && word.includes(lower)));
   if (personal.length > 0) problems.push({ code: 'contains_personal_info', params: {} });
   if (context.currentPassword && sharesRun(password, context.currentPassword, 4)) problems.push({ code: 'shares_run_with_current', params: {} });
