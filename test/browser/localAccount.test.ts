@@ -105,8 +105,8 @@ describe('a local user in Chromium', () => {
     expect(error).toContain('Do not repeat the same character three times in a row.');
     await page.getByRole('combobox', { name: 'Language' }).focus();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('password');
+    expect(await page.locator(':focus').getAttribute('name')).toBe('password');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('confirm');
+    expect(await page.locator(':focus').getAttribute('name')).toBe('confirm');
   }, 30_000);
 });
