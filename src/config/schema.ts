@@ -64,6 +64,7 @@ export const configSchema = {
   },
   mfa: {
     issuer: setting(z.string().min(1).max(64), 'The name authenticator apps show next to the account.', { env: 'MFA_ISSUER' }),
+    requiredForPlatformAdmins: setting(flag, 'Platform administrators must use two-step verification, whatever their organizations require.', { env: 'MFA_REQUIRED_FOR_PLATFORM_ADMINS' }),
     recoveryCodeCount: setting(integer(5, 20), 'How many single-use recovery codes a user gets.', { env: 'MFA_RECOVERY_CODES' }),
   },
   rateLimit: {

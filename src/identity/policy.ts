@@ -11,7 +11,8 @@ export interface EffectivePolicy {
 }
 
 /**
- * When organizations disagree, the strictest wins: MFA if any requires it, the shortest password age; links follow
+ * When organizations disagree, the strictest wins: MFA if any requires it (or the user is a platform administrator
+ * and configuration requires it for them), the shortest password age; links follow
  * the shortest lifetime an organization set, else the platform's.
  */
 export async function effectivePolicy(ctx: DomainContext, userId: string): Promise<EffectivePolicy> {
@@ -23,9 +24,11 @@ export async function effectivePolicy(ctx: DomainContext, userId: string): Promi
     orgs.map((o) => o.policy[key]).filter((v): v is number => typeof v === 'number');
   const minOr = (values: number[], fallback: number) => (values.length ? Math.min(...values) : fallback);
   const ages = defined('passwordMaxAgeDays');
+  const user = await ctx.db.models.User.findByPk(userId, { attributes: ['isPlatformAdmin'], transaction: t });
+  const adminMfa = ctx.settings.mfa.requiredForPlatformAdmins && user?.isPlatformAdmin === true;
   const positiveAges = ages.filter((v) => v > 0);
   return {
-    mfaRequired: orgs.some((o) => o.policy.mfaRequired === true),
+    mfaRequired: adminMfa || orgs.some((o) => o.policy.mfaRequired === true),
     // An organization that sets 0 (never) does not relax another's limit.
     passwordMaxAgeDays: ages.length ? (positiveAges.length ? Math.min(...positiveAges) : 0) : ctx.settings.password.maxAgeDays,
     passwordResetTtlHours: minOr(defined('passwordResetTtlHours'), ctx.settings.tokens.passwordResetTtlHours),

@@ -39,3 +39,16 @@ describe('platform administrators', () => {
     await expect(peekOneTimeToken(deps.ctx, newToken, 'activation')).resolves.toBeDefined();
   });
 });
+
+describe('platform administrators and MFA', () => {
+  it('must enrol TOTP when they activate, whatever their organizations require', async () => {
+    const { effectivePolicy } = await import('../../src/identity/policy.js');
+    const deps = await openTestDeps();
+    try {
+      const admin = await createPlatformAdmin(deps.ctx, testActor, { email: 'mfa-admin@utility.example', name: 'Mfa Admin' });
+      expect((await effectivePolicy(deps.ctx, admin.user.id)).mfaRequired).toBe(true);
+    } finally {
+      await deps.close();
+    }
+  });
+});
