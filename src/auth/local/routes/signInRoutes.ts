@@ -11,8 +11,11 @@ import { confirmTotpEnrolment, startTotpEnrolment } from '../mfa.js';
 import { renewExpiredPassword } from '../passwordChange.js';
 import { PasswordPolicyError } from '../passwords.js';
 import { completeSignIn, signInWithPassword, verifySecondFactor, type NextStep } from '../signIn.js';
-import { clientOf, field, pageRequest, redirect, safeReturnTo, type PagesDeps } from './context.js';
+import { clientOf, field, padTo, pageRequest, redirect, safeReturnTo, type PagesDeps } from './context.js';
 import { passwordErrors } from './errors.js';
+
+/** Every failed password sign-in answers after at least this long, so that timing does not tell known accounts. */
+const FAILED_SIGN_IN_ANSWER_MS = 350;
 
 const STAGE_PATH: Record<Exclude<NextStep, 'signed_in'>, string> = { totp: '/sign-in/totp', enrol_totp: '/sign-in/enrol', new_password: '/sign-in/new-password' };
 
@@ -76,10 +79,13 @@ export function signInRoutes(deps: PagesDeps): Router {
   });
 
   router.post('/sign-in/password', attempts, async (req, res) => {
+    const started = Date.now();
     const identifier = field(req, 'identifier').trim();
     const returnTo = safeReturnTo(field(req, 'return_to'));
     const result = await signInWithPassword(ctx, { identifier, password: field(req, 'password'), ...clientOf(req) });
     if (!result.ok) {
+      // A known account does more work on failure (counting it, auditing it): the answer waits for the floor.
+      await padTo(started, FAILED_SIGN_IN_ANSWER_MS);
       const { t, locale, csrf } = pageRequest(req);
       return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 401, body: passwordStep(t, { csrf, identifier, error: t('signIn.failed'), ...(returnTo ? { returnTo } : {}) }) });
     }
