@@ -19,6 +19,10 @@ import { migration as createTotpCredentials } from './20261122300200-create-totp
 import { migration as createRecoveryCodes } from './20261122300300-create-recovery-codes.js';
 import { migration as createSignInFailures } from './20261122300400-create-sign-in-failures.js';
 import { migration as createSessions } from './20261122300500-create-sessions.js';
+import { migration as createSamlConfigs } from './20261122300600-create-saml-configs.js';
+import { migration as createDirectoryDomains } from './20261122300700-create-directory-domains.js';
+import { migration as createSamlRequestIds } from './20261122300800-create-saml-request-ids.js';
+import { migration as createSamlAssertionIds } from './20261122300900-create-saml-assertion-ids.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -45,4 +49,8 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261122300300-create-recovery-codes', ...createRecoveryCodes },
   { name: '20261122300400-create-sign-in-failures', ...createSignInFailures },
   { name: '20261122300500-create-sessions', ...createSessions },
+  { name: '20261122300600-create-saml-configs', ...createSamlConfigs },
+  { name: '20261122300700-create-directory-domains', ...createDirectoryDomains },
+  { name: '20261122300800-create-saml-request-ids', ...createSamlRequestIds },
+  { name: '20261122300900-create-saml-assertion-ids', ...createSamlAssertionIds },
 ];

@@ -6,6 +6,7 @@ import { jsonErrorHandler, notFoundHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { requestId } from './http/requestId.js';
 import { localPages } from './auth/local/routes/pages.js';
+import { samlRoutes } from './auth/saml/routes/samlRoutes.js';
 
 /** The whole HTTP application for `deps`. No I/O happens here: tests call it directly. */
 export function createApp(deps: Deps): Express {
@@ -33,7 +34,9 @@ export function createApp(deps: Deps): Express {
     }),
   );
   app.use(healthRoutes(deps.db));
-  app.use(localPages({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger }, deps.secrets.sessionSecret));
+  const saml = samlRoutes({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });
+  app.use(saml.router);
+  app.use(localPages({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, federatedSignOut: saml.federatedSignOut }, deps.secrets.sessionSecret));
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(deps.logger));
   return app;

@@ -9,6 +9,7 @@ import { DataCipher } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { systemRandom, type Random } from './lib/random.js';
 import { SessionCookies } from './auth/session.js';
+import { loadSpCredentials, type SpCredentials } from './auth/saml/spCredentials.js';
 import { MailDispatcher } from './mail/dispatcher.js';
 import { fileTransport, smtpTransport, type MailTransport } from './mail/transport.js';
 
@@ -22,6 +23,8 @@ export interface Deps {
   /** Sends the mail outbox; main starts its polling, tests drain it. */
   mail: MailDispatcher;
   sessions: SessionCookies;
+  /** idbridge's SAML signing key and certificate, when configured. */
+  samlSp: SpCredentials | null;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     maxAttempts: settings.jobs.mailMaxAttempts,
     backoffMs: settings.jobs.mailBackoffSeconds * 1000,
   });
+  const samlSp = loadSpCredentials(settings);
   const sessions = new SessionCookies(ctx, { secure: settings.server.publicUrl.startsWith('https://') });
   return {
     settings,
@@ -68,6 +72,7 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     ctx,
     mail,
     sessions,
+    samlSp,
     close: async () => {
       await mail.stop();
       await db.close();

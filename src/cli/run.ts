@@ -13,11 +13,12 @@ import { directoryCommands } from './commands/directory.js';
 import { migrateCommands } from './commands/migrate.js';
 import { orgCommands } from './commands/org.js';
 import { roleMappingCommands } from './commands/roleMapping.js';
+import { samlCommands } from './commands/saml.js';
 import { scimTokenCommands } from './commands/scimToken.js';
 import { userCommands } from './commands/user.js';
 
 export const commands: Command[] = [
-  ...orgCommands, ...directoryCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...roleMappingCommands, ...migrateCommands, ...configCommands,
+  ...orgCommands, ...directoryCommands, ...samlCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...roleMappingCommands, ...migrateCommands, ...configCommands,
 ];
 
 function help(): string {

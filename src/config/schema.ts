@@ -77,6 +77,13 @@ export const configSchema = {
     mailMaxAttempts: setting(integer(1, 50), 'Sending attempts before an email is abandoned.', { env: 'MAIL_MAX_ATTEMPTS' }),
     mailBackoffSeconds: setting(integer(1, 3600), 'Wait after the first failed attempt; it doubles with each further one.', { env: 'MAIL_BACKOFF_SECONDS' }),
   },
+  saml: {
+    clockSkewSeconds: setting(integer(0, 300), 'Clock difference tolerated between an IdP and idbridge when checking assertion validity windows.', { env: 'SAML_CLOCK_SKEW_SECONDS' }),
+    requestTtlMinutes: setting(integer(1, 60), 'How long an IdP may take to answer an AuthnRequest (the InResponseTo cache keeps its id that long).', { env: 'SAML_REQUEST_TTL_MINUTES' }),
+    spPrivateKey: setting(z.string(), 'PEM private key (or a path to a file holding it) signing our AuthnRequests and LogoutRequests; empty: requests go unsigned and sign-out stays local.', { env: 'SAML_SP_PRIVATE_KEY', secret: true }),
+    spCertificate: setting(z.string(), 'PEM certificate (or a path to it) matching SAML_SP_PRIVATE_KEY, published in the SP metadata.', { env: 'SAML_SP_CERTIFICATE' }),
+    allowedReturnOrigins: setting(z.string(), 'Comma-separated origins (https://portal.example.com) that RelayState may return to, besides idbridge itself.', { env: 'SAML_ALLOWED_RETURN_ORIGINS' }),
+  },
   roles: {
     catalogFile: setting(z.string().min(1), 'JSON file with the roles of each organization kind, highest first (relative to config/).', { env: 'ROLE_CATALOG_FILE' }),
   },

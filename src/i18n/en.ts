@@ -116,6 +116,9 @@ export const en = {
   'account.mfaEnrolled': 'Two-step verification is on.',
   'account.activated': 'Your account is active. Welcome!',
 
+  'saml.refusedTitle': 'You could not be signed in',
+  'saml.refused': 'Your organization\'s sign-in could not be used for this service. Try again from the start, or contact your administrator if it keeps happening.',
+
   'csrf.title': 'This form has expired',
   'csrf.body': 'For your security the form could not be sent. Go back, reload the page and try again.',
   'error.notFoundTitle': 'Page not found',

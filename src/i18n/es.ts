@@ -118,6 +118,9 @@ export const es: Record<MessageKey, string> = {
   'account.mfaEnrolled': 'La verificación en dos pasos está activada.',
   'account.activated': 'Su cuenta está activa. ¡Bienvenido/a!',
 
+  'saml.refusedTitle': 'No se pudo iniciar su sesión',
+  'saml.refused': 'No se pudo usar el inicio de sesión de su organización para este servicio. Vuelva a empezar, o contacte con su administrador si sigue ocurriendo.',
+
   'csrf.title': 'Este formulario ha caducado',
   'csrf.body': 'Por su seguridad no se pudo enviar el formulario. Vuelva atrás, recargue la página e inténtelo de nuevo.',
   'error.notFoundTitle': 'Página no encontrada',

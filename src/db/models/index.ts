@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import { AuditEvent } from './AuditEvent.js';
 import { Directory } from './Directory.js';
+import { DirectoryDomain } from './DirectoryDomain.js';
 import { DirectoryOrganization } from './DirectoryOrganization.js';
 import { Group } from './Group.js';
 import { GroupMember } from './GroupMember.js';
@@ -15,21 +16,24 @@ import { SignInFailure } from './SignInFailure.js';
 import { TotpCredential } from './TotpCredential.js';
 import { Organization } from './Organization.js';
 import { RoleMapping } from './RoleMapping.js';
+import { SamlAssertionId } from './SamlAssertionId.js';
+import { SamlConfig } from './SamlConfig.js';
+import { SamlRequestId } from './SamlRequestId.js';
 import { ScimToken } from './ScimToken.js';
 import { User } from './User.js';
 import { UserEmail } from './UserEmail.js';
 import { UserPhoneNumber } from './UserPhoneNumber.js';
 
 export {
-  AuditEvent, Directory, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken, Organization,
-  PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, ScimToken, Session, SignInFailure, TotpCredential, User,
-  UserEmail, UserPhoneNumber,
+  AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken,
+  Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
+  ScimToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
 const classes = {
-  AuditEvent, Directory, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken, Organization,
-  PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, ScimToken, Session, SignInFailure, TotpCredential, User,
-  UserEmail, UserPhoneNumber,
+  AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken,
+  Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
+  ScimToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
 export type Models = typeof classes;

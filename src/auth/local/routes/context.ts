@@ -13,6 +13,8 @@ export interface PagesDeps {
   settings: Settings;
   sessions: SessionCookies;
   logger: Logger;
+  /** Where to send a user who signs out of a session that an IdP opened (its logout endpoint), if anywhere. */
+  federatedSignOut?: (req: Request) => Promise<string | null>;
 }
 
 export interface PageRequest {

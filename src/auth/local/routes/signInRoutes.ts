@@ -11,6 +11,7 @@ import { confirmTotpEnrolment, startTotpEnrolment } from '../mfa.js';
 import { renewExpiredPassword } from '../passwordChange.js';
 import { PasswordPolicyError } from '../passwords.js';
 import { completeSignIn, signInWithPassword, verifySecondFactor, type NextStep } from '../signIn.js';
+import { directoryForEmail } from '../../saml/settings.js';
 import { clientOf, field, padTo, pageRequest, redirect, safeReturnTo, type PagesDeps } from './context.js';
 import { passwordErrors } from './errors.js';
 
@@ -69,12 +70,15 @@ export function signInRoutes(deps: PagesDeps): Router {
     render(req, res, locale, { title: t('signIn.title'), path: req.originalUrl, body: identifierStep(t, { csrf, ...(returnTo ? { returnTo } : {}) }), ...(notice ? { notice: t(notice) } : {}) });
   });
 
-  router.post('/sign-in', (req, res) => {
+  router.post('/sign-in', async (req, res) => {
     const { t, locale, csrf } = pageRequest(req);
     const identifier = field(req, 'identifier').trim();
     const returnTo = safeReturnTo(field(req, 'return_to'));
     const extra = returnTo ? { returnTo } : {};
     if (!identifier) return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 400, body: identifierStep(t, { csrf, error: t('signIn.identifierRequired'), ...extra }) });
+    // An address of a domain that belongs to an SSO directory signs in at that directory's IdP.
+    const sso = await directoryForEmail(ctx, identifier);
+    if (sso) return redirect(res, `/saml/${encodeURIComponent(sso.name)}/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`);
     render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', body: passwordStep(t, { csrf, identifier, ...extra }) });
   });
 
@@ -164,8 +168,9 @@ export function signInRoutes(deps: PagesDeps): Router {
   });
 
   router.post('/sign-out', async (req, res) => {
+    const idpLogout = req.session ? await deps.federatedSignOut?.(req).catch(() => null) : null;
     await sessions.end(req, res);
-    redirect(res, '/sign-in?notice=signed_out');
+    redirect(res, idpLogout ?? '/sign-in?notice=signed_out');
   });
 
   return router;

@@ -1,0 +1,181 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Passport } from 'passport';
+import type { Profile } from '@node-saml/passport-saml';
+import type { Settings } from '../../../config/schema.js';
+import type { DomainContext } from '../../../identity/context.js';
+import { recordAudit } from '../../../identity/audit.js';
+import { endUserSessions } from '../../../identity/sessions.js';
+import { normalise } from '../../../identity/validation.js';
+import type { Logger } from '../../../lib/logger.js';
+import { render } from '../../../pages/render.js';
+import { message } from '../../../pages/views/messages.js';
+import { MINUTE } from '../../../lib/clock.js';
+import type { SessionCookies } from '../../session.js';
+import { pageRequest, redirect } from '../../local/routes/context.js';
+import { assertionIdentity, checkResponseEnvelope, SamlRejection } from '../responseChecks.js';
+import { rememberAssertion } from '../replayCache.js';
+import { SamlSignInRefused, signInWithAssertion, type SamlIdentity } from '../samlSignIn.js';
+import { findSamlConfig } from '../settings.js';
+import { spEndpoints } from '../settings.js';
+import type { SpCredentials } from '../spCredentials.js';
+import { resolveSamlDirectory, samlStrategy } from './strategy.js';
+import { allowedReturnTo } from './relayState.js';
+
+export interface SamlRoutesDeps {
+  ctx: DomainContext;
+  settings: Settings;
+  sessions: SessionCookies;
+  logger: Logger;
+  sp: SpCredentials | null;
+}
+
+/** What a SAML session remembers to sign out at the IdP. */
+interface SamlSessionData {
+  directoryId: string;
+  directoryName: string;
+  nameID: string;
+  nameIDFormat: string;
+  sessionIndex: string | null;
+}
+
+const KNOWN_PROFILE_KEYS = new Set(['issuer', 'sessionIndex', 'nameID', 'nameIDFormat', 'nameQualifier', 'spNameQualifier', 'ID', 'attributes', 'getAssertionXml', 'getAssertion', 'getSamlResponseXml', 'inResponseTo']);
+
+function identityOf(profile: Profile): SamlIdentity {
+  const attributes: Record<string, unknown> = { ...((profile.attributes as Record<string, unknown> | undefined) ?? {}) };
+  for (const [key, value] of Object.entries(profile)) if (!KNOWN_PROFILE_KEYS.has(key) && typeof value !== 'function') attributes[key] ??= value;
+  return { nameId: profile.nameID, nameIdFormat: profile.nameIDFormat ?? null, sessionIndex: profile.sessionIndex ?? null, attributes };
+}
+
+/**
+ * SAML 2.0 for SSO directories: SP metadata, SP-initiated sign-in, the ACS, and single logout in both directions.
+ * Every refusal shows the same page and is audited with its reason.
+ */
+export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSignOut(req: Request): Promise<string | null> } {
+  const { ctx, settings, sessions, logger } = deps;
+  const passport = new Passport();
+
+  /** An IdP-initiated LogoutRequest: every session of the named user ends. */
+  async function logoutFromIdp(req: Request, profile: Profile): Promise<void> {
+    const directory = await resolveSamlDirectory(ctx, req);
+    const config = await findSamlConfig(ctx, directory.id);
+    const { User } = ctx.db.models;
+    const user =
+      config?.matchAttribute === 'externalId'
+        ? await User.findOne({ where: { directoryId: directory.id, externalId: profile.nameID } })
+        : await User.findOne({ where: { directoryId: directory.id, userNameNormalized: normalise(profile.nameID) } });
+    if (!user) return;
+    await ctx.db.tx(async (t) => {
+      const ended = await endUserSessions(ctx, t, user.id);
+      await recordAudit(ctx, t, { type: 'system', label: `saml idp ${directory.name}`, requestId: req.id }, { action: 'user.signed_out_by_idp', targetType: 'user', targetId: user.id, userId: user.id, directoryId: directory.id, details: { sessionsEnded: ended } });
+    });
+  }
+
+  passport.use('saml', samlStrategy(ctx, settings, deps.sp, logoutFromIdp) as unknown as Parameters<typeof passport.use>[1]);
+  const router = Router();
+
+  function refusePage(req: Request, res: Response, status: number): void {
+    const { t, locale } = pageRequest(req);
+    render(req, res, locale, { title: t('saml.refusedTitle'), body: message(t('saml.refused'), { href: '/sign-in', label: t('link.signIn') }), path: '/sign-in', status });
+  }
+
+  async function audited(req: Request, reason: string): Promise<void> {
+    logger.warn({ directory: req.params.directory, reason }, 'SAML sign-in refused');
+    await ctx.db.tx((t) =>
+      recordAudit(ctx, t, { type: 'system', label: 'saml', ...(req.ip ? { ip: req.ip } : {}), requestId: req.id }, { action: 'saml.sign_in_refused', targetType: 'directory', targetId: req.samlDirectory?.id ?? String(req.params.directory), directoryId: req.samlDirectory?.id ?? null, details: { reason } }),
+    ).catch(() => undefined);
+  }
+
+  function authenticate(req: Request, res: Response, next: NextFunction, options: Record<string, unknown>, callback?: (error: unknown, user: unknown) => void): void {
+    const handler = passport.authenticate('saml', { session: false, ...options }, callback);
+    (handler as (req: Request, res: Response, next: NextFunction) => void)(req, res, next);
+  }
+
+  router.get('/saml/:directory/metadata', async (req, res, next) => {
+    try {
+      await resolveSamlDirectory(ctx, req);
+    } catch {
+      return res.status(404).type('text/plain').send('No SAML configuration for this directory.');
+    }
+    const strategy = (passport as unknown as { _strategy(name: string): { generateServiceProviderMetadata(req: Request, d: string | null, s: string | null, cb: (e: Error | null, m?: string) => void): void } })._strategy('saml');
+    strategy.generateServiceProviderMetadata(req, null, deps.sp?.certificate ?? null, (error, metadata) => {
+      if (error) return next(error);
+      res.type('application/samlmetadata+xml').send(metadata);
+    });
+  });
+
+  router.get('/saml/:directory/login', async (req, res, next) => {
+    try {
+      await resolveSamlDirectory(ctx, req);
+    } catch {
+      return refusePage(req, res, 404);
+    }
+    const returnTo = allowedReturnTo(settings, req.query.return_to);
+    (req.query as Record<string, unknown>).RelayState = returnTo ?? '';
+    authenticate(req, res, next, {});
+  });
+
+  router.post('/saml/:directory/acs', express.urlencoded({ extended: false, limit: '2mb' }), async (req, res, next) => {
+    let directory;
+    try {
+      directory = await resolveSamlDirectory(ctx, req);
+      checkResponseEnvelope(String(req.body?.SAMLResponse ?? ''), { acsUrl: spEndpoints(settings, directory.name).acsUrl, idpEntityId: directory.idpEntityId });
+    } catch (error) {
+      await audited(req, (error as Error).message);
+      return refusePage(req, res, error instanceof SamlSignInRefused ? 404 : 400);
+    }
+    authenticate(req, res, next, {}, async (error: unknown, profile: unknown) => {
+      try {
+        if (error || !profile) throw new SamlRejection((error as Error)?.message ?? 'no profile');
+        const validated = profile as Profile;
+        const { id, notOnOrAfter } = assertionIdentity(validated.getAssertionXml?.() ?? '');
+        const keepUntil = new Date(Math.max(notOnOrAfter?.getTime() ?? 0, ctx.clock.now().getTime() + 10 * MINUTE));
+        if (!(await rememberAssertion(ctx, directory.id, id, keepUntil))) throw new SamlRejection(`assertion ${id} was already used`);
+        const identity = identityOf(validated);
+        const user = await signInWithAssertion(ctx, directory.id, identity, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id });
+        const saml: SamlSessionData = { directoryId: directory.id, directoryName: directory.name, nameID: identity.nameId, nameIDFormat: identity.nameIdFormat ?? '', sessionIndex: identity.sessionIndex };
+        await sessions.start(req, res, { userId: user.id, stage: 'signed_in', data: { methods: ['saml'], saml, authTime: ctx.clock.now().toISOString() } });
+        redirect(res, allowedReturnTo(settings, req.body?.RelayState) ?? '/account');
+      } catch (failure) {
+        await audited(req, (failure as Error).message);
+        refusePage(req, res, 403);
+      }
+    });
+  });
+
+  const slo = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await resolveSamlDirectory(ctx, req);
+    } catch {
+      return refusePage(req, res, 404);
+    }
+    // passport-saml answers an IdP's LogoutRequest only after checking the user it names is "the user logged in here";
+    // idbridge ends that user's sessions itself (logoutFromIdp), so the check is given the same object back.
+    const request = req as unknown as { user?: unknown; logout?: (cb: (e?: Error) => void) => void };
+    request.user = { directory: req.params.directory };
+    request.logout = (cb: (e?: Error) => void) => cb();
+    authenticate(req, res, next, { samlFallback: 'logout-request' }, (error: unknown) => {
+      if (error) {
+        void audited(req, `logout: ${(error as Error).message}`);
+        return refusePage(req, res, 400);
+      }
+      redirect(res, '/sign-in?notice=signed_out');
+    });
+  };
+  router.get('/saml/:directory/slo', slo);
+  router.post('/saml/:directory/slo', express.urlencoded({ extended: false, limit: '2mb' }), slo);
+
+  /** The IdP's logout address for a SAML session, when the IdP has one and idbridge can sign the request. */
+  async function federatedSignOut(req: Request): Promise<string | null> {
+    const saml = req.session?.data.saml as SamlSessionData | undefined;
+    if (!saml || !deps.sp) return null;
+    const config = await findSamlConfig(ctx, saml.directoryId);
+    if (!config?.sloUrl) return null;
+    const request = req as Request & { user?: unknown };
+    request.params = { ...req.params, directory: saml.directoryName };
+    request.user = { nameID: saml.nameID, nameIDFormat: saml.nameIDFormat, sessionIndex: saml.sessionIndex };
+    const strategy = (passport as unknown as { _strategy(name: string): { logout(req: Request, cb: (e: Error | null, url?: string | null) => void): void } })._strategy('saml');
+    return new Promise((resolve) => strategy.logout(req, (error, url) => resolve(error ? null : (url ?? null))));
+  }
+
+  return { router, federatedSignOut };
+}

@@ -1,0 +1,85 @@
+import type { Request } from 'express';
+import { MultiSamlStrategy, type Profile } from '@node-saml/passport-saml';
+import type { Settings } from '../../../config/schema.js';
+import type { DomainContext } from '../../../identity/context.js';
+import { findDirectory } from '../../../identity/directories.js';
+import { requestIdCache } from '../replayCache.js';
+import { findSamlConfig, spEndpoints } from '../settings.js';
+import type { SpCredentials } from '../spCredentials.js';
+import { SamlSignInRefused } from '../samlSignIn.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The SSO directory of a /saml/:directory request, once resolved. */
+    samlDirectory?: { id: string; name: string; idpEntityId: string; allowIdpInitiated: boolean; sloUrl: string | null };
+  }
+}
+
+/** Resolves the directory of the request and its SAML configuration; a directory without one is "not configured". */
+export async function resolveSamlDirectory(ctx: DomainContext, req: Request): Promise<NonNullable<Request['samlDirectory']>> {
+  if (req.samlDirectory) return req.samlDirectory;
+  const name = String(req.params.directory ?? '');
+  const directory = await findDirectory(ctx, name).catch(() => null);
+  const config = directory && directory.kind === 'sso' ? await findSamlConfig(ctx, directory.id) : null;
+  if (!directory || !config) throw new SamlSignInRefused('not_configured', `No SAML configuration for directory "${name}".`);
+  req.samlDirectory = { id: directory.id, name: directory.name, idpEntityId: config.idpEntityId, allowIdpInitiated: config.allowIdpInitiated, sloUrl: config.sloUrl };
+  return req.samlDirectory;
+}
+
+/**
+ * The passport strategy for every SSO directory: node-saml options are built per request from the directory's
+ * settings, with each safety option set explicitly (node-saml's defaults include SHA-1 and no InResponseTo check).
+ */
+export function samlStrategy(ctx: DomainContext, settings: Settings, sp: SpCredentials | null, onLogout: (req: Request, profile: Profile) => Promise<void>): MultiSamlStrategy {
+  return new MultiSamlStrategy(
+    {
+      passReqToCallback: true,
+      getSamlOptions(req, done) {
+        (async () => {
+          const directory = await resolveSamlDirectory(ctx, req as unknown as Request);
+          const config = await findSamlConfig(ctx, directory.id);
+          if (!config) throw new SamlSignInRefused('not_configured', 'The directory has no SAML settings.');
+          const endpoints = spEndpoints(settings, directory.name);
+          return {
+            issuer: endpoints.entityId,
+            callbackUrl: endpoints.acsUrl,
+            entryPoint: config.ssoUrl,
+            idpCert: config.certificates,
+            idpIssuer: config.idpEntityId,
+            audience: endpoints.entityId,
+            identifierFormat: config.nameIdFormat,
+            wantAssertionsSigned: true,
+            // Okta and Entra ID sign the assertion and, by default, not the whole response.
+            wantAuthnResponseSigned: false,
+            signatureAlgorithm: 'sha256' as const,
+            digestAlgorithm: 'sha256',
+            acceptedClockSkewMs: settings.saml.clockSkewSeconds * 1000,
+            maxAssertionAgeMs: 0,
+            validateInResponseTo: (config.allowIdpInitiated ? 'ifPresent' : 'always') as never,
+            requestIdExpirationPeriodMs: settings.saml.requestTtlMinutes * 60_000,
+            cacheProvider: requestIdCache(ctx, directory.id),
+            // A requested authentication context makes Entra ID refuse passwordless and MFA sign-ins.
+            disableRequestedAuthnContext: true,
+            forceAuthn: false,
+            passive: false,
+            allowCreate: false,
+            logoutUrl: config.sloUrl ?? config.ssoUrl,
+            logoutCallbackUrl: endpoints.sloUrl,
+            ...(sp ? { privateKey: sp.privateKey, publicCert: sp.certificate } : {}),
+          };
+        })().then(
+          (options) => done(null, options),
+          (error: Error) => done(error),
+        );
+      },
+    },
+    (_req, profile, done) => done(null, profile as unknown as Record<string, unknown>),
+    (req, profile, done) => {
+      if (!profile) return done(null, undefined);
+      onLogout(req as unknown as Request, profile).then(
+        () => done(null, req.user as Record<string, unknown>),
+        (error: Error) => done(error),
+      );
+    },
+  );
+}
