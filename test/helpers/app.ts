@@ -23,7 +23,14 @@ export async function openTestApp(overrides: Record<string, unknown> = {}): Prom
   const mailbox = await new TestMailbox().start();
   const base = overrides as { mail?: Record<string, unknown> };
   const deps = await openTestDeps({ overrides: { ...overrides, mail: { ...base.mail, smtpUrl: mailbox.url } } });
-  const app = createApp(deps);
+  let app: Express;
+  try {
+    app = createApp(deps);
+  } catch (error) {
+    await deps.close();
+    await mailbox.stop();
+    throw error;
+  }
   return {
     deps,
     app,

@@ -70,6 +70,9 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
     });
   }
 
+  // idbridge keeps its own sessions in the database, so passport's session manager (which wants express-session, and
+  // which passport-saml calls when the IdP logs a user out) only has to succeed; passport 0.7 keeps it in `_sm`.
+  (passport as unknown as { _sm: unknown })._sm = { logIn: (_req: unknown, _user: unknown, _options: unknown, done: () => void) => done(), logOut: (_req: unknown, _options: unknown, done: () => void) => done() };
   passport.use('saml', samlStrategy(ctx, settings, deps.sp, logoutFromIdp) as unknown as Parameters<typeof passport.use>[1]);
   const router = Router();
 
@@ -110,7 +113,8 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
       return refusePage(req, res, 404);
     }
     const returnTo = allowedReturnTo(settings, req.query.return_to);
-    (req.query as Record<string, unknown>).RelayState = returnTo ?? '';
+    // Express 5 computes req.query afresh on each read; passport-saml reads RelayState from it.
+    Object.defineProperty(req, 'query', { value: { ...req.query, RelayState: returnTo ?? '' }, writable: true });
     authenticate(req, res, next, {});
   });
 
@@ -150,9 +154,7 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
     }
     // passport-saml answers an IdP's LogoutRequest only after checking the user it names is "the user logged in here";
     // idbridge ends that user's sessions itself (logoutFromIdp), so the check is given the same object back.
-    const request = req as unknown as { user?: unknown; logout?: (cb: (e?: Error) => void) => void };
-    request.user = { directory: req.params.directory };
-    request.logout = (cb: (e?: Error) => void) => cb();
+    (req as unknown as { user?: unknown }).user = { directory: req.params.directory };
     authenticate(req, res, next, { samlFallback: 'logout-request' }, (error: unknown) => {
       if (error) {
         void audited(req, `logout: ${(error as Error).message}`);
