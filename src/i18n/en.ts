@@ -119,6 +119,13 @@ export const en = {
   'saml.refusedTitle': 'You could not be signed in',
   'saml.refused': 'Your organization\'s sign-in could not be used for this service. Try again from the start, or contact your administrator if it keeps happening.',
 
+  'sso.title': 'Continuing to your organization\'s sign-in',
+  'sso.body': 'Your organization signs you in with its own account. If nothing happens in a moment, continue:',
+  'sso.continue': 'Continue to your organization\'s sign-in',
+  'signOut.idpTitle': 'Signing you out of your organization',
+  'signOut.idpBody': 'You have signed out here. Your organization\'s sign-in will now end its session too. If nothing happens in a moment, continue:',
+  'signOut.continue': 'Continue',
+
   'csrf.title': 'This form has expired',
   'csrf.body': 'For your security the form could not be sent. Go back, reload the page and try again.',
   'error.notFoundTitle': 'Page not found',

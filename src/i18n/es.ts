@@ -121,6 +121,13 @@ export const es: Record<MessageKey, string> = {
   'saml.refusedTitle': 'No se pudo iniciar su sesión',
   'saml.refused': 'No se pudo usar el inicio de sesión de su organización para este servicio. Vuelva a empezar, o contacte con su administrador si sigue ocurriendo.',
 
+  'sso.title': 'Continuando al inicio de sesión de su organización',
+  'sso.body': 'Su organización le identifica con su propia cuenta. Si no ocurre nada en un momento, continúe:',
+  'sso.continue': 'Continuar al inicio de sesión de su organización',
+  'signOut.idpTitle': 'Cerrando su sesión en su organización',
+  'signOut.idpBody': 'Ha cerrado la sesión aquí. El inicio de sesión de su organización cerrará ahora también la suya. Si no ocurre nada en un momento, continúe:',
+  'signOut.continue': 'Continuar',
+
   'csrf.title': 'Este formulario ha caducado',
   'csrf.body': 'Por su seguridad no se pudo enviar el formulario. Vuelva atrás, recargue la página e inténtelo de nuevo.',
   'error.notFoundTitle': 'Página no encontrada',

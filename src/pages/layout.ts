@@ -13,6 +13,8 @@ export interface PageInput {
   /** The signed-in user's name, for the header's sign-out. */
   signedIn?: { name: string; csrf: string };
   status?: number;
+  /** Go on to this address at once (a page in between, so that our form-action policy allows leaving the site). */
+  refreshTo?: string;
 }
 
 /** The document around every hosted page: language, skip link, header, a notice region announced to screen readers. */
@@ -29,6 +31,7 @@ export function layout(input: PageInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${input.title} · ${t('app.name')}</title>
 <link rel="stylesheet" href="/assets/site.css">
+${input.refreshTo ? html`<meta http-equiv="refresh" content="0;url=${input.refreshTo}">` : ''}
 </head>
 <body>
 <a class="skip" href="#main">${t('layout.skip')}</a>

@@ -38,6 +38,7 @@ export interface RenderInput {
   notice?: string;
   status?: number;
   signedInName?: string;
+  refreshTo?: string;
 }
 
 export function render(req: Request, res: Response, locale: Locale, input: RenderInput): void {
@@ -51,6 +52,7 @@ export function render(req: Request, res: Response, locale: Locale, input: Rende
       body: input.body,
       path: input.path,
       ...(input.notice ? { notice: input.notice } : {}),
+      ...(input.refreshTo ? { refreshTo: input.refreshTo } : {}),
       ...(input.signedInName && req.csrfToken ? { signedIn: { name: input.signedInName, csrf: req.csrfToken() } } : {}),
     }),
   );

@@ -28,6 +28,27 @@ export async function serve(app: Express): Promise<{ server: Server; base: strin
   };
 }
 
+/** A server on a free port whose address is known before the application is built (for PUBLIC_URL). */
+export async function reservePort(): Promise<{ server: Server; base: string; attach(app: Express): void; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  let handler: Express | undefined;
+  const server = createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    base: `http://127.0.0.1:${port}`,
+    attach: (app) => {
+      handler = app;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** An emailed link, pointed at the test server (emails carry PUBLIC_URL). */
 export function onServer(link: string, base: string): string {
   const url = new URL(link);

@@ -69,3 +69,41 @@ describe('operator CLI', () => {
     expect(outcome.stderr).toMatch(/PORT[\s\S]*LOG_LEVEL/);
   });
 });
+
+describe('operator CLI: SAML', () => {
+  let deps: TestDeps;
+  const json = async (...argv: string[]) => {
+    const outcome = await runCli([...argv, '--json'], deps.env);
+    if (outcome.code !== 0) throw new Error(outcome.stderr);
+    return JSON.parse(outcome.stdout as string);
+  };
+
+  beforeAll(async () => {
+    deps = await openTestDeps();
+  });
+  afterAll(() => deps.close());
+
+  it('configures a directory from the IdP metadata file, then changes one option, keeping the rest', async () => {
+    const { TestIdp, fixtureKey } = await import('../helpers/samlIdp.js');
+    const { writeFileSync } = await import('node:fs');
+    const idp = new TestIdp();
+    const file = `${deps.settings.dataDir}/idp-metadata.xml`;
+    writeFileSync(file, idp.metadata([fixtureKey('idp').cert, fixtureKey('idp-rotated').cert]));
+    await json('directory', 'create', '--kind', 'sso', '--name', 'okta');
+    const configured = await json('directory', 'saml', '--directory', 'okta', '--metadata', file, '--domain', 'acme.test', '--match', 'email');
+    expect(configured).toMatchObject({ idp: { entityId: idp.entityId, ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl }, matchAttribute: 'email', domains: ['acme.test'], sp: { acsUrl: 'http://127.0.0.1:8080/saml/okta/acs' } });
+    expect(configured.idp.certificates).toHaveLength(2);
+    const changed = await json('directory', 'saml', '--directory', 'okta', '--allow-idp-initiated', 'true');
+    expect(changed).toMatchObject({ allowIdpInitiated: true, matchAttribute: 'email', domains: ['acme.test'] });
+    expect(await json('directory', 'saml', '--directory', 'okta')).toMatchObject({ allowIdpInitiated: true });
+  });
+
+  it('refuses SAML on the local directory and an unreadable certificate, saying why', async () => {
+    const local = await runCli(['directory', 'saml', '--directory', 'local', '--entity-id', 'x', '--sso-url', 'https://idp.test/sso', '--cert', 'package.json'], deps.env);
+    expect(local.code).toBe(1);
+    expect(local.stderr).toMatch(/not a PEM X.509 certificate|SSO directories/);
+    const missing = await runCli(['directory', 'saml', '--directory', 'okta', '--cert', '/nonexistent.pem'], deps.env);
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.stderr).toContain('cannot read the certificate file "/nonexistent.pem"');
+  });
+});

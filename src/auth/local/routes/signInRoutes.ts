@@ -6,6 +6,7 @@ import { render } from '../../../pages/render.js';
 import { enrolment, recoveryCodes } from '../../../pages/views/enrol.js';
 import { expiredPasswordForm } from '../../../pages/views/passwords.js';
 import { identifierStep, passwordStep, totpStep } from '../../../pages/views/signIn.js';
+import { message } from '../../../pages/views/messages.js';
 import type { SessionStage } from '../../../identity/sessions.js';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../mfa.js';
 import { renewExpiredPassword } from '../passwordChange.js';
@@ -78,7 +79,11 @@ export function signInRoutes(deps: PagesDeps): Router {
     if (!identifier) return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 400, body: identifierStep(t, { csrf, error: t('signIn.identifierRequired'), ...extra }) });
     // An address of a domain that belongs to an SSO directory signs in at that directory's IdP.
     const sso = await directoryForEmail(ctx, identifier);
-    if (sso) return redirect(res, `/saml/${encodeURIComponent(sso.name)}/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`);
+    if (sso) {
+      // A page in between rather than a redirect: the IdP is another origin, and a form may only lead to ours.
+      const to = `/saml/${encodeURIComponent(sso.name)}/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`;
+      return render(req, res, locale, { title: t('sso.title'), path: '/sign-in', refreshTo: to, body: message(t('sso.body'), { href: to, label: t('sso.continue') }) });
+    }
     render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', body: passwordStep(t, { csrf, identifier, ...extra }) });
   });
 
@@ -170,7 +175,9 @@ export function signInRoutes(deps: PagesDeps): Router {
   router.post('/sign-out', async (req, res) => {
     const idpLogout = req.session ? await deps.federatedSignOut?.(req).catch(() => null) : null;
     await sessions.end(req, res);
-    redirect(res, idpLogout ?? '/sign-in?notice=signed_out');
+    if (!idpLogout) return redirect(res, '/sign-in?notice=signed_out');
+    const { t, locale } = pageRequest(req);
+    render(req, res, locale, { title: t('signOut.idpTitle'), path: '/sign-in', refreshTo: idpLogout, body: message(t('signOut.idpBody'), { href: idpLogout, label: t('signOut.continue') }) });
   });
 
   return router;
