@@ -22,18 +22,19 @@ describe('SSO sign-in in Chromium', () => {
 
     // A tiny IdP: its sign-in page shows who would sign in, and its button posts a signed response to the ACS.
     const idpApp = express();
-    let idp!: TestIdp;
+    const holder: { idp?: TestIdp } = {};
     idpApp.get('/sso', (req, res) => {
       const request = TestIdp.requestIdOf(`http://idp${req.originalUrl}`);
       const acsUrl = /AssertionConsumerServiceURL="([^"]+)"/.exec(request.xml)?.[1] as string;
       const audience = /<saml:Issuer[^>]*>([^<]+)</.exec(request.xml)?.[1] as string;
-      const samlResponse = idp.response({ acsUrl, audience, nameId: 'ana@acme.test', inResponseTo: request.id });
+      const samlResponse = (holder.idp as TestIdp).response({ acsUrl, audience, nameId: 'ana@acme.test', inResponseTo: request.id });
       res.type('html').send(`<!doctype html><html lang="en"><head><title>Acme IdP</title></head><body><h1>Acme identity provider</h1>
 <form method="post" action="${acsUrl}"><input type="hidden" name="SAMLResponse" value="${samlResponse}"><input type="hidden" name="RelayState" value="${request.relayState ?? ''}">
 <button type="submit">Continue as ana@acme.test</button></form></body></html>`);
     });
     idpSite = await serve(idpApp);
-    idp = new TestIdp('https://idp.acme.test/entity', `${idpSite.base}/sso`);
+    const idp = new TestIdp('https://idp.acme.test/entity', `${idpSite.base}/sso`);
+    holder.idp = idp;
 
     await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
     await createDirectory(t.deps.ctx, testActor, { kind: 'sso', name: 'acme-okta', organizations: ['acme'] });
