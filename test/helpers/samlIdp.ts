@@ -105,6 +105,15 @@ export class TestIdp {
     return Buffer.from(xml).toString('base64');
   }
 
+  /** A signed LogoutResponse (HTTP-POST binding) answering an SP's LogoutRequest. */
+  logoutResponse(options: { destination: string; inResponseTo: string }): string {
+    const xml = `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${escape(options.destination)}" InResponseTo="${options.inResponseTo}"><saml:Issuer>${escape(this.entityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>`;
+    const signer = new SignedXml({ privateKey: this.signingKey.key, publicCert: this.signingKey.cert, signatureAlgorithm: RSA_SHA256, canonicalizationAlgorithm: EXC_C14N });
+    signer.addReference({ xpath: "/*[local-name(.)='LogoutResponse']", digestAlgorithm: SHA256, transforms: [ENVELOPED, EXC_C14N] });
+    signer.computeSignature(xml, { location: { reference: "/*[local-name(.)='LogoutResponse']/*[local-name(.)='Issuer']", action: 'after' } });
+    return Buffer.from(signer.getSignedXml()).toString('base64');
+  }
+
   /** A signed LogoutRequest (HTTP-POST binding) for an IdP-initiated logout. */
   logoutRequest(options: { destination: string; nameId: string; sessionIndex?: string; signWith?: { key: string; cert: string } }): string {
     const now = Date.now();

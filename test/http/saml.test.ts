@@ -177,6 +177,11 @@ describe('SAML sign-in', () => {
     expect(logoutRequest).toContain('ana@acme.test');
     expect(logoutRequest).toContain('_session-42');
     expect((await agent.get('/account')).status).toBe(303);
+    // The IdP answers with a LogoutResponse to that request: the browser lands on the sign-in page.
+    const inResponseTo = /ID="([^"]+)"/.exec(logoutRequest)?.[1] as string;
+    const answered = await agent.post('/saml/okta/slo').type('form').send({ SAMLResponse: idp.logoutResponse({ destination: `${base}/saml/okta/slo`, inResponseTo }) });
+    expect(answered.status).toBe(303);
+    expect(answered.headers.location).toBe('/sign-in?notice=signed_out');
   });
 
   it('ends the user\'s sessions on an IdP-initiated LogoutRequest, and refuses one the IdP did not sign', async () => {

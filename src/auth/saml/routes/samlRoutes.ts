@@ -146,7 +146,7 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
     });
   });
 
-  const slo = async (req: Request, res: Response, next: NextFunction) => {
+  const slo = async (req: Request, res: Response) => {
     try {
       await resolveSamlDirectory(ctx, req);
     } catch {
@@ -154,10 +154,19 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
     }
     // passport-saml answers an IdP's LogoutRequest only after checking the user it names is "the user logged in here";
     // idbridge ends that user's sessions itself (logoutFromIdp), so the check is given the same object back.
+    // A LogoutResponse answers a logout we already carried out here (the session ended before we redirected): it
+    // changes nothing, so it needs no validation; node-saml cannot check POSTed ones against InResponseTo anyway.
+    const isLogoutResponse =
+      req.method === 'GET'
+        ? typeof req.query.SAMLResponse === 'string'
+        : /^\s*(<\?xml[^>]*>\s*)?<([\w-]+:)?LogoutResponse[\s>]/.test(Buffer.from(String(req.body?.SAMLResponse ?? ''), 'base64').toString('utf8'));
+    if (isLogoutResponse) return redirect(res, '/sign-in?notice=signed_out');
     (req as unknown as { user?: unknown }).user = { directory: req.params.directory };
-    authenticate(req, res, next, { samlFallback: 'logout-request' }, (error: unknown) => {
+    // A LogoutResponse to our own LogoutRequest ends in passport's "pass": the user is signed out here already.
+    const signedOut = () => redirect(res, '/sign-in?notice=signed_out');
+    authenticate(req, res, signedOut, { samlFallback: 'logout-request' }, async (error: unknown) => {
       if (error) {
-        void audited(req, `logout: ${(error as Error).message}`);
+        await audited(req, `logout: ${(error as Error).message}`);
         return refusePage(req, res, 400);
       }
       redirect(res, '/sign-in?notice=signed_out');
