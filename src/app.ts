@@ -6,6 +6,7 @@ import { jsonErrorHandler, notFoundHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { requestId } from './http/requestId.js';
 import { localPages } from './auth/local/routes/pages.js';
+import { SCIM_BASE_PATH, scimRouter } from './scim/router.js';
 
 /** The whole HTTP application for `deps`. No I/O happens here: tests call it directly. */
 export function createApp(deps: Deps): Express {
@@ -33,6 +34,7 @@ export function createApp(deps: Deps): Express {
     }),
   );
   app.use(healthRoutes(deps.db));
+  app.use(SCIM_BASE_PATH, scimRouter({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings }));
   app.use(localPages({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger }, deps.secrets.sessionSecret));
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(deps.logger));

@@ -142,7 +142,7 @@ export async function findUserByUserName(ctx: DomainContext, directoryId: string
 export async function updateUser(ctx: DomainContext, actor: Actor, id: string, patch: UserAttributesPatch, options: UpdateOptions = {}): Promise<UserView> {
   const attrs = parseInput(userAttributesPatchSchema, patch, 'user.invalid');
   return ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, id, options.scope);
+    const user = await findUserInScope(ctx, id, options.scope, { forUpdate: true });
     checkVersion(user, options.expectedVersion);
     const columns = toColumns(attrs);
     const before: Record<string, unknown> = {};
@@ -178,7 +178,7 @@ export async function updateUser(ctx: DomainContext, actor: Actor, id: string, p
 /** Removes the user from the platform for good: every membership, group membership, credential and token goes. */
 export async function deleteUser(ctx: DomainContext, actor: Actor, id: string, options: UpdateOptions = {}): Promise<void> {
   await ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, id, options.scope);
+    const user = await findUserInScope(ctx, id, options.scope, { forUpdate: true });
     checkVersion(user, options.expectedVersion);
     const memberships = await loadMemberships(ctx, [user.id]);
     const summary = { ...auditSummary(user), memberships: (memberships.get(user.id) ?? []).map((m) => ({ organization: m.organization.slug, role: m.role })) };
