@@ -1,0 +1,87 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { createDirectory } from '../../src/identity/directories.js';
+import { createScimToken } from '../../src/identity/scimTokens.js';
+import { openTestDeps, testActor, type TestDeps } from './db.js';
+
+export const SCIM = '/scim/v2';
+export const SCIM_JSON = 'application/scim+json';
+export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const IDBRIDGE = 'urn:ietf:params:scim:schemas:extension:idbridge:2.0:User';
+
+let directories = 0;
+
+/** A SCIM client of one directory: requests carry its bearer token and send SCIM JSON. */
+export class ScimClient {
+  constructor(
+    readonly app: Express,
+    readonly token: string,
+    readonly directoryId: string,
+  ) {}
+
+  private auth<T extends request.Test>(test: T): T {
+    return test.set('Authorization', `Bearer ${this.token}`) as T;
+  }
+
+  get(path: string) {
+    return this.auth(request(this.app).get(`${SCIM}${path}`));
+  }
+
+  delete(path: string) {
+    return this.auth(request(this.app).delete(`${SCIM}${path}`));
+  }
+
+  send(method: 'post' | 'put' | 'patch', path: string, body: unknown) {
+    return this.auth(request(this.app)[method](`${SCIM}${path}`)).set('Content-Type', SCIM_JSON).send(JSON.stringify(body));
+  }
+
+  post(path: string, body: unknown) {
+    return this.send('post', path, body);
+  }
+
+  put(path: string, body: unknown) {
+    return this.send('put', path, body);
+  }
+
+  patch(path: string, operations: unknown[]) {
+    return this.send('patch', path, { schemas: [PATCH_OP], Operations: operations });
+  }
+
+  async createUser(userName: string, extra: Record<string, unknown> = {}): Promise<{ id: string } & Record<string, unknown>> {
+    const response = await this.post('/Users', { schemas: [CORE_USER], userName, name: { givenName: 'Test', familyName: 'User' }, emails: [{ value: userName.includes('@') ? userName : `${userName}@example.com`, type: 'work', primary: true }], ...extra });
+    if (response.status !== 201) throw new Error(`creating ${userName}: ${response.status} ${response.text}`);
+    return response.body;
+  }
+}
+
+export interface ScimTestApp {
+  deps: TestDeps;
+  app: Express;
+  /** A client of a new SSO directory (or of `directory` when given). */
+  client(options?: { directory?: string; organization?: string }): Promise<ScimClient>;
+  close(): Promise<void>;
+}
+
+export async function openScimApp(overrides: Record<string, unknown> = {}): Promise<ScimTestApp> {
+  const deps = await openTestDeps({ overrides });
+  const app = createApp(deps);
+  return {
+    deps,
+    app,
+    async client(options = {}) {
+      const name = options.directory ?? (await createDirectory(deps.ctx, testActor, { kind: 'sso', name: `idp-${(directories += 1)}` })).name;
+      const created = await createScimToken(deps.ctx, testActor, { directory: name, ...(options.organization ? { organization: options.organization } : {}) });
+      return new ScimClient(app, created.token, created.directory.id);
+    },
+    close: () => deps.close(),
+  };
+}
+
+/** `filter=…` encoded as a client would send it. */
+export function filterQuery(filter: string, extra = ''): string {
+  return `filter=${encodeURIComponent(filter)}${extra ? `&${extra}` : ''}`;
+}
