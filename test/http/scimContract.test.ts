@@ -103,7 +103,7 @@ describe('SCIM contract (fixtures of what Okta, Entra ID and RFC 7644 clients se
         expect({ where, status: response.status }).toEqual({ where, status: step.expect.status });
         if (response.status !== 204 && response.text) expect(response.headers['content-type']).toMatch(/^application\/scim\+json/);
         for (const [name, value] of Object.entries(step.expect.headers ?? {})) expect({ where, [name]: response.headers[name.toLowerCase()] }).toEqual({ where, [name]: matchers(substitute(value, vars)) });
-        if (step.expect.body !== undefined) expect(response.body).toMatchObject(matchers(substitute(step.expect.body, vars)) as object);
+        if (step.expect.body !== undefined) expect({ where, body: response.body }).toMatchObject({ where, body: matchers(substitute(step.expect.body, vars)) as object });
         for (const dotted of step.expect.absent ?? []) expect({ where, [dotted]: at(response.body, dotted) }).toEqual({ where, [dotted]: undefined });
         for (const [dotted, elements] of Object.entries(step.expect.unordered ?? {})) {
           const actual = at(response.body, dotted) as unknown[];

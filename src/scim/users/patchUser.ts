@@ -23,8 +23,10 @@ function parsePatch(message: unknown): PatchOperation[] {
 
 async function applyOnce(c: ScimRequestContext, view: UserView, operations: PatchOperation[]): Promise<UserView | undefined> {
   const current = toScimUser(view, { baseUrl: c.baseUrl, organizationId: c.client.organizationId, groups: [] });
+  const prepared = prepareUserOperations(operations, current);
+  if (prepared.length === 0) return undefined;
   const source = new SCIMMY.Schemas.User(current, 'out');
-  const message = { schemas: [SCIMMY.Messages.PatchOp.id], Operations: prepareUserOperations(operations, current) } as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0];
+  const message = { schemas: [SCIMMY.Messages.PatchOp.id], Operations: prepared } as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0];
   const target = await new SCIMMY.Messages.PatchOp(message).apply(source);
   if (!target) return undefined;
   const password = (target as unknown as { password?: unknown }).password;
