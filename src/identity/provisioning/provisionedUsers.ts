@@ -11,7 +11,7 @@ import { findUserInScope, type UserScope } from '../scope.js';
 import type { UserAttributes, UserAttributesPatch } from '../userAttributes.js';
 import { setUserActive } from '../userLifecycle.js';
 import { checkVersion, deleteUser, getUser, updateUser } from '../users.js';
-import type { UserView } from '../userView.js';
+import { viewUser, type UserView } from '../userView.js';
 import { roleForProvisioning, roleImmutable } from './provisioningRole.js';
 
 /**
@@ -96,6 +96,28 @@ export async function changeProvisionedUser(
       view = await getUser(ctx, id, scope);
     }
     return view;
+  });
+}
+
+/**
+ * A read-modify-write of one user (a SCIM PATCH) as one transaction with the user's row locked: `apply` gets the
+ * current view and answers the change (or nothing to change). Concurrent patches of one user queue instead of
+ * overwriting each other; with `expectedVersion` (If-Match) a stale version is refused.
+ */
+export async function patchProvisionedUser(
+  ctx: DomainContext,
+  actor: Actor,
+  client: ProvisioningClient,
+  id: string,
+  apply: (current: UserView) => Promise<ProvisionedUserChange | undefined>,
+  options: { expectedVersion?: number } = {},
+): Promise<UserView> {
+  return ctx.db.tx(async () => {
+    const user = await findUserInScope(ctx, id, provisioningScope(client), { forUpdate: true });
+    checkVersion(user, options.expectedVersion);
+    const current = await viewUser(ctx, user);
+    const change = await apply(current);
+    return change ? changeProvisionedUser(ctx, actor, client, id, change, { expectedVersion: current.version }) : current;
   });
 }
 
