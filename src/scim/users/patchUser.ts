@@ -6,6 +6,7 @@ import { expectedVersion } from '../mapping/etag.js';
 import type { Projection } from '../mapping/projection.js';
 import { userInputFromScim } from '../mapping/userIn.js';
 import { toScimUser, type ScimJson } from '../mapping/userOut.js';
+import { IDBRIDGE_USER_SCHEMA } from '../schemas.js';
 import { prepareUserOperations, type PatchOperation } from './prepareUserOperations.js';
 import { presentUser } from './presentUser.js';
 
@@ -14,6 +15,10 @@ type PatchMessage = ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0];
 /** The change a PATCH makes to `view`: scimmy applies the operations to the user's SCIM representation. */
 async function changeOf(c: ScimRequestContext, view: UserView, operations: PatchOperation[]): Promise<ProvisionedUserChange | undefined> {
   const current = toScimUser(view, { baseUrl: c.baseUrl, organizationId: c.client.organizationId, groups: [] });
+  // Read-only, output-only values stay out of what scimmy patches: its setters refuse to copy them into the result.
+  const own = current[IDBRIDGE_USER_SCHEMA] as { status?: unknown; memberships?: unknown };
+  delete own.status;
+  delete own.memberships;
   const prepared = prepareUserOperations(operations, current);
   if (prepared.length === 0) return undefined;
   const source = new SCIMMY.Schemas.User(current, 'out');

@@ -10,6 +10,7 @@ export interface PatchOperation {
 const TYPED_ELEMENT = /^([A-Za-z][\w$]*)\[\s*type\s+eq\s+"([^"]*)"\s*\]\.([A-Za-z$][\w$]*)$/i;
 const IGNORED = /^(meta(\..*)?|schemas)$/i;
 const GROUPS = /^groups(\..*|\[.*)?$/i;
+const IDBRIDGE_READ_ONLY = /^urn:ietf:params:scim:schemas:extension:idbridge:2\.0:User:(status|memberships)\b/i;
 
 function findKey(object: ScimJson, key: string): string | undefined {
   const lower = key.toLowerCase();
@@ -33,6 +34,7 @@ export function prepareUserOperations(operations: readonly PatchOperation[], cur
       throw badRequest('mutability', 'The id of a user is given by idbridge and never changes.');
     }
     if (path !== undefined && IGNORED.test(path)) continue;
+    if (path !== undefined && IDBRIDGE_READ_ONLY.test(path)) throw badRequest('mutability', 'The idbridge status and memberships are read-only: idbridge administrators change them.');
     if (path !== undefined && GROUPS.test(path)) throw badRequest('mutability', "A user's groups are read-only here: change the group's members through /Groups.");
     const typed = path !== undefined && (op === 'add' || op === 'replace') ? TYPED_ELEMENT.exec(path) : null;
     if (!typed) {
