@@ -85,3 +85,24 @@ export async function openScimApp(overrides: Record<string, unknown> = {}): Prom
 export function filterQuery(filter: string, extra = ''): string {
   return `filter=${encodeURIComponent(filter)}${extra ? `&${extra}` : ''}`;
 }
+
+/**
+ * Inserts `count` users of a directory straight into the database (for tests and benchmarks that need many users
+ * without paying for them one request at a time). Returns their ids, in order.
+ */
+export async function seedUsers(deps: TestDeps, directoryId: string, count: number, prefix = 'seeded'): Promise<string[]> {
+  const ids: string[] = [];
+  const now = deps.clock.now();
+  const qi = deps.db.sequelize.getQueryInterface();
+  for (let start = 0; start < count; start += 1000) {
+    const rows = [];
+    for (let i = start; i < Math.min(count, start + 1000); i++) {
+      const id = deps.ctx.random.uuid();
+      const userName = `${prefix}-${String(i).padStart(6, '0')}@big.test`;
+      ids.push(id);
+      rows.push({ id, directory_id: directoryId, user_name: userName, user_name_normalized: userName, status: 'ACTIVE', sdk_access: false, is_platform_admin: false, version: 1, created_at: now, updated_at: now });
+    }
+    await qi.bulkInsert('users', rows);
+  }
+  return ids;
+}
