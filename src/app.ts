@@ -7,6 +7,7 @@ import { healthRoutes } from './http/health.js';
 import { requestId } from './http/requestId.js';
 import { localPages } from './auth/local/routes/pages.js';
 import { samlRoutes } from './auth/saml/routes/samlRoutes.js';
+import { SCIM_BASE_PATH, scimRouter } from './scim/router.js';
 
 /** The whole HTTP application for `deps`. No I/O happens here: tests call it directly. */
 export function createApp(deps: Deps): Express {
@@ -34,6 +35,7 @@ export function createApp(deps: Deps): Express {
     }),
   );
   app.use(healthRoutes(deps.db));
+  app.use(SCIM_BASE_PATH, scimRouter({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings }));
   const saml = samlRoutes({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });
   app.use(saml.router);
   app.use(localPages({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, federatedSignOut: saml.federatedSignOut }, deps.secrets.sessionSecret));

@@ -31,7 +31,7 @@ export interface GroupScope {
   directoryId?: string;
 }
 
-const attributesSchema = z.object({
+export const groupAttributesSchema = z.object({
   displayName: z.string().trim().min(1, 'must not be empty').max(255, 'must be 255 characters or fewer'),
   externalId: z.string().trim().max(255).nullable().optional(),
 });
@@ -39,7 +39,7 @@ const attributesSchema = z.object({
 /** How many ids an audit event lists before it only counts them. */
 const AUDIT_ID_LIMIT = 20;
 
-function idsForAudit(ids: readonly string[]): { count: number; ids: string[]; truncated?: true } {
+export function idsForAudit(ids: readonly string[]): { count: number; ids: string[]; truncated?: true } {
   return ids.length > AUDIT_ID_LIMIT ? { count: ids.length, ids: ids.slice(0, AUDIT_ID_LIMIT), truncated: true } : { count: ids.length, ids: [...ids] };
 }
 
@@ -49,18 +49,18 @@ export async function findGroupInScope(ctx: DomainContext, id: string, scope: Gr
   return group;
 }
 
-function checkGroupVersion(group: Group, expected: number | undefined): void {
+export function checkGroupVersion(group: Group, expected: number | undefined): void {
   if (expected !== undefined && group.version !== expected) {
     throw new DomainError('precondition_failed', 'group.version_mismatch', `The group changed since version ${expected} (now ${group.version}); read it again.`);
   }
 }
 
-function nameTaken(displayName: string): DomainError {
+export function groupNameTaken(displayName: string): DomainError {
   return conflict('group.name_taken', `A group named "${displayName}" already exists in this directory.`, 'displayName');
 }
 
 /** The member ids given, deduplicated, after checking that each is a user of the group's directory. */
-async function checkMembers(ctx: DomainContext, t: Transaction, directoryId: string, userIds: readonly string[]): Promise<string[]> {
+export async function checkMembers(ctx: DomainContext, t: Transaction, directoryId: string, userIds: readonly string[]): Promise<string[]> {
   const unique = [...new Set(userIds)];
   const found = new Set<string>();
   for (const part of chunk(unique, 900)) {
@@ -74,13 +74,13 @@ async function checkMembers(ctx: DomainContext, t: Transaction, directoryId: str
   return unique;
 }
 
-async function touch(ctx: DomainContext, t: Transaction, group: Group): Promise<void> {
+export async function touchGroup(ctx: DomainContext, t: Transaction, group: Group): Promise<void> {
   group.version += 1;
   group.updatedAt = ctx.clock.now();
   await group.save({ transaction: t });
 }
 
-async function insertMembers(ctx: DomainContext, t: Transaction, group: Group, userIds: readonly string[]): Promise<string[]> {
+export async function insertMembers(ctx: DomainContext, t: Transaction, group: Group, userIds: readonly string[]): Promise<string[]> {
   const existing = new Set<string>();
   for (const part of chunk(userIds, 900)) {
     const rows = await ctx.db.models.GroupMember.findAll({ where: { groupId: group.id, userId: { [Op.in]: part } }, attributes: ['userId'], raw: true, transaction: t });
@@ -96,7 +96,7 @@ async function insertMembers(ctx: DomainContext, t: Transaction, group: Group, u
   return added;
 }
 
-async function deleteMembers(ctx: DomainContext, t: Transaction, group: Group, userIds: readonly string[]): Promise<number> {
+export async function deleteMembers(ctx: DomainContext, t: Transaction, group: Group, userIds: readonly string[]): Promise<number> {
   let removed = 0;
   for (const part of chunk(userIds, 900)) {
     removed += await ctx.db.models.GroupMember.destroy({ where: { groupId: group.id, userId: { [Op.in]: part } }, transaction: t });
@@ -133,7 +133,7 @@ export interface CreateGroupInput {
 }
 
 export async function createGroup(ctx: DomainContext, actor: Actor, input: CreateGroupInput): Promise<GroupView> {
-  const attrs = parseInput(attributesSchema, input, 'group.invalid');
+  const attrs = parseInput(groupAttributesSchema, input, 'group.invalid');
   return ctx.db.tx(async (t) => {
     const directory = await findDirectory(ctx, input.directory);
     const now = ctx.clock.now();
@@ -144,7 +144,7 @@ export async function createGroup(ctx: DomainContext, actor: Actor, input: Creat
         { transaction: t },
       );
     } catch (error) {
-      if (error instanceof UniqueConstraintError) throw nameTaken(attrs.displayName);
+      if (error instanceof UniqueConstraintError) throw groupNameTaken(attrs.displayName);
       throw error;
     }
     const members = await checkMembers(ctx, t, directory.id, input.members ?? []);
@@ -165,7 +165,7 @@ export interface GroupChangeOptions {
 
 /** Renames a group or changes its externalId; role mappings that match by name are re-evaluated at once. */
 export async function updateGroup(ctx: DomainContext, actor: Actor, id: string, input: { displayName?: string; externalId?: string | null }, options: GroupChangeOptions = {}): Promise<GroupView> {
-  const attrs = parseInput(attributesSchema.partial(), input, 'group.invalid');
+  const attrs = parseInput(groupAttributesSchema.partial(), input, 'group.invalid');
   return ctx.db.tx(async (t) => {
     const group = await findGroupInScope(ctx, id, options.scope);
     checkGroupVersion(group, options.expectedVersion);
@@ -176,9 +176,9 @@ export async function updateGroup(ctx: DomainContext, actor: Actor, id: string, 
     if (renamed) group.set({ displayName: attrs.displayName as string, displayNameNormalized: normalise(attrs.displayName as string) });
     if (reidentified) group.externalId = attrs.externalId ?? null;
     try {
-      await touch(ctx, t, group);
+      await touchGroup(ctx, t, group);
     } catch (error) {
-      if (error instanceof UniqueConstraintError) throw nameTaken(String(attrs.displayName));
+      if (error instanceof UniqueConstraintError) throw groupNameTaken(String(attrs.displayName));
       throw error;
     }
     await reapplyGroup(ctx, t, group);
@@ -195,7 +195,7 @@ export async function addGroupMembers(ctx: DomainContext, actor: Actor, id: stri
     const members = await checkMembers(ctx, t, group.directoryId, userIds);
     const added = await insertMembers(ctx, t, group, members);
     if (added.length > 0) {
-      await touch(ctx, t, group);
+      await touchGroup(ctx, t, group);
       await recordAudit(ctx, t, actor, { action: 'group.members_added', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { members: idsForAudit(added) } });
     }
     return { added: added.length };
@@ -210,7 +210,7 @@ export async function removeGroupMembers(ctx: DomainContext, actor: Actor, id: s
     const unique = [...new Set(userIds)];
     const removed = await deleteMembers(ctx, t, group, unique);
     if (removed > 0) {
-      await touch(ctx, t, group);
+      await touchGroup(ctx, t, group);
       await recordAudit(ctx, t, actor, { action: 'group.members_removed', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { members: idsForAudit(unique), removed } });
     }
     return { removed };
@@ -230,7 +230,7 @@ export async function replaceGroupMembers(ctx: DomainContext, actor: Actor, id: 
     const removed = await deleteMembers(ctx, t, group, toRemove);
     const added = await insertMembers(ctx, t, group, toAdd);
     if (removed > 0 || added.length > 0) {
-      await touch(ctx, t, group);
+      await touchGroup(ctx, t, group);
       await recordAudit(ctx, t, actor, { action: 'group.members_replaced', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { added: idsForAudit(added), removed: idsForAudit(toRemove) } });
     }
     return { added: added.length, removed };

@@ -23,6 +23,7 @@ export const policySchema = z
     passwordMaxAgeDays: z.number().int().min(0).max(3650).optional(),
     passwordResetTtlHours: z.number().int().min(1).max(24 * 30).optional(),
     activationTtlHours: z.number().int().min(1).max(24 * 180).optional(),
+    provisioningMaxRole: z.string().min(1).optional(),
   })
   .strict();
 
@@ -52,6 +53,7 @@ export function presentOrganization(org: Organization): OrganizationView {
 
 export async function createOrganization(ctx: DomainContext, actor: Actor, input: CreateOrganizationInput): Promise<OrganizationView> {
   const data = parseInput(createSchema, input, 'organization.invalid');
+  if (data.policy.provisioningMaxRole) ctx.catalog.require(data.kind, data.policy.provisioningMaxRole, 'policy.provisioningMaxRole');
   const now = ctx.clock.now();
   return ctx.db.tx(async (t) => {
     try {
@@ -96,6 +98,7 @@ export async function updateOrganization(ctx: DomainContext, actor: Actor, idOrS
     const org = await findOrganization(ctx, idOrSlug);
     const before = presentOrganization(org);
     if (data.name !== undefined) org.name = data.name;
+    if (data.policy?.provisioningMaxRole) ctx.catalog.require(org.kind, data.policy.provisioningMaxRole, 'policy.provisioningMaxRole');
     if (data.policy !== undefined) org.policy = data.policy;
     org.updatedAt = ctx.clock.now();
     await org.save({ transaction: t });

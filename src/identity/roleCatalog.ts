@@ -58,6 +58,15 @@ export class RoleCatalog {
       .sort((a, b) => a.rank - b.rank)[0];
   }
 
+  /**
+   * The highest role a provisioning client may give when the organization names none: the highest role that cannot
+   * manage users (giving administrators is an operator's decision), or the lowest role if every role can.
+   */
+  provisioningCeiling(kind: OrganizationKind): RoleDefinition {
+    const roles = this.#roles[kind];
+    return roles.find((role) => !role.canManageUsers) ?? roles[roles.length - 1]!;
+  }
+
   /** Whether `role` is no higher than `ceiling`. */
   isAtMost(kind: OrganizationKind, role: string, ceiling: string): boolean {
     return this.require(kind, role).rank >= this.require(kind, ceiling).rank;

@@ -25,9 +25,18 @@ export function scopeWhere(ctx: DomainContext, scope: UserScope): WhereOptions<U
   return where as WhereOptions<User>;
 }
 
-/** The user with this id, if the scope lets the caller see it; otherwise "user not found". */
-export async function findUserInScope(ctx: DomainContext, id: string, scope: UserScope = everything): Promise<User> {
-  const user = await ctx.db.models.User.findOne({ where: { [Op.and]: [scopeWhere(ctx, scope), { id }] } as WhereOptions<User>, transaction: ctx.db.current() });
+/**
+ * The user with this id, if the scope lets the caller see it; otherwise "user not found". With `forUpdate` (inside a
+ * transaction) the row stays locked until the transaction ends, so that a version check and the write that follows
+ * cannot interleave with another writer (PostgreSQL; SQLite serialises write transactions anyway).
+ */
+export async function findUserInScope(ctx: DomainContext, id: string, scope: UserScope = everything, options: { forUpdate?: boolean } = {}): Promise<User> {
+  const t = ctx.db.current();
+  const user = await ctx.db.models.User.findOne({
+    where: { [Op.and]: [scopeWhere(ctx, scope), { id }] } as WhereOptions<User>,
+    transaction: t,
+    ...(options.forUpdate && t ? { lock: t.LOCK.UPDATE } : {}),
+  });
   if (!user) throw notFound('user');
   return user;
 }

@@ -61,7 +61,7 @@ export interface StatusChangeOptions {
 
 async function changeStatus(ctx: DomainContext, actor: Actor, userId: string, event: StatusEvent, options: StatusChangeOptions): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, userId, options.scope);
+    const user = await findUserInScope(ctx, userId, options.scope, { forUpdate: true });
     checkVersion(user, options.expectedVersion);
     await applyStatusEvent(ctx, t, actor, user, event);
     if (options.notify && event === 'deactivate') await mailUser(ctx, t, user, 'deactivated', {});
@@ -90,7 +90,7 @@ export function unlockUser(ctx: DomainContext, actor: Actor, userId: string, opt
 /** SCIM `active`: false deactivates, true reactivates; setting the value it already has changes nothing. */
 export async function setUserActive(ctx: DomainContext, actor: Actor, userId: string, active: boolean, options: StatusChangeOptions = {}): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, userId, options.scope);
+    const user = await findUserInScope(ctx, userId, options.scope, { forUpdate: true });
     checkVersion(user, options.expectedVersion);
     const isActive = user.status !== 'INACTIVE';
     if (active !== isActive) await applyStatusEvent(ctx, t, actor, user, active ? 'reactivate' : 'deactivate');

@@ -69,6 +69,32 @@ async function writeEmailsAndPhones(ctx: DomainContext, t: Transaction, userId: 
   }
 }
 
+type ListEntryInput = { value: string; type?: string | null | undefined; primary?: boolean | undefined; display?: string | null | undefined };
+
+/** A list as it would be stored: the first entry marked primary (or the first) is the only primary one. */
+function asStored(entries: readonly ListEntryInput[]): string {
+  const primaryIndex = Math.max(0, entries.findIndex((e) => e.primary));
+  return JSON.stringify(entries.map((e, i) => [e.value, e.type ?? null, i === primaryIndex, e.display ?? null]));
+}
+
+/**
+ * The emails and phone numbers of `attrs` that differ from what the user has: a replace that sends the same lists
+ * again (every SCIM PUT and PATCH does) changes nothing and moves no version.
+ */
+async function changedLists(ctx: DomainContext, t: Transaction, userId: string, attrs: Partial<ParsedUserAttributes>): Promise<Partial<ParsedUserAttributes>> {
+  const out: Partial<ParsedUserAttributes> = {};
+  const order = [['position', 'ASC']] as [string, string][];
+  if (attrs.emails !== undefined) {
+    const current = await ctx.db.models.UserEmail.findAll({ where: { userId }, order, transaction: t });
+    if (asStored(current) !== asStored(attrs.emails ?? [])) out.emails = attrs.emails;
+  }
+  if (attrs.phoneNumbers !== undefined) {
+    const current = await ctx.db.models.UserPhoneNumber.findAll({ where: { userId }, order, transaction: t });
+    if (asStored(current) !== asStored(attrs.phoneNumbers ?? [])) out.phoneNumbers = attrs.phoneNumbers;
+  }
+  return out;
+}
+
 function auditSummary(user: Pick<User, 'userName' | 'email' | 'status'>): Record<string, unknown> {
   return { userName: user.userName, email: user.email, status: user.status };
 }
@@ -142,7 +168,7 @@ export async function findUserByUserName(ctx: DomainContext, directoryId: string
 export async function updateUser(ctx: DomainContext, actor: Actor, id: string, patch: UserAttributesPatch, options: UpdateOptions = {}): Promise<UserView> {
   const attrs = parseInput(userAttributesPatchSchema, patch, 'user.invalid');
   return ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, id, options.scope);
+    const user = await findUserInScope(ctx, id, options.scope, { forUpdate: true });
     checkVersion(user, options.expectedVersion);
     const columns = toColumns(attrs);
     const before: Record<string, unknown> = {};
@@ -154,7 +180,8 @@ export async function updateUser(ctx: DomainContext, actor: Actor, id: string, p
         after[key] = value;
       }
     }
-    const listsChanged = attrs.emails !== undefined || attrs.phoneNumbers !== undefined;
+    const lists = await changedLists(ctx, t, user.id, attrs);
+    const listsChanged = lists.emails !== undefined || lists.phoneNumbers !== undefined;
     if (Object.keys(after).length === 0 && !listsChanged) return viewUser(ctx, user);
     user.set(columns);
     user.version += 1;
@@ -165,11 +192,9 @@ export async function updateUser(ctx: DomainContext, actor: Actor, id: string, p
       if (error instanceof UniqueConstraintError) throw userNameTaken(String(attrs.userName));
       throw error;
     }
-    await writeEmailsAndPhones(ctx, t, user.id, attrs);
-    if (listsChanged) {
-      if (attrs.emails !== undefined) after.emails = (attrs.emails ?? []).map((e) => e.value);
-      if (attrs.phoneNumbers !== undefined) after.phoneNumbers = (attrs.phoneNumbers ?? []).length;
-    }
+    await writeEmailsAndPhones(ctx, t, user.id, lists);
+    if (lists.emails !== undefined) after.emails = (lists.emails ?? []).map((e) => e.value);
+    if (lists.phoneNumbers !== undefined) after.phoneNumbers = (lists.phoneNumbers ?? []).length;
     await recordAudit(ctx, t, actor, { action: 'user.updated', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { before, after } });
     return viewUser(ctx, user);
   });
@@ -178,7 +203,7 @@ export async function updateUser(ctx: DomainContext, actor: Actor, id: string, p
 /** Removes the user from the platform for good: every membership, group membership, credential and token goes. */
 export async function deleteUser(ctx: DomainContext, actor: Actor, id: string, options: UpdateOptions = {}): Promise<void> {
   await ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, id, options.scope);
+    const user = await findUserInScope(ctx, id, options.scope, { forUpdate: true });
     checkVersion(user, options.expectedVersion);
     const memberships = await loadMemberships(ctx, [user.id]);
     const summary = { ...auditSummary(user), memberships: (memberships.get(user.id) ?? []).map((m) => ({ organization: m.organization.slug, role: m.role })) };

@@ -14,6 +14,8 @@ function policyFrom(values: Values): Record<string, unknown> {
   if (resetTtl !== undefined) policy.passwordResetTtlHours = resetTtl;
   const activationTtl = integerOption(values, 'activation-link-hours');
   if (activationTtl !== undefined) policy.activationTtlHours = activationTtl;
+  const maxRole = optional(values, 'provisioning-max-role');
+  if (maxRole !== undefined) policy.provisioningMaxRole = maxRole;
   return policy;
 }
 
@@ -22,6 +24,7 @@ const policyOptions = {
   'password-max-age-days': { type: 'string' },
   'reset-link-hours': { type: 'string' },
   'activation-link-hours': { type: 'string' },
+  'provisioning-max-role': { type: 'string' },
 } as const;
 
 const describeOrg = (o: OrganizationView) => `${o.slug} (${o.kind}) "${o.name}" id=${o.id}${Object.keys(o.policy).length ? ` policy=${JSON.stringify(o.policy)}` : ''}`;
@@ -30,7 +33,7 @@ export const orgCommands: Command[] = [
   {
     words: ['org', 'create'],
     summary: 'Create an organization (a utility or a customer).',
-    usage: 'org create --kind utility|customer --name NAME --slug SLUG [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N]',
+    usage: 'org create --kind utility|customer --name NAME --slug SLUG [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N] [--provisioning-max-role ROLE]',
     options: { kind: { type: 'string' }, name: { type: 'string' }, slug: { type: 'string' }, ...policyOptions },
     async run({ deps, values, actor }) {
       const kind = required(values, 'kind');
@@ -41,7 +44,7 @@ export const orgCommands: Command[] = [
   {
     words: ['org', 'update'],
     summary: 'Rename an organization or change its policy overrides.',
-    usage: 'org update --org SLUG [--name NAME] [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N]',
+    usage: 'org update --org SLUG [--name NAME] [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N] [--provisioning-max-role ROLE]',
     options: { org: { type: 'string' }, name: { type: 'string' }, ...policyOptions },
     async run({ deps, values, actor }) {
       const slug = required(values, 'org');

@@ -9,6 +9,8 @@ export interface OrganizationPolicy {
   passwordMaxAgeDays?: number;
   passwordResetTtlHours?: number;
   activationTtlHours?: number;
+  /** The highest role a provisioning client limited to this organization (a SCIM token) may give. */
+  provisioningMaxRole?: string;
 }
 
 export class Organization extends Model<InferAttributes<Organization>, InferCreationAttributes<Organization>> {

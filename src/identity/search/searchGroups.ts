@@ -1,0 +1,65 @@
+import { Op } from 'sequelize';
+import type { Group } from '../../db/models/Group.js';
+import type { DomainContext } from '../context.js';
+import { presentGroup, type GroupScope, type GroupView } from '../groups.js';
+import { compileCondition, compileOrder } from './compile.js';
+import type { Condition, PageRequest, SortSpec } from './condition.js';
+import { GROUP_TABLE } from './fields.js';
+import type { SearchResult } from './searchUsers.js';
+
+export interface SearchGroupsQuery {
+  scope?: GroupScope;
+  where?: Condition;
+  sort?: SortSpec;
+  page: PageRequest;
+  /** Load each group's members (false when the caller excluded them). */
+  members: boolean;
+}
+
+/** A page of groups matching `where`, filtered, sorted and paged in SQL (default order: creation time, then id). */
+export async function searchGroups(ctx: DomainContext, query: SearchGroupsQuery): Promise<SearchResult<GroupView>> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (query.scope?.directoryId) {
+    where.push('groups.directory_id = ?');
+    params.push(query.scope.directoryId);
+  }
+  if (query.where) where.push(compileCondition(query.where, GROUP_TABLE, ctx.db.dialect, params).sql);
+  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const order = compileOrder(query.sort, GROUP_TABLE, 'groups.id ASC', 'groups.created_at ASC');
+  const t = ctx.db.current();
+  const [counted] = (await ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM groups${whereSql}`, { replacements: params, transaction: t, raw: true })) as [Array<{ n: number | string }>, unknown];
+  const total = Number(counted[0]?.n ?? 0);
+  const { startIndex, count } = query.page;
+  if (count <= 0 || startIndex > total) return { total, items: [] };
+  const [idRows] = (await ctx.db.sequelize.query(`SELECT groups.id FROM groups${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, {
+    replacements: [...params, count, startIndex - 1],
+    transaction: t,
+    raw: true,
+  })) as [Array<{ id: string }>, unknown];
+  const ids = idRows.map((r) => r.id);
+  if (ids.length === 0) return { total, items: [] };
+  const rows = await ctx.db.models.Group.findAll({ where: { id: { [Op.in]: ids } }, transaction: t });
+  const byId = new Map(rows.map((g) => [g.id, g]));
+  const ordered = ids.map((id) => byId.get(id)).filter((g): g is Group => g !== undefined);
+  const items: GroupView[] = [];
+  for (const group of ordered) items.push(await presentGroup(ctx, group, { members: query.members }));
+  return { total, items };
+}
+
+export interface UserGroupView {
+  id: string;
+  displayName: string;
+}
+
+/** The groups each user belongs to (the SCIM `groups` attribute), for several users in one query. */
+export async function groupsOfUsers(ctx: DomainContext, userIds: readonly string[]): Promise<Map<string, UserGroupView[]>> {
+  const result = new Map<string, UserGroupView[]>();
+  if (userIds.length === 0) return result;
+  const [rows] = (await ctx.db.sequelize.query(
+    `SELECT gm.user_id AS "userId", g.id AS id, g.display_name AS "displayName" FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN (${userIds.map(() => '?').join(', ')}) ORDER BY g.display_name_normalized, g.id`,
+    { replacements: [...userIds], transaction: ctx.db.current(), raw: true },
+  )) as [Array<{ userId: string; id: string; displayName: string }>, unknown];
+  for (const row of rows) result.set(row.userId, [...(result.get(row.userId) ?? []), { id: row.id, displayName: row.displayName }]);
+  return result;
+}

@@ -1,0 +1,40 @@
+import type { Actor } from '../identity/actor.js';
+import type { DomainContext } from '../identity/context.js';
+import type { GroupScope } from '../identity/groups.js';
+import type { ProvisioningClient } from '../identity/provisioning/provisionedUsers.js';
+import type { UserScope } from '../identity/scope.js';
+import type { ScimPrincipal } from '../identity/scimTokens.js';
+import type { Logger } from '../lib/logger.js';
+import type { FilterLimits } from './filter/parseFilter.js';
+
+/** The SCIM settings the adapter works with (from configuration). */
+export interface ScimOptions {
+  /** The largest page a list answers with; larger `count`s are clamped to it. */
+  maxResults: number;
+  /** The largest request body accepted, in bytes; larger ones answer 413. */
+  maxBodyBytes: number;
+  /** Per-token request rate (requests per second) and the burst a token may spend at once. */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  filterLimits: FilterLimits;
+}
+
+/**
+ * What every resource handler gets for one request (scimmy passes it as `ctx`): the domain, who is calling and what it
+ * may see, and the request's conditional headers. Tenancy flows only through here, never through scimmy's globals.
+ */
+export interface ScimRequestContext {
+  domain: DomainContext;
+  logger: Logger;
+  options: ScimOptions;
+  principal: ScimPrincipal;
+  client: ProvisioningClient;
+  actor: Actor;
+  userScope: UserScope;
+  groupScope: GroupScope;
+  /** `${PUBLIC_URL}/scim/v2`, the base of every meta.location. */
+  baseUrl: string;
+  /** The raw If-Match header, when the request has one. */
+  ifMatch: string | undefined;
+  requestId: string;
+}

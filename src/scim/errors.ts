@@ -1,0 +1,64 @@
+import SCIMMY from 'scimmy';
+import { isDomainError, type DomainError } from '../identity/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { ScimProblem, type ScimType } from './problem.js';
+
+/**
+ * The one place where errors become SCIM errors (RFC 7644 §3.12): domain errors by kind and code, the adapter's own
+ * protocol problems as they are, anything else a 500 whose detail goes to the log only. Every status and scimType
+ * produced here is one scimmy's error formatter accepts (it crashes on others, e.g. 429 or 400 tooMany).
+ */
+export interface ErrorContext {
+  logger: Logger;
+  requestId: string;
+}
+
+const SCIM_TYPE_BY_CODE: Array<[RegExp, ScimType]> = [
+  [/^search\.unsortable$/, 'invalidValue'],
+  [/^search\./, 'invalidFilter'],
+  [/\.role_immutable$/, 'mutability'],
+];
+
+export function domainErrorStatus(error: DomainError): { status: number; scimType?: ScimType } {
+  switch (error.kind) {
+    case 'not_found':
+    case 'gone':
+      return { status: 404 };
+    case 'conflict':
+      return /(_taken|\.exists)$/.test(error.code) ? { status: 409, scimType: 'uniqueness' } : { status: 409 };
+    case 'invalid':
+    case 'too_many':
+      return { status: 400, scimType: SCIM_TYPE_BY_CODE.find(([pattern]) => pattern.test(error.code))?.[1] ?? 'invalidValue' };
+    case 'forbidden':
+      return { status: 403 };
+    case 'precondition_failed':
+      return { status: 412 };
+    case 'unauthenticated':
+      return { status: 401 };
+  }
+}
+
+function scimError(status: number, scimType: ScimType | undefined, message: string): InstanceType<typeof SCIMMY.Types.Error> {
+  // scimmy 1.3.5 types scimType as string; an empty one is left out of the response.
+  return new SCIMMY.Types.Error(status, scimType ?? '', message);
+}
+
+export function toScimError(error: unknown, context: ErrorContext): InstanceType<typeof SCIMMY.Types.Error> {
+  if (error instanceof SCIMMY.Types.Error) return error;
+  if (error instanceof ScimProblem) return scimError(error.status, error.scimType, error.message);
+  if (isDomainError(error)) {
+    const { status, scimType } = domainErrorStatus(error);
+    return scimError(status, scimType, error.message);
+  }
+  context.logger.error({ err: error, requestId: context.requestId }, 'SCIM request failed');
+  return scimError(500, undefined, `Something went wrong on our side. Quote the request id ${context.requestId} when reporting it.`);
+}
+
+/** Runs a resource handler and rethrows whatever it throws as a SCIM error (scimmy would turn most into 404s). */
+export async function scimGuard<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toScimError(error, context);
+  }
+}

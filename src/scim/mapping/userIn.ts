@@ -1,0 +1,110 @@
+import SCIMMY from 'scimmy';
+import type { UserAttributes } from '../../identity/userAttributes.js';
+import { badRequest } from '../problem.js';
+import { ENTERPRISE_USER_SCHEMA, IDBRIDGE_USER_SCHEMA } from '../schemas.js';
+import { assertKnownAttributes } from './knownAttributes.js';
+import { EXTRA_ATTRIBUTES } from './userOut.js';
+
+type Json = Record<string, unknown>;
+
+/** A SCIM user turned into what the domain takes. */
+export interface UserInput {
+  attributes: UserAttributes;
+  active?: boolean;
+  password?: string;
+  role?: string;
+}
+
+export function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Validates a User body with scimmy's schema coercion (types, required attributes, multi-valued shapes) after refusing
+ * attributes the schema does not declare. Returns the coerced instance's JSON and the write-only password.
+ */
+export function validateUserBody(body: unknown): { json: Json; password: string | undefined } {
+  if (!isObject(body)) throw badRequest('invalidSyntax', 'The request body must be one JSON object: a SCIM User.');
+  assertKnownAttributes(SCIMMY.Schemas.User.definition, body);
+  let instance: InstanceType<typeof SCIMMY.Schemas.User>;
+  try {
+    instance = new SCIMMY.Schemas.User(body, 'in');
+  } catch (error) {
+    if (error instanceof SCIMMY.Types.Error) throw error;
+    throw badRequest('invalidValue', (error as Error).message);
+  }
+  const password = (instance as unknown as { password?: unknown }).password;
+  return { json: JSON.parse(JSON.stringify(instance)) as Json, password: typeof password === 'string' ? password : undefined };
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+type ListEntry = { value: string; type: string | null; primary: boolean; display: string | null };
+
+/** Emails or phone numbers; an entry repeated (same value ignoring case, same type) is kept once (a PATCH add of a present value changes nothing). */
+function listOf(value: unknown): ListEntry[] | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const seen = new Map<string, ListEntry>();
+  for (const entry of value.filter(isObject)) {
+    const item: ListEntry = { value: typeof entry.value === 'string' ? entry.value : '', type: text(entry.type), primary: entry.primary === true, display: text(entry.display) };
+    const key = `${item.value.toLowerCase()}|${(item.type ?? '').toLowerCase()}`;
+    const existing = seen.get(key);
+    if (existing) existing.primary ||= item.primary;
+    else seen.set(key, item);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Maps a (validated) SCIM user onto the domain's attributes. Every attribute is set: an absent one is cleared, as a
+ * SCIM replace (PUT, or the result of a PATCH) means; a create starts from nothing anyway.
+ */
+export function userInputFromScim(json: Json, password?: string): UserInput {
+  const name = isObject(json.name) ? json.name : null;
+  const ent = isObject(json[ENTERPRISE_USER_SCHEMA]) ? (json[ENTERPRISE_USER_SCHEMA] as Json) : null;
+  const manager = ent && isObject(ent.manager) && typeof ent.manager.value === 'string' && ent.manager.value ? ent.manager : null;
+  const own = isObject(json[IDBRIDGE_USER_SCHEMA]) ? (json[IDBRIDGE_USER_SCHEMA] as Json) : null;
+  const extra: Record<string, unknown> = {};
+  for (const key of EXTRA_ATTRIBUTES) if (Array.isArray(json[key]) && (json[key] as unknown[]).length > 0) extra[key] = json[key];
+  const attributes: UserAttributes = {
+    userName: typeof json.userName === 'string' ? json.userName : '',
+    externalId: text(json.externalId),
+    name: name
+      ? {
+          formatted: text(name.formatted),
+          givenName: text(name.givenName),
+          familyName: text(name.familyName),
+          middleName: text(name.middleName),
+          honorificPrefix: text(name.honorificPrefix),
+          honorificSuffix: text(name.honorificSuffix),
+        }
+      : null,
+    displayName: text(json.displayName),
+    nickName: text(json.nickName),
+    profileUrl: text(json.profileUrl),
+    title: text(json.title),
+    userType: text(json.userType),
+    preferredLanguage: text(json.preferredLanguage),
+    locale: text(json.locale),
+    timezone: text(json.timezone),
+    emails: listOf(json.emails),
+    phoneNumbers: listOf(json.phoneNumbers),
+    enterprise: ent
+      ? {
+          employeeNumber: text(ent.employeeNumber),
+          costCenter: text(ent.costCenter),
+          organization: text(ent.organization),
+          division: text(ent.division),
+          department: text(ent.department),
+          manager: manager ? { value: manager.value as string, displayName: text(manager.displayName) } : null,
+        }
+      : null,
+    extra,
+  };
+  return {
+    attributes,
+    ...(typeof json.active === 'boolean' ? { active: json.active } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(own && typeof own.role === 'string' ? { role: own.role } : {}),
+  };
+}
