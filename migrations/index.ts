@@ -23,6 +23,7 @@ import { migration as createSamlConfigs } from './20261122300600-create-saml-con
 import { migration as createDirectoryDomains } from './20261122300700-create-directory-domains.js';
 import { migration as createSamlRequestIds } from './20261122300800-create-saml-request-ids.js';
 import { migration as createSamlAssertionIds } from './20261122300900-create-saml-assertion-ids.js';
+import { migration as createAdminApiTokens } from './20261122301000-create-admin-api-tokens.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -53,4 +54,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261122300700-create-directory-domains', ...createDirectoryDomains },
   { name: '20261122300800-create-saml-request-ids', ...createSamlRequestIds },
   { name: '20261122300900-create-saml-assertion-ids', ...createSamlAssertionIds },
+  { name: '20261122301000-create-admin-api-tokens', ...createAdminApiTokens },
 ];

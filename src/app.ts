@@ -8,6 +8,7 @@ import { requestId } from './http/requestId.js';
 import { localPages } from './auth/local/routes/pages.js';
 import { samlRoutes } from './auth/saml/routes/samlRoutes.js';
 import { SCIM_BASE_PATH, scimRouter } from './scim/router.js';
+import { ADMIN_API_BASE, adminApi } from './admin/api/router.js';
 
 /** The whole HTTP application for `deps`. No I/O happens here: tests call it directly. */
 export function createApp(deps: Deps): Express {
@@ -35,6 +36,7 @@ export function createApp(deps: Deps): Express {
     }),
   );
   app.use(healthRoutes(deps.db));
+  app.use(ADMIN_API_BASE, adminApi({ ctx: deps.ctx, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, publicUrl: deps.settings.server.publicUrl }));
   app.use(SCIM_BASE_PATH, scimRouter({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings }));
   const saml = samlRoutes({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });
   app.use(saml.router);

@@ -1,4 +1,5 @@
 import type { Sequelize } from 'sequelize';
+import { AdminApiToken } from './AdminApiToken.js';
 import { AuditEvent } from './AuditEvent.js';
 import { Directory } from './Directory.js';
 import { DirectoryDomain } from './DirectoryDomain.js';
@@ -25,13 +26,13 @@ import { UserEmail } from './UserEmail.js';
 import { UserPhoneNumber } from './UserPhoneNumber.js';
 
 export {
-  AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken,
+  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken,
   Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
   ScimToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
 const classes = {
-  AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken,
+  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken,
   Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
   ScimToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };

@@ -3,7 +3,7 @@ import type { User } from '../../db/models/User.js';
 import type { DomainContext } from '../context.js';
 import type { UserScope } from '../scope.js';
 import { loadMemberships, presentUser, type UserView } from '../userView.js';
-import { compileCondition, compileOrder } from './compile.js';
+import { compileCondition, compileOrder, type TableSpec } from './compile.js';
 import type { Condition, PageRequest, SortSpec } from './condition.js';
 import { USER_TABLE } from './fields.js';
 
@@ -12,6 +12,8 @@ export interface SearchUsersQuery {
   where?: Condition;
   sort?: SortSpec;
   page: PageRequest;
+  /** The fields that may be searched and sorted: the user table unless a caller adds its own (the admin list). */
+  table?: TableSpec;
 }
 
 export interface SearchResult<T> {
@@ -61,11 +63,12 @@ export async function viewUsers(ctx: DomainContext, users: readonly User[]): Pro
  * creation time) are broken by id, so pages never overlap or skip.
  */
 export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): Promise<SearchResult<UserView>> {
+  const table = query.table ?? USER_TABLE;
   const params: unknown[] = [];
   const where = scopeSql(query.scope ?? {}, params);
-  if (query.where) where.push(compileCondition(query.where, USER_TABLE, ctx.db.dialect, params).sql);
+  if (query.where) where.push(compileCondition(query.where, table, ctx.db.dialect, params).sql);
   const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  const order = compileOrder(query.sort, USER_TABLE, 'users.id ASC', 'users.created_at ASC');
+  const order = compileOrder(query.sort, table, 'users.id ASC', 'users.created_at ASC');
   const t = ctx.db.current();
   const [counted] = (await ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM users${whereSql}`, { replacements: params, transaction: t, raw: true })) as [Array<{ n: number | string }>, unknown];
   const total = Number(counted[0]?.n ?? 0);

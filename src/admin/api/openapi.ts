@@ -1,0 +1,128 @@
+/** The OpenAPI 3.1 description of the admin API. A test checks that it lists exactly the routes the API serves. */
+
+type Schema = Record<string, unknown>;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const errors = {
+  '400': { description: 'Invalid input: the error says which field and why', content: { 'application/json': { schema: ref('Error') } } },
+  '401': { description: 'Not authenticated' },
+  '403': { description: 'Not allowed for this administrator' },
+  '404': { description: 'Not found, or outside what this administrator may see' },
+};
+const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+const queryParam = (name: string, description: string, schema: Schema = { type: 'string' }) => ({ name, in: 'query', required: false, schema, description });
+const body = (schema: Schema) => ({ required: true, content: { 'application/json': { schema } } });
+
+function op(summary: string, responses: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { summary, responses: { ...responses, ...errors }, ...extra };
+}
+
+const userListParams = [
+  queryParam('search', 'At least 2 characters, found anywhere in the first or last name, username or email, ignoring case'),
+  queryParam('status', 'Comma-separated statuses, or "all"; default ACTIVE'),
+  queryParam('role', 'Role key (see the role catalog)'),
+  queryParam('organization', 'Organization slug'),
+  queryParam('sort', 'givenName, familyName, userName, status, role, email, lastSignInAt, createdAt or updatedAt'),
+  queryParam('order', 'asc (default) or desc'),
+  queryParam('page', '1-based page', { type: 'integer', minimum: 1 }),
+  queryParam('pageSize', 'Users per page (default 50, at most 500)', { type: 'integer', minimum: 1, maximum: 500 }),
+];
+
+export function openApiDocument(publicUrl: string): Record<string, unknown> {
+  const user = idParam('id', 'User id');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'idbridge admin API',
+      version: '1',
+      description:
+        'Users, organizations, directories, SAML settings, SCIM tokens, role mappings and the audit log. Authenticate with an administrator API token (Authorization: Bearer idbadm_…), created in the console. Organization administrators see and change only the users of their organizations; everything else is for platform administrators.',
+    },
+    servers: [{ url: `${publicUrl}/api/admin/v1` }],
+    security: [{ bearer: [] }],
+    paths: {
+      '/users': {
+        get: op('List users (default: ACTIVE only)', { '200': json(ref('UserList')) }, { parameters: userListParams }),
+        post: op('Create a local user and email the activation link', { '201': json(ref('User'), 'Created') }, { requestBody: body(ref('NewUser')) }),
+      },
+      '/users.csv': { get: op('Export the filtered list as CSV', { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } }, { parameters: userListParams }) },
+      '/users/{id}': {
+        get: op('A user, with memberships and where each came from', { '200': json(ref('User')) }, { parameters: [user] }),
+        patch: op('Edit a user (SSO users: only SDK access and language)', { '200': json(ref('User')), '412': { description: 'If-Match does not match' } }, { parameters: [user, { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' } }], requestBody: body(ref('UserEdit')) }),
+        delete: op('Delete from the platform, for good', { '204': { description: 'Deleted' } }, { parameters: [user], requestBody: body({ type: 'object', required: ['confirm'], properties: { confirm: { type: 'string', description: "The user's username, as confirmation" } } }) }),
+      },
+      '/users/{id}/{action}': {
+        post: op('lock, unlock (sendPasswordReset: true sends a reset), password-reset, activation-email, mfa-reset, deactivate, reactivate', { '200': json(ref('User')), '409': { description: 'Not possible in the user\'s status' } }, {
+          parameters: [user, { name: 'action', in: 'path', required: true, schema: { enum: ['lock', 'unlock', 'password-reset', 'activation-email', 'mfa-reset', 'deactivate', 'reactivate'] } }],
+          requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { sendPasswordReset: { type: 'boolean' } } } } } },
+        }),
+      },
+      '/users/{id}/memberships/{organization}': {
+        put: op('Give or change the role in an organization (never above your own)', { '200': json(ref('User')) }, { parameters: [user, idParam('organization', 'Organization slug or id')], requestBody: body({ type: 'object', required: ['role'], properties: { role: { type: 'string' } } }) }),
+        delete: op('Remove from one organization (the user stays)', { '200': json(ref('User')) }, { parameters: [user, idParam('organization', 'Organization slug or id'), queryParam('notify', 'Email the user', { type: 'boolean' })] }),
+      },
+      '/organizations': { get: op('Organizations you manage (all for platform administrators)', { '200': json({ type: 'object' }) }), post: op('Create an organization', { '201': json(ref('Organization'), 'Created') }, { requestBody: body(ref('Organization')) }) },
+      '/organizations/{id}': {
+        get: op('An organization', { '200': json(ref('Organization')) }, { parameters: [idParam('id', 'Slug or id')] }),
+        patch: op('Rename or change the policy', { '200': json(ref('Organization')) }, { parameters: [idParam('id', 'Slug or id')], requestBody: body({ type: 'object' }) }),
+        delete: op('Delete an organization and its memberships', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'Slug or id')] }),
+      },
+      '/directories': { get: op('Directories', { '200': json({ type: 'object' }) }), post: op('Create an SSO directory', { '201': json({ type: 'object' }, 'Created') }, { requestBody: body({ type: 'object', properties: { kind: { const: 'sso' }, name: { type: 'string' }, organizations: { type: 'array', items: { type: 'string' } } } }) }) },
+      '/directories/{id}': { get: op('A directory', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Name or id')] }), delete: op('Delete an SSO directory without users', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'Name or id')] }) },
+      '/directories/{id}/organizations/{organization}': {
+        put: op('Let the directory grant roles in an organization', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Name or id'), idParam('organization', 'Slug or id')] }),
+        delete: op('Stop it', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Name or id'), idParam('organization', 'Slug or id')] }),
+      },
+      '/directories/{id}/saml': {
+        get: op('SAML settings and the SP addresses to give the IdP', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Name or id')] }),
+        put: op('Set the SAML settings (from "metadata" XML and/or the fields)', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Name or id')], requestBody: body(ref('SamlSettings')) }),
+        delete: op('Remove the SAML settings', { '204': { description: 'Removed' } }, { parameters: [idParam('id', 'Name or id')] }),
+      },
+      '/directories/{id}/scim-tokens': {
+        get: op('SCIM tokens (never the secrets)', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Name or id')] }),
+        post: op('Create a SCIM token: the token is in this answer only', { '201': json({ type: 'object' }, 'Created') }, { parameters: [idParam('id', 'Name or id')], requestBody: body({ type: 'object', properties: { name: { type: 'string' }, organization: { type: 'string' }, expiresInDays: { type: 'integer' } } }) }),
+      },
+      '/scim-tokens/{id}': { delete: op('Revoke a SCIM token', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Token id')] }) },
+      '/role-mappings': {
+        get: op('Role mappings', { '200': json({ type: 'object' }) }, { parameters: [queryParam('directory', 'Directory name or id')] }),
+        post: op('Map groups to a role in an organization', { '201': json({ type: 'object' }, 'Created') }, { requestBody: body({ type: 'object', required: ['directory', 'matchType', 'matchValue', 'organization', 'role'], properties: { directory: { type: 'string' }, matchType: { enum: ['displayName', 'externalId', 'pattern'] }, matchValue: { type: 'string' }, organization: { type: 'string' }, role: { type: 'string' } } }) }),
+      },
+      '/role-mappings/{id}': {
+        patch: op('Change a mapping', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Mapping id')], requestBody: body({ type: 'object' }) }),
+        delete: op('Delete a mapping (and the roles it gave)', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'Mapping id')] }),
+      },
+      '/audit-events': {
+        get: op('The audit log, newest first', { '200': json({ type: 'object' }) }, {
+          parameters: [queryParam('actor', 'Actor id'), queryParam('user', 'User id'), queryParam('organization', 'Organization slug or id'), queryParam('action', 'An action, or a prefix ending in "." such as "user."'), queryParam('from', 'ISO date-time', { type: 'string', format: 'date-time' }), queryParam('to', 'ISO date-time', { type: 'string', format: 'date-time' }), queryParam('limit', 'At most 1000', { type: 'integer' }), queryParam('offset', 'Skip', { type: 'integer' })],
+        }),
+      },
+      '/api-tokens': { get: op('Your API tokens', { '200': json({ type: 'object' }) }), post: op('Create an API token: shown in this answer only', { '201': json({ type: 'object' }, 'Created') }, { requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string' }, expiresInDays: { type: 'integer', default: 90 } } }) }) },
+      '/api-tokens/{id}': { delete: op('Revoke one of your API tokens', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Token id')] }) },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An administrator API token (idbadm_…)' } },
+      schemas: {
+        Error: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } } } },
+        User: { type: 'object', description: 'id, userName, name, emails, phoneNumbers, title, status, sdkAccess, lastSignInAt, createdAt, updatedAt, version, memberships (organization, effective role, sources), managedBy (local or idp)' },
+        UserList: { type: 'object', properties: { total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' }, users: { type: 'array', items: ref('User') } } },
+        NewUser: {
+          type: 'object',
+          required: ['givenName', 'familyName', 'email', 'phone', 'title', 'sdkAccess', 'memberships'],
+          properties: {
+            givenName: { type: 'string' },
+            familyName: { type: 'string' },
+            email: { type: 'string', format: 'email' },
+            phone: { type: 'string' },
+            title: { type: 'string' },
+            sdkAccess: { type: 'boolean' },
+            preferredLanguage: { enum: ['en', 'es'] },
+            memberships: { type: 'array', minItems: 1, items: { type: 'object', required: ['organization', 'role'], properties: { organization: { type: 'string' }, role: { type: 'string' } } } },
+          },
+        },
+        UserEdit: { type: 'object', properties: { givenName: { type: 'string' }, familyName: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, title: { type: 'string' }, sdkAccess: { type: 'boolean' }, preferredLanguage: { enum: ['en', 'es', null] } } },
+        Organization: { type: 'object', properties: { kind: { enum: ['utility', 'customer'] }, name: { type: 'string' }, slug: { type: 'string' }, policy: { type: 'object', properties: { mfaRequired: { type: 'boolean' }, passwordMaxAgeDays: { type: 'integer' }, passwordResetTtlHours: { type: 'integer' }, activationTtlHours: { type: 'integer' } } } } },
+        SamlSettings: { type: 'object', properties: { metadata: { type: 'string', description: "The IdP's metadata XML" }, entityId: { type: 'string' }, ssoUrl: { type: 'string' }, sloUrl: { type: 'string' }, certificates: { type: 'array', items: { type: 'string' } }, nameIdFormat: { type: 'string' }, matchAttribute: { enum: ['userName', 'email', 'externalId'] }, allowIdpInitiated: { type: 'boolean' }, jit: { type: 'boolean' }, domains: { type: 'array', items: { type: 'string' } } } },
+      },
+    },
+  };
+}

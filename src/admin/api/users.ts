@@ -1,0 +1,111 @@
+import { Router, type Request } from 'express';
+import type { DomainContext } from '../../identity/context.js';
+import { invalid } from '../../identity/errors.js';
+import { adminListUsers, type AdminSort, type AdminUserQuery } from '../../identity/admin/listUsers.js';
+import {
+  adminCreateUser,
+  adminDeleteUser,
+  adminEditUser,
+  adminGetUser,
+  adminRemoveMembership,
+  adminSetMembership,
+  adminUserAction,
+  type AdminUserAction,
+} from '../../identity/admin/userActions.js';
+import type { UserStatus } from '../../identity/statusMachine.js';
+import { usersCsv } from './csv.js';
+import { body, expectedVersion, queryBoolean, queryInteger, queryString } from './params.js';
+
+/** The list query of the users endpoints (and of the CSV export): search, status, role, organization, sort, paging. */
+export function listQuery(req: Request): AdminUserQuery {
+  const status = queryString(req, 'status');
+  const sort = queryString(req, 'sort');
+  const order = queryString(req, 'order');
+  if (order && order !== 'asc' && order !== 'desc') throw invalid('request.invalid', '"order" must be asc or desc.', 'order');
+  const query: AdminUserQuery = {};
+  const set = <K extends keyof AdminUserQuery>(key: K, value: AdminUserQuery[K] | undefined) => {
+    if (value !== undefined && value !== '') query[key] = value;
+  };
+  set('search', queryString(req, 'search'));
+  if (status) query.status = status === 'all' ? 'all' : (status.split(',').map((s) => s.trim().toUpperCase()) as UserStatus[]);
+  set('role', queryString(req, 'role'));
+  set('organization', queryString(req, 'organization'));
+  set('sort', sort as AdminSort | undefined);
+  if (order === 'desc') query.descending = true;
+  set('page', queryInteger(req, 'page'));
+  set('pageSize', queryInteger(req, 'pageSize'));
+  return query;
+}
+
+const ACTIONS: Record<string, AdminUserAction> = {
+  lock: 'lock',
+  unlock: 'unlock',
+  'password-reset': 'send_password_reset',
+  'activation-email': 'resend_activation',
+  'mfa-reset': 'reset_mfa',
+  deactivate: 'deactivate',
+  reactivate: 'reactivate',
+};
+
+/** /users: every route parses, calls one domain function and answers its view. */
+export function userRoutes(ctx: DomainContext): Router {
+  const router = Router();
+
+  router.get('/users', async (req, res) => {
+    res.json(await adminListUsers(ctx, req.admin!, listQuery(req)));
+  });
+
+  router.get('/users.csv', async (req, res) => {
+    const query = { ...listQuery(req), page: 1, pageSize: 500 };
+    const pages = [];
+    for (let page = 1; ; page++) {
+      const result = await adminListUsers(ctx, req.admin!, { ...query, page });
+      pages.push(...result.users);
+      if (page * result.pageSize >= result.total || page >= 200) break;
+    }
+    res.set('Content-Disposition', `attachment; filename="users-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.type('text/csv; charset=utf-8').send(usersCsv(pages));
+  });
+
+  router.post('/users', async (req, res) => {
+    const user = await adminCreateUser(ctx, req.admin!, body(req) as never);
+    res.status(201).set('ETag', `"${user.version}"`).location(`users/${user.id}`).json(user);
+  });
+
+  router.get('/users/:id', async (req, res) => {
+    const user = await adminGetUser(ctx, req.admin!, req.params.id as string);
+    res.set('ETag', `"${user.version}"`).json(user);
+  });
+
+  router.patch('/users/:id', async (req, res) => {
+    const version = expectedVersion(req);
+    const user = await adminEditUser(ctx, req.admin!, req.params.id as string, body(req) as never, version === undefined ? {} : { expectedVersion: version });
+    res.set('ETag', `"${user.version}"`).json(user);
+  });
+
+  router.delete('/users/:id', async (req, res) => {
+    const confirm = body(req).confirm ?? queryString(req, 'confirm');
+    await adminDeleteUser(ctx, req.admin!, req.params.id as string, typeof confirm === 'string' ? confirm : '');
+    res.status(204).end();
+  });
+
+  router.post('/users/:id/:action', async (req, res, next) => {
+    const action = ACTIONS[req.params.action as string];
+    if (!action) return next();
+    const sendPasswordReset = body(req).sendPasswordReset === true || queryBoolean(req, 'sendPasswordReset') === true;
+    res.json(await adminUserAction(ctx, req.admin!, req.params.id as string, action, { sendPasswordReset }));
+  });
+
+  router.put('/users/:id/memberships/:organization', async (req, res) => {
+    const role = body(req).role;
+    if (typeof role !== 'string' || !role) throw invalid('membership.invalid', 'Give the role: {"role": "standard-user"}.', 'role');
+    res.json(await adminSetMembership(ctx, req.admin!, req.params.id as string, { organization: req.params.organization as string, role }));
+  });
+
+  router.delete('/users/:id/memberships/:organization', async (req, res) => {
+    const notify = queryBoolean(req, 'notify') ?? body(req).notify === true;
+    res.json(await adminRemoveMembership(ctx, req.admin!, req.params.id as string, { organization: req.params.organization as string, notify }));
+  });
+
+  return router;
+}

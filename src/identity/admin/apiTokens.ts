@@ -1,0 +1,87 @@
+import { Op } from 'sequelize';
+import type { AdminApiToken } from '../../db/models/AdminApiToken.js';
+import { DAY, MINUTE } from '../../lib/clock.js';
+import { sha256Hex } from '../../lib/crypto.js';
+import { randomToken } from '../../lib/random.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { invalid, notFound } from '../errors.js';
+import { loadAdminPrincipal, type AdminPrincipal } from './principal.js';
+
+export const ADMIN_TOKEN_PREFIX = 'idbadm_';
+
+export interface AdminApiTokenView {
+  id: string;
+  name: string;
+  hint: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  state: 'active' | 'expired' | 'revoked';
+}
+
+function present(ctx: DomainContext, row: AdminApiToken): AdminApiTokenView {
+  const now = ctx.clock.now().getTime();
+  return {
+    id: row.id,
+    name: row.name,
+    hint: `…${row.tokenHint}`,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    state: row.revokedAt ? 'revoked' : row.expiresAt && row.expiresAt.getTime() <= now ? 'expired' : 'active',
+  };
+}
+
+/** A token for automation that acts with the creating administrator's own rights; shown once, stored as a hash. */
+export async function createAdminApiToken(ctx: DomainContext, principal: AdminPrincipal, input: { name: string; expiresInDays?: number }): Promise<AdminApiTokenView & { token: string }> {
+  const name = input.name?.trim() ?? '';
+  if (!name || name.length > 100) throw invalid('api_token.invalid', 'Give the token a name of 1 to 100 characters (what will use it).', 'name');
+  const days = input.expiresInDays ?? 90;
+  if (!Number.isInteger(days) || days < 0 || days > 730) throw invalid('api_token.invalid', 'expiresInDays must be a whole number from 0 (no expiry) to 730.', 'expiresInDays');
+  return ctx.db.tx(async (t) => {
+    const token = `${ADMIN_TOKEN_PREFIX}${randomToken(ctx.random, 32)}`;
+    const now = ctx.clock.now();
+    const row = await ctx.db.models.AdminApiToken.create(
+      { id: ctx.random.uuid(), userId: principal.userId, name, tokenHash: sha256Hex(token), tokenHint: token.slice(-4), createdAt: now, expiresAt: days > 0 ? new Date(now.getTime() + days * DAY) : null, lastUsedAt: null, revokedAt: null },
+      { transaction: t },
+    );
+    await recordAudit(ctx, t, principal.actor, { action: 'api_token.created', targetType: 'api_token', targetId: row.id, userId: principal.userId, details: { name, expiresAt: row.expiresAt?.toISOString() ?? null } });
+    return { ...present(ctx, row), token };
+  });
+}
+
+export async function listAdminApiTokens(ctx: DomainContext, principal: AdminPrincipal): Promise<AdminApiTokenView[]> {
+  const rows = await ctx.db.models.AdminApiToken.findAll({ where: { userId: principal.userId }, order: [['createdAt', 'DESC'], ['id', 'ASC']] });
+  return rows.map((row) => present(ctx, row));
+}
+
+export async function revokeAdminApiToken(ctx: DomainContext, principal: AdminPrincipal, id: string): Promise<AdminApiTokenView> {
+  return ctx.db.tx(async (t) => {
+    const row = await ctx.db.models.AdminApiToken.findOne({ where: { id, userId: principal.userId }, transaction: t });
+    if (!row) throw notFound('api_token');
+    if (!row.revokedAt) {
+      row.revokedAt = ctx.clock.now();
+      await row.save({ transaction: t });
+      await recordAudit(ctx, t, principal.actor, { action: 'api_token.revoked', targetType: 'api_token', targetId: row.id, userId: principal.userId, details: { name: row.name } });
+    }
+    return present(ctx, row);
+  });
+}
+
+/**
+ * The administrator a bearer token acts as, or null (unknown, revoked, expired, or the administrator lost the right
+ * to administer: the token can never do more than its owner now may). Records its use at most once a minute.
+ */
+export async function authenticateAdminApiToken(ctx: DomainContext, presented: string, via: { ip?: string; requestId?: string } = {}): Promise<AdminPrincipal | null> {
+  if (!presented.startsWith(ADMIN_TOKEN_PREFIX) || presented.length > 200) return null;
+  const row = await ctx.db.models.AdminApiToken.findOne({ where: { tokenHash: sha256Hex(presented) } });
+  const now = ctx.clock.now();
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= MINUTE) {
+    await ctx.db.models.AdminApiToken.update({ lastUsedAt: now }, { where: { id: row.id, [Op.or]: [{ lastUsedAt: null }, { lastUsedAt: { [Op.lte]: new Date(now.getTime() - MINUTE) } }] } });
+  }
+  return loadAdminPrincipal(ctx, row.userId, { ...via, token: row.name });
+}
