@@ -1,0 +1,26 @@
+import { createAdminApiToken } from '../../src/identity/admin/apiTokens.js';
+import { loadAdminPrincipal } from '../../src/identity/admin/principal.js';
+import { createPlatformAdmin } from '../../src/identity/platformAdmins.js';
+import { activateAccount } from '../../src/auth/local/onboarding.js';
+import type { DomainContext } from '../../src/identity/context.js';
+import { activeLocalUser, GOOD_PASSWORD } from './accounts.js';
+import { testActor } from './db.js';
+import type { TestMailbox } from './smtp.js';
+
+/** A platform administrator, activated, with an API token. */
+export async function platformAdmin(ctx: DomainContext, email = `root${Date.now()}@platform.example`) {
+  const created = await createPlatformAdmin(ctx, testActor, { email, name: 'Root Admin' });
+  await activateAccount(ctx, { token: new URL(created.setupLink).searchParams.get('token') as string, password: GOOD_PASSWORD, language: 'en' });
+  const principal = await loadAdminPrincipal(ctx, created.user.id);
+  const { token } = await createAdminApiToken(ctx, principal!, { name: 'tests' });
+  return { id: created.user.id, email, token };
+}
+
+/** A local user holding `role` in `organization` (a role that manages users), with an API token. */
+export async function organizationAdmin(ctx: DomainContext, mailbox: TestMailbox, deliver: () => Promise<void>, organization: string, role: string) {
+  const user = await activeLocalUser(ctx, mailbox, deliver, { organizations: [{ organization, role }] });
+  const principal = await loadAdminPrincipal(ctx, user.id);
+  if (!principal) throw new Error(`${role} in ${organization} does not manage users`);
+  const { token } = await createAdminApiToken(ctx, principal, { name: 'tests' });
+  return { ...user, token };
+}
