@@ -24,6 +24,8 @@ import { migration as createDirectoryDomains } from './20261122300700-create-dir
 import { migration as createSamlRequestIds } from './20261122300800-create-saml-request-ids.js';
 import { migration as createSamlAssertionIds } from './20261122300900-create-saml-assertion-ids.js';
 import { migration as createAdminApiTokens } from './20261122301000-create-admin-api-tokens.js';
+import { migration as createOidcClients } from './20261122301100-create-oidc-clients.js';
+import { migration as createOidcPayloads } from './20261122301200-create-oidc-payloads.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -55,4 +57,6 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261122300800-create-saml-request-ids', ...createSamlRequestIds },
   { name: '20261122300900-create-saml-assertion-ids', ...createSamlAssertionIds },
   { name: '20261122301000-create-admin-api-tokens', ...createAdminApiTokens },
+  { name: '20261122301100-create-oidc-clients', ...createOidcClients },
+  { name: '20261122301200-create-oidc-payloads', ...createOidcPayloads },
 ];

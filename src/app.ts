@@ -9,6 +9,9 @@ import { localPages } from './auth/local/routes/pages.js';
 import { samlRoutes } from './auth/saml/routes/samlRoutes.js';
 import { SCIM_BASE_PATH, scimRouter } from './scim/router.js';
 import { ADMIN_API_BASE, adminApi } from './admin/api/router.js';
+import { cookieName } from './http/cookies.js';
+import { createOidcProvider } from './oidc/provider.js';
+import { oidcRoutes } from './oidc/routes.js';
 
 /** The whole HTTP application for `deps`. No I/O happens here: tests call it directly. */
 export function createApp(deps: Deps): Express {
@@ -27,7 +30,8 @@ export function createApp(deps: Deps): Express {
           'style-src': ["'self'"],
           'img-src': ["'self'", 'data:'],
           'frame-ancestors': ["'none'"],
-          'form-action': ["'self'"],
+          // No form-action: signing in ends in redirects to portals and IdPs on other origins, which it would block.
+          'form-action': null,
           'upgrade-insecure-requests': https ? [] : null,
         },
       },
@@ -36,6 +40,9 @@ export function createApp(deps: Deps): Express {
     }),
   );
   app.use(healthRoutes(deps.db));
+  const sessionCookie = cookieName('idb_session', deps.sessions.policy);
+  const provider = createOidcProvider({ ctx: deps.ctx, settings: deps.settings, logger: deps.logger, keys: deps.oidcKeys, cookieSecret: deps.secrets.sessionSecret, sessionCookie });
+  app.use(oidcRoutes({ ctx: deps.ctx, provider, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, sessionCookie }));
   app.use(ADMIN_API_BASE, adminApi({ ctx: deps.ctx, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, publicUrl: deps.settings.server.publicUrl }));
   app.use(SCIM_BASE_PATH, scimRouter({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings }));
   const saml = samlRoutes({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { systemRandom, type Random } from './lib/random.js';
 import { SessionCookies } from './auth/session.js';
 import { loadSpCredentials, type SpCredentials } from './auth/saml/spCredentials.js';
+import { resolveSigningKeys, type PrivateJwk } from './oidc/keys.js';
 import { MailDispatcher } from './mail/dispatcher.js';
 import { fileTransport, smtpTransport, type MailTransport } from './mail/transport.js';
 
@@ -25,6 +26,8 @@ export interface Deps {
   sessions: SessionCookies;
   /** idbridge's SAML signing key and certificate, when configured. */
   samlSp: SpCredentials | null;
+  /** The private keys that sign ID tokens, the first one active. */
+  oidcKeys: PrivateJwk[];
   close(): Promise<void>;
 }
 
@@ -63,6 +66,7 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     backoffMs: settings.jobs.mailBackoffSeconds * 1000,
   });
   const samlSp = loadSpCredentials(settings);
+  const oidcKeys = resolveSigningKeys(settings);
   const sessions = new SessionCookies(ctx, { secure: settings.server.publicUrl.startsWith('https://') });
   return {
     settings,
@@ -73,6 +77,7 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     mail,
     sessions,
     samlSp,
+    oidcKeys,
     close: async () => {
       await mail.stop();
       await db.close();

@@ -11,6 +11,7 @@ import { adminCommands } from './commands/admin.js';
 import { configCommands } from './commands/config.js';
 import { directoryCommands } from './commands/directory.js';
 import { migrateCommands } from './commands/migrate.js';
+import { oidcCommands } from './commands/oidc.js';
 import { orgCommands } from './commands/org.js';
 import { roleMappingCommands } from './commands/roleMapping.js';
 import { samlCommands } from './commands/saml.js';
@@ -18,7 +19,7 @@ import { scimTokenCommands } from './commands/scimToken.js';
 import { userCommands } from './commands/user.js';
 
 export const commands: Command[] = [
-  ...orgCommands, ...directoryCommands, ...samlCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...roleMappingCommands, ...migrateCommands, ...configCommands,
+  ...orgCommands, ...directoryCommands, ...samlCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...roleMappingCommands, ...oidcCommands, ...migrateCommands, ...configCommands,
 ];
 
 function help(): string {

@@ -84,6 +84,13 @@ export const configSchema = {
     spCertificate: setting(z.string(), 'PEM certificate (or a path to it) matching SAML_SP_PRIVATE_KEY, published in the SP metadata.', { env: 'SAML_SP_CERTIFICATE' }),
     allowedReturnOrigins: setting(z.string(), 'Comma-separated origins (https://portal.example.com) that RelayState may return to, besides idbridge itself.', { env: 'SAML_ALLOWED_RETURN_ORIGINS' }),
   },
+  oidc: {
+    signingKeys: setting(z.string(), 'JWKS (JSON, or a path to a file holding it) of private signing keys; the first signs, all are published (rotation). Generated into dataDir outside production.', { env: 'OIDC_SIGNING_KEYS', secret: true }),
+    accessTokenTtlSeconds: setting(integer(60, 86_400), 'Lifetime of an access token.', { env: 'OIDC_ACCESS_TOKEN_TTL_SECONDS' }),
+    idTokenTtlSeconds: setting(integer(60, 86_400), 'Lifetime of an ID token.', { env: 'OIDC_ID_TOKEN_TTL_SECONDS' }),
+    refreshTokenTtlDays: setting(integer(1, 365), 'Lifetime of a refresh token (each use replaces it).', { env: 'OIDC_REFRESH_TOKEN_TTL_DAYS' }),
+    grantTtlDays: setting(integer(1, 365), 'How long a user\'s grant to a portal lasts before they sign in again.', { env: 'OIDC_GRANT_TTL_DAYS' }),
+  },
   roles: {
     catalogFile: setting(z.string().min(1), 'JSON file with the roles of each organization kind, highest first (relative to config/).', { env: 'ROLE_CATALOG_FILE' }),
   },

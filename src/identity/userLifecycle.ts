@@ -6,6 +6,7 @@ import type { DomainContext } from './context.js';
 import { DomainError } from './errors.js';
 import { findUserInScope, type UserScope } from './scope.js';
 import { mailUser } from './notify.js';
+import { revokeOidcForUser } from './oidcAccounts.js';
 import { endUserSessions } from './sessions.js';
 import { decodeResume, encodeResume, transition, type StatusEvent, type UserStatus } from './statusMachine.js';
 import { checkVersion } from './users.js';
@@ -41,7 +42,7 @@ export async function applyStatusEvent(ctx: DomainContext, t: Transaction, actor
   user.updatedAt = ctx.clock.now();
   await user.save({ transaction: t });
   // Whoever can no longer sign in is signed out everywhere. An automatic lock keeps sessions: anyone can cause one.
-  const sessionsEnded = ENDS_SESSIONS.has(user.status) ? await endUserSessions(ctx, t, user.id) : 0;
+  const sessionsEnded = ENDS_SESSIONS.has(user.status) ? (await endUserSessions(ctx, t, user.id)) + (await revokeOidcForUser(ctx, t, user.id)) : 0;
   await recordAudit(ctx, t, actor, {
     action: ACTIONS[event],
     targetType: 'user',

@@ -1,5 +1,6 @@
 import { sendExpiryReminders } from '../auth/local/expiryReminders.js';
 import { sweepSamlCaches } from '../auth/saml/replayCache.js';
+import { sweepOidcPayloads } from '../db/oidcAdapter.js';
 import type { DomainContext } from '../identity/context.js';
 import { sweepSessions } from '../identity/sessions.js';
 import { MINUTE } from '../lib/clock.js';
@@ -16,6 +17,7 @@ export function backgroundJobs(ctx: DomainContext): Job[] {
   return [
     { name: 'password-expiry-reminders', everyMs: ctx.settings.jobs.expiryReminderIntervalMinutes * MINUTE, run: () => sendExpiryReminders(ctx) },
     { name: 'session-sweep', everyMs: 15 * MINUTE, run: () => sweepSessions(ctx) },
+    { name: 'oidc-sweep', everyMs: 15 * MINUTE, run: () => sweepOidcPayloads(ctx.db, ctx.clock) },
     { name: 'saml-cache-sweep', everyMs: 15 * MINUTE, run: () => sweepSamlCaches(ctx) },
   ];
 }

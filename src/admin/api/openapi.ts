@@ -91,6 +91,15 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         patch: op('Change a mapping', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Mapping id')], requestBody: body({ type: 'object' }) }),
         delete: op('Delete a mapping (and the roles it gave)', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'Mapping id')] }),
       },
+      '/oidc-clients': {
+        get: op('Portal applications (OpenID Connect clients), never their secrets', { '200': json({ type: 'object' }) }),
+        post: op('Register a portal application: the client secret is in this answer only', { '201': json({ type: 'object' }, 'Created') }, { requestBody: body(ref('OidcClient')) }),
+      },
+      '/oidc-clients/{id}': {
+        get: op('A portal application', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'client_id')] }),
+        patch: op('Change redirect URIs, post-logout URIs, first-party or organizations', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'client_id')], requestBody: body(ref('OidcClient')) }),
+        delete: op('Delete a portal application and everything issued to it', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'client_id')] }),
+      },
       '/audit-events': {
         get: op('The audit log, newest first', { '200': json({ type: 'object' }) }, {
           parameters: [queryParam('actor', 'Actor id'), queryParam('user', 'User id'), queryParam('organization', 'Organization slug or id'), queryParam('action', 'An action, or a prefix ending in "." such as "user."'), queryParam('from', 'ISO date-time', { type: 'string', format: 'date-time' }), queryParam('to', 'ISO date-time', { type: 'string', format: 'date-time' }), queryParam('limit', 'At most 1000', { type: 'integer' }), queryParam('offset', 'Skip', { type: 'integer' })],
@@ -121,6 +130,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         },
         UserEdit: { type: 'object', properties: { givenName: { type: 'string' }, familyName: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, title: { type: 'string' }, sdkAccess: { type: 'boolean' }, preferredLanguage: { enum: ['en', 'es', null] } } },
         Organization: { type: 'object', properties: { kind: { enum: ['utility', 'customer'] }, name: { type: 'string' }, slug: { type: 'string' }, policy: { type: 'object', properties: { mfaRequired: { type: 'boolean' }, passwordMaxAgeDays: { type: 'integer' }, passwordResetTtlHours: { type: 'integer' }, activationTtlHours: { type: 'integer' } } } } },
+        OidcClient: { type: 'object', properties: { name: { type: 'string' }, redirectUris: { type: 'array', items: { type: 'string' } }, postLogoutRedirectUris: { type: 'array', items: { type: 'string' } }, firstParty: { type: 'boolean', description: 'No consent screen' }, organizations: { type: 'array', items: { type: 'string' }, description: 'Only these organizations\' users may sign in; empty: everyone' } } },
         SamlSettings: { type: 'object', properties: { metadata: { type: 'string', description: "The IdP's metadata XML" }, entityId: { type: 'string' }, ssoUrl: { type: 'string' }, sloUrl: { type: 'string' }, certificates: { type: 'array', items: { type: 'string' } }, nameIdFormat: { type: 'string' }, matchAttribute: { enum: ['userName', 'email', 'externalId'] }, allowIdpInitiated: { type: 'boolean' }, jit: { type: 'boolean' }, domains: { type: 'array', items: { type: 'string' } } } },
       },
     },

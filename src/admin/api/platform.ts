@@ -10,6 +10,7 @@ import { adminScope, managedOrganization, requirePlatformAdmin } from '../../ide
 import { createRoleMapping, deleteRoleMapping, listRoleMappings, updateRoleMapping } from '../../identity/roleMappings.js';
 import { createScimToken, listScimTokens, revokeScimToken } from '../../identity/scimTokens.js';
 import { findUserInScope } from '../../identity/scope.js';
+import { createOidcClient, deleteOidcClient, getOidcClient, listOidcClients, updateOidcClient } from '../../identity/oidcClients.js';
 import { createAdminApiToken, listAdminApiTokens, revokeAdminApiToken } from '../../identity/admin/apiTokens.js';
 import { body, queryDate, queryInteger, queryString } from './params.js';
 
@@ -102,6 +103,24 @@ export function platformRoutes(ctx: DomainContext): Router {
   });
   router.delete('/role-mappings/:id', platformOnly, async (req, res) => {
     await deleteRoleMapping(ctx, req.admin!.actor, req.params.id as string);
+    res.status(204).end();
+  });
+
+  // OpenID Connect clients (the portal applications): platform administrators only.
+  router.get('/oidc-clients', platformOnly, async (_req, res) => {
+    res.json({ clients: await listOidcClients(ctx) });
+  });
+  router.post('/oidc-clients', platformOnly, async (req, res) => {
+    res.status(201).json(await createOidcClient(ctx, req.admin!.actor, body(req) as never));
+  });
+  router.get('/oidc-clients/:id', platformOnly, async (req, res) => {
+    res.json(await getOidcClient(ctx, req.params.id as string));
+  });
+  router.patch('/oidc-clients/:id', platformOnly, async (req, res) => {
+    res.json(await updateOidcClient(ctx, req.admin!.actor, req.params.id as string, body(req) as never));
+  });
+  router.delete('/oidc-clients/:id', platformOnly, async (req, res) => {
+    await deleteOidcClient(ctx, req.admin!.actor, req.params.id as string);
     res.status(204).end();
   });
 

@@ -9,6 +9,7 @@ import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken, TokenError } 
 import { effectivePolicy } from '../../identity/policy.js';
 import { findUserInScope, type UserScope } from '../../identity/scope.js';
 import { endUserSessions } from '../../identity/sessions.js';
+import { revokeOidcForUser } from '../../identity/oidcAccounts.js';
 import { canResetPassword } from '../../identity/statusMachine.js';
 import { applyStatusEvent } from '../../identity/userLifecycle.js';
 import { viewUser, type UserView } from '../../identity/userView.js';
@@ -65,7 +66,7 @@ export async function completePasswordReset(ctx: DomainContext, input: { token: 
     await storePassword(ctx, t, user.id, input.password);
     await applyStatusEvent(ctx, t, actor, user, 'completeReset');
     await clearSignInFailures(ctx, t, user.id);
-    const sessionsEnded = await endUserSessions(ctx, t, user.id);
+    const sessionsEnded = (await endUserSessions(ctx, t, user.id)) + (await revokeOidcForUser(ctx, t, user.id));
     await mailUser(ctx, t, user, 'password_changed', { when: ctx.clock.now().toISOString(), link: signInLink(ctx.settings) });
     await recordAudit(ctx, t, actor, { action: 'user.password_changed', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { via: 'reset', sessionsEnded } });
     return { userId: user.id };

@@ -8,6 +8,8 @@ import { Group } from './Group.js';
 import { GroupMember } from './GroupMember.js';
 import { MailMessage } from './MailMessage.js';
 import { Membership } from './Membership.js';
+import { OidcClient } from './OidcClient.js';
+import { OidcPayload } from './OidcPayload.js';
 import { OneTimeToken } from './OneTimeToken.js';
 import { PasswordCredential } from './PasswordCredential.js';
 import { PasswordHistory } from './PasswordHistory.js';
@@ -26,13 +28,13 @@ import { UserEmail } from './UserEmail.js';
 import { UserPhoneNumber } from './UserPhoneNumber.js';
 
 export {
-  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken,
+  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
   Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
   ScimToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
 const classes = {
-  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OneTimeToken,
+  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
   Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
   ScimToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };

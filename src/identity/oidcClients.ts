@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import type { OidcClient } from '../db/models/OidcClient.js';
+import { randomToken } from '../lib/random.js';
+import type { Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import type { DomainContext } from './context.js';
+import { notFound } from './errors.js';
+import { findOrganization } from './organizations.js';
+import { parseInput } from './validation.js';
+
+export interface OidcClientView {
+  clientId: string;
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  firstParty: boolean;
+  /** Only these organizations' users may sign in to the client; empty: every user. */
+  organizations: Array<{ id: string; slug: string }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A redirect URI: https, or http only on loopback (development); no fragment. */
+const redirectUri = z
+  .url({ message: 'must be an absolute URL' })
+  .refine((value) => {
+    const url = new URL(value);
+    return !url.hash && (url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)));
+  }, 'must be https (http only for localhost), without a #fragment');
+
+const inputSchema = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  redirectUris: z.array(redirectUri).min(1, 'give at least one redirect URI'),
+  postLogoutRedirectUris: z.array(redirectUri).default([]),
+  firstParty: z.boolean().default(false),
+  organizations: z.array(z.string()).default([]),
+});
+
+export type OidcClientInput = z.input<typeof inputSchema>;
+
+async function present(ctx: DomainContext, client: OidcClient): Promise<OidcClientView> {
+  const orgs = client.organizationIds.length ? await ctx.db.models.Organization.findAll({ where: { id: client.organizationIds }, transaction: ctx.db.current() }) : [];
+  return {
+    clientId: client.id,
+    name: client.name,
+    redirectUris: client.redirectUris,
+    postLogoutRedirectUris: client.postLogoutRedirectUris,
+    firstParty: client.firstParty,
+    organizations: orgs.map((o) => ({ id: o.id, slug: o.slug })),
+    createdAt: client.createdAt.toISOString(),
+    updatedAt: client.updatedAt.toISOString(),
+  };
+}
+
+async function organizationIds(ctx: DomainContext, references: readonly string[]): Promise<string[]> {
+  return Promise.all(references.map(async (ref) => (await findOrganization(ctx, ref)).id));
+}
+
+/** Registers a portal application. The secret is in the result only (and kept encrypted for the token endpoint). */
+export async function createOidcClient(ctx: DomainContext, actor: Actor, input: OidcClientInput): Promise<OidcClientView & { clientSecret: string }> {
+  const data = parseInput(inputSchema, input, 'oidc_client.invalid');
+  return ctx.db.tx(async (t) => {
+    const id = `idb-${randomToken(ctx.random, 12)}`;
+    const secret = randomToken(ctx.random, 32);
+    const now = ctx.clock.now();
+    const client = await ctx.db.models.OidcClient.create(
+      {
+        id,
+        name: data.name,
+        secret: ctx.cipher.encrypt(secret, `oidc-client:${id}`),
+        redirectUris: data.redirectUris,
+        postLogoutRedirectUris: data.postLogoutRedirectUris,
+        firstParty: data.firstParty,
+        organizationIds: await organizationIds(ctx, data.organizations),
+        createdAt: now,
+        updatedAt: now,
+      },
+      { transaction: t },
+    );
+    const view = await present(ctx, client);
+    await recordAudit(ctx, t, actor, { action: 'oidc_client.created', targetType: 'oidc_client', targetId: id, details: { after: view } });
+    return { ...view, clientSecret: secret };
+  });
+}
+
+export async function listOidcClients(ctx: DomainContext): Promise<OidcClientView[]> {
+  const rows = await ctx.db.models.OidcClient.findAll({ order: [['name', 'ASC'], ['id', 'ASC']] });
+  return Promise.all(rows.map((row) => present(ctx, row)));
+}
+
+async function find(ctx: DomainContext, clientId: string): Promise<OidcClient> {
+  const client = await ctx.db.models.OidcClient.findByPk(clientId, { transaction: ctx.db.current() });
+  if (!client) throw notFound('oidc_client');
+  return client;
+}
+
+export async function getOidcClient(ctx: DomainContext, clientId: string): Promise<OidcClientView> {
+  return present(ctx, await find(ctx, clientId));
+}
+
+export async function updateOidcClient(ctx: DomainContext, actor: Actor, clientId: string, input: Partial<OidcClientInput>): Promise<OidcClientView> {
+  const data = parseInput(inputSchema.partial(), input, 'oidc_client.invalid');
+  return ctx.db.tx(async (t) => {
+    const client = await find(ctx, clientId);
+    const before = await present(ctx, client);
+    if (data.name !== undefined) client.name = data.name;
+    if (data.redirectUris !== undefined) client.redirectUris = data.redirectUris;
+    if (data.postLogoutRedirectUris !== undefined) client.postLogoutRedirectUris = data.postLogoutRedirectUris;
+    if (data.firstParty !== undefined) client.firstParty = data.firstParty;
+    if (data.organizations !== undefined) client.organizationIds = await organizationIds(ctx, data.organizations);
+    client.updatedAt = ctx.clock.now();
+    await client.save({ transaction: t });
+    const after = await present(ctx, client);
+    await recordAudit(ctx, t, actor, { action: 'oidc_client.updated', targetType: 'oidc_client', targetId: client.id, details: { before, after } });
+    return after;
+  });
+}
+
+/** Deletes a client and everything issued to it: its users are signed out of it. */
+export async function deleteOidcClient(ctx: DomainContext, actor: Actor, clientId: string): Promise<void> {
+  await ctx.db.tx(async (t) => {
+    const client = await find(ctx, clientId);
+    await client.destroy({ transaction: t });
+    await recordAudit(ctx, t, actor, { action: 'oidc_client.deleted', targetType: 'oidc_client', targetId: client.id, details: { name: client.name } });
+  });
+}
+
+/** The registration oidc-provider needs: the standard metadata, the secret decrypted, and idbridge's own fields. */
+export async function oidcClientMetadata(ctx: DomainContext, clientId: string): Promise<Record<string, unknown> | undefined> {
+  const client = await ctx.db.models.OidcClient.findByPk(clientId);
+  if (!client) return undefined;
+  return {
+    client_id: client.id,
+    client_name: client.name,
+    client_secret: ctx.cipher.decrypt(client.secret, `oidc-client:${client.id}`),
+    redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    idbridge_first_party: client.firstParty,
+    idbridge_organizations: client.organizationIds,
+  };
+}

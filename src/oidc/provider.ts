@@ -1,0 +1,138 @@
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Settings } from '../config/schema.js';
+import { oidcAdapterFor } from '../db/oidcAdapter.js';
+import type { DomainContext } from '../identity/context.js';
+import { accountClaims, mayUseClient } from '../identity/oidcAccounts.js';
+import { oidcClientMetadata } from '../identity/oidcClients.js';
+import { findSession } from '../identity/sessions.js';
+import { parseAcceptLanguage, pickLocale } from '../i18n/locales.js';
+import type { Logger } from '../lib/logger.js';
+import type { PrivateJwk } from './keys.js';
+import { errorPage, loggedOutPage, logoutPage } from './pages.js';
+
+export const OIDC_PREFIX = '/oidc';
+
+export interface ProviderDeps {
+  ctx: DomainContext;
+  settings: Settings;
+  logger: Logger;
+  keys: PrivateJwk[];
+  cookieSecret: string;
+  /** The name of idbridge's own session cookie (with the __Host- prefix behind TLS). */
+  sessionCookie: string;
+}
+
+function localeOf(ctx: KoaContextWithOIDC) {
+  return pickLocale(parseAcceptLanguage(ctx.get('accept-language')));
+}
+
+/**
+ * The OpenID Connect provider of the portal applications: authorization code with PKCE (S256 required), refresh
+ * tokens (rotated), RP-initiated logout, discovery and JWKS, with issuer PUBLIC_URL and every artefact stored in
+ * idbridge's database. Sign-in happens on idbridge's own pages (password + TOTP, or SAML), through interactions.
+ */
+export function createOidcProvider(deps: ProviderDeps): Provider {
+  const { ctx, settings } = deps;
+
+  /** The signed-in idbridge session of the browser, for the account oidc-provider remembers (if any). */
+  async function idbridgeSessionMatches(koa: KoaContextWithOIDC, accountId: string | undefined): Promise<boolean> {
+    if (!accountId) return false;
+    const session = await findSession(ctx, koa.cookies.get(deps.sessionCookie) ?? undefined);
+    return session?.stage === 'signed_in' && session.userId === accountId;
+  }
+
+  const policy = interactionPolicy.base();
+  // Signing out of idbridge (or losing the idbridge session any other way) signs the user out of the portals' flows
+  // too: oidc-provider's own session alone never re-issues a code.
+  policy.get('login')?.checks.add(
+    new interactionPolicy.Check('idbridge_session', 'the idbridge session has ended', async (koa: KoaContextWithOIDC) => {
+      if (koa.oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      return (await idbridgeSessionMatches(koa, koa.oidc.session?.accountId)) ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+    }),
+  );
+
+  const configuration: Configuration = {
+    adapter: oidcAdapterFor(ctx.db, ctx.clock, (id) => oidcClientMetadata(ctx, id)) as unknown as Configuration['adapter'],
+    clients: [],
+    async findAccount(koa, sub) {
+      const claims = await accountClaims(ctx, sub);
+      if (!claims) return undefined;
+      const restricted = (koa.oidc?.client as unknown as { idbridge_organizations?: string[] } | undefined)?.idbridge_organizations ?? [];
+      if (!(await mayUseClient(ctx, sub, restricted))) return undefined;
+      return { accountId: sub, claims: async () => claims as never };
+    },
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'updated_at'],
+      email: ['email', 'email_verified'],
+      organizations: ['organizations'],
+    },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'organizations'],
+    responseTypes: ['code'],
+    // The ID token carries the claims of the granted scopes (the portals read roles from it).
+    conformIdTokenClaims: false,
+    extraClientMetadata: { properties: ['idbridge_first_party', 'idbridge_organizations'] },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(koa, form) {
+          koa.type = 'html';
+          koa.body = logoutPage(localeOf(koa), form, (koa.oidc.client as unknown as { clientName?: string } | undefined)?.clientName);
+        },
+        async postLogoutSuccessSource(koa) {
+          koa.type = 'html';
+          koa.body = loggedOutPage(localeOf(koa));
+        },
+      },
+    },
+    pkce: { methods: ['S256'], required: () => true },
+    routes: {
+      authorization: `${OIDC_PREFIX}/auth`,
+      token: `${OIDC_PREFIX}/token`,
+      jwks: `${OIDC_PREFIX}/jwks`,
+      userinfo: `${OIDC_PREFIX}/me`,
+      end_session: `${OIDC_PREFIX}/session/end`,
+      revocation: `${OIDC_PREFIX}/token/revocation`,
+      introspection: `${OIDC_PREFIX}/token/introspection`,
+      registration: `${OIDC_PREFIX}/reg`,
+      code_verification: `${OIDC_PREFIX}/device`,
+      device_authorization: `${OIDC_PREFIX}/device/auth`,
+      pushed_authorization_request: `${OIDC_PREFIX}/request`,
+      backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
+    },
+    interactions: {
+      url: (_koa, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}`,
+      policy,
+    },
+    cookies: {
+      keys: [deps.cookieSecret],
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    jwks: { keys: deps.keys as never },
+    ttl: {
+      AccessToken: settings.oidc.accessTokenTtlSeconds,
+      AuthorizationCode: 60,
+      IdToken: settings.oidc.idTokenTtlSeconds,
+      RefreshToken: settings.oidc.refreshTokenTtlDays * 86_400,
+      Interaction: settings.session.pendingMinutes * 60,
+      Session: settings.session.absoluteHours * 3600,
+      Grant: settings.oidc.grantTtlDays * 86_400,
+    },
+    issueRefreshToken: async (_koa, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    clientBasedCORS: () => false,
+    async renderError(koa, out) {
+      koa.type = 'html';
+      koa.body = errorPage(localeOf(koa), typeof out.error_description === 'string' ? out.error_description : undefined);
+    },
+  };
+
+  const provider = new Provider(settings.server.publicUrl, configuration);
+  provider.proxy = settings.server.trustProxy !== false;
+  provider.on('server_error', (_koa, error) => deps.logger.error({ err: error }, 'oidc-provider error'));
+  return provider;
+}
