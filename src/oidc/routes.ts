@@ -42,7 +42,7 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
     }
   });
 
-  interactions.use(express.urlencoded({ extended: false, limit: '8kb' }), sessions.middleware(), csrf);
+  interactions.use(`${OIDC_PREFIX}/interaction`, express.urlencoded({ extended: false, limit: '8kb' }), sessions.middleware(), csrf);
 
   async function grantFor(details: Awaited<ReturnType<Provider['interactionDetails']>>, accountId: string): Promise<string> {
     const { Grant } = provider;
@@ -99,7 +99,7 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
     await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user denied access.' }, { mergeWithLastSubmission: false });
   });
 
-  interactions.use(((error, req, res, next) => {
+  interactions.use(`${OIDC_PREFIX}/interaction`, ((error, req, res, next) => {
     if (res.headersSent) return next(error);
     const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? 500;
     if (status >= 500) deps.logger.error({ err: error, requestId: req.id }, 'OIDC interaction failed');
