@@ -236,6 +236,19 @@ describe('admin API', () => {
       expect((await api.delete('/directories/entra-lake')).status).toBe(204);
     });
 
+    it('register portal applications (OIDC clients) without ever showing the secret again', async () => {
+      const api = as(root.token);
+      const created = await api.post('/oidc-clients', { name: 'Portal', redirectUris: ['https://portal.example/cb'], organizations: ['acme'] });
+      expect(created.status).toBe(201);
+      expect(created.body.clientSecret).toBeTruthy();
+      const read = await api.get(`/oidc-clients/${created.body.clientId}`);
+      expect(read.body).toMatchObject({ name: 'Portal', organizations: [{ slug: 'acme' }] });
+      expect(JSON.stringify(read.body)).not.toContain(created.body.clientSecret);
+      expect((await api.patch(`/oidc-clients/${created.body.clientId}`, { firstParty: true })).body.firstParty).toBe(true);
+      expect((await as(acmeAdmin.token).get('/oidc-clients')).status).toBe(403);
+      expect((await api.delete(`/oidc-clients/${created.body.clientId}`)).status).toBe(204);
+    });
+
     it('filter the audit log; an organization administrator sees its own organization\'s events', async () => {
       const events = await as(root.token).get(`/audit-events?action=user.&user=${ssoUserId}`);
       expect(events.body.events.length).toBeGreaterThan(0);

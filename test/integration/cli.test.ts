@@ -107,3 +107,32 @@ describe('operator CLI: SAML', () => {
     expect(missing.stderr).toContain('cannot read the certificate file "/nonexistent.pem"');
   });
 });
+
+describe('operator CLI: OpenID Connect clients', () => {
+  let deps: TestDeps;
+  beforeAll(async () => {
+    deps = await openTestDeps();
+  });
+  afterAll(() => deps.close());
+
+  it('registers a client, printing its secret once and keeping it encrypted, and lists it without the secret', async () => {
+    await runCli(['org', 'create', '--kind', 'customer', '--name', 'Acme', '--slug', 'acme'], deps.env);
+    const created = await runCli(['oidc-client', 'create', '--name', 'Acme portal', '--redirect-uri', 'https://portal.acme.test/callback', '--first-party', '--org', 'acme', '--json'], deps.env);
+    expect(created.code).toBe(0);
+    const client = JSON.parse(created.stdout as string);
+    expect(client).toMatchObject({ name: 'Acme portal', firstParty: true, redirectUris: ['https://portal.acme.test/callback'], organizations: [{ slug: 'acme' }], clientSecret: expect.stringMatching(/^[\w-]{43}$/) });
+    const stored = await deps.db.models.OidcClient.findAll({ raw: true });
+    expect(JSON.stringify(stored)).not.toContain(client.clientSecret);
+    const listed = await runCli(['oidc-client', 'list', '--json'], deps.env);
+    expect(listed.stdout).toContain(client.clientId);
+    expect(listed.stdout).not.toContain(client.clientSecret);
+    const insecure = await runCli(['oidc-client', 'create', '--name', 'Bad', '--redirect-uri', 'http://portal.acme.test/cb'], deps.env);
+    expect(insecure.code).toBe(1);
+    expect(insecure.stderr).toContain('must be https (http only for localhost)');
+  });
+
+  it('generates a signing key as a JWKS', async () => {
+    const generated = JSON.parse((await runCli(['oidc-key', 'generate', '--json'], deps.env)).stdout as string);
+    expect(generated.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String), d: expect.any(String) });
+  });
+});
