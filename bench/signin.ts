@@ -2,12 +2,8 @@
  * Sign-in throughput: how many password sign-ins per second this machine completes, and whether an unknown account
  * answers as fast as a known one (it must, to reveal nothing). argon2id dominates: each sign-in verifies one hash.
  *
- *   npx tsx bench/signin.ts [--users 20] [--concurrency 4] [--seconds 10] [--db sqlite|postgres]
+ *   npm run bench -- signin [--users 20] [--concurrency 4] [--seconds 10] [--db sqlite|postgres]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAccount } from '../src/auth/local/onboarding.js';
 import { hashPassword, verifyPassword } from '../src/auth/local/passwordHasher.js';
@@ -16,32 +12,14 @@ import { loadConfig } from '../src/config/load.js';
 import { migrateUp } from '../src/db/migrator.js';
 import { buildDeps } from '../src/deps.js';
 import { createLogger } from '../src/lib/logger.js';
+import { type BenchDb, benchEnv, cpuMs, percentile, startServer, table } from './lib.js';
 
 const PASSWORD = 'glacier tuba orchid 1987';
 const { values } = parseArgs({ options: { users: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '4' }, seconds: { type: 'string', default: '10' }, db: { type: 'string', default: 'sqlite' } } });
 const users = Number(values.users);
 const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
-
-const env: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  NODE_ENV: 'development',
-  DATA_DIR: mkdtempSync(path.join(tmpdir(), 'idb-bench-')),
-  LOG_LEVEL: 'error',
-  RATE_LIMIT_SIGN_IN_PER_MINUTE: '10000',
-  LOCKOUT_THRESHOLD: '100',
-  ...(values.db === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: `bench_${Date.now()}` } : {}),
-};
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
+const env = benchEnv(values.db as BenchDb, { RATE_LIMIT_SIGN_IN_PER_MINUTE: '10000', LOCKOUT_THRESHOLD: '100' });
 
 async function seed(): Promise<string[]> {
   const settings = loadConfig({ env });
@@ -60,20 +38,6 @@ async function seed(): Promise<string[]> {
   console.log(`argon2id verify (m=${params.memoryKiB} KiB, t=${params.iterations}, p=${params.parallelism}): ${(Number(process.hrtime.bigint() - started) / 1e6 / 20).toFixed(1)} ms each, one at a time`);
   await deps.close();
   return emails;
-}
-
-async function startServer(): Promise<{ base: string; pid: number; stop(): void }> {
-  // node itself (not the tsx wrapper) so that /proc/<pid> is the server's own process.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...env, PORT: '0', LOG_LEVEL: 'info' } });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += String(chunk);
-      const port = /"port":(\d+),.*"msg":"idbridge listening"/.exec(out)?.[1];
-      if (port) resolve({ base: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: () => child.kill('SIGTERM') });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
 }
 
 async function signIn(base: string, identifier: string, password: string): Promise<number> {
@@ -104,7 +68,7 @@ async function load(base: string, pid: number, pick: (i: number) => [string, str
 }
 
 const emails = await seed();
-const server = await startServer();
+const server = await startServer(env);
 try {
   await load(server.base, server.pid, (i) => [emails[i % emails.length] as string, PASSWORD]);
   const rows = [
@@ -113,9 +77,7 @@ try {
     ['unknown account', await load(server.base, server.pid, (i) => [`nobody${i}@example.com`, 'not the password at all'])],
   ] as const;
   console.log(`\nsign-in (POST /sign-in/password), ${values.db}, concurrency ${concurrency}, ${seconds} s each\n`);
-  console.log('| workload | sign-ins | per second | p50 ms (POST) | p99 ms (POST) | server CPU ms per sign-in (page + POST) |');
-  console.log('|---|---|---|---|---|---|');
-  for (const [name, r] of rows) console.log(`| ${name} | ${r.count} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuPerRequest.toFixed(1)} |`);
+  console.log(table(['workload', 'sign-ins', 'per second', 'p50 ms (POST)', 'p99 ms (POST)', 'server CPU ms per sign-in (page + POST)'], rows.map(([name, r]) => [name, r.count, r.perSecond.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1), r.cpuPerRequest.toFixed(1)])));
 } finally {
-  server.stop();
+  await server.stop();
 }

@@ -1,0 +1,108 @@
+/**
+ * What every benchmark shares: an isolated data directory (or PostgreSQL schema), the server started as its own
+ * process so that its CPU time can be read from /proc, percentiles, and a markdown table printer.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export type BenchDb = 'sqlite' | 'postgres';
+
+/** The environment of a benchmark server: a fresh SQLite file, or a fresh schema in PostgreSQL. */
+export function benchEnv(db: BenchDb, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db must be sqlite or postgres, not ${String(db)}`);
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'development',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'idb-bench-')),
+    LOG_LEVEL: 'error',
+    ...(db === 'postgres'
+      ? { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: `bench_${Date.now()}` }
+      : {}),
+    ...extra,
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** User + system CPU time of a process so far, in milliseconds (clock ticks are 1/100 s on Linux). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Resident memory of a process, in MiB. */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+export interface BenchServer {
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts src/main.ts under node itself (not the tsx wrapper), so that /proc/<pid> is the server's own process. */
+export async function startServer(env: NodeJS.ProcessEnv): Promise<BenchServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...env, PORT: '0', LOG_LEVEL: 'info' } });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stderr.on('data', (chunk) => (out += String(chunk)));
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk);
+      const port = /"port":(\d+),.*"msg":"idbridge listening"/.exec(out)?.[1];
+      if (port) {
+        child.stdout.removeAllListeners('data');
+        child.stdout.resume();
+        resolve({ base: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: () => (child.kill('SIGTERM'), exited) });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+}
+
+export interface Measured {
+  count: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  cpuPerRequest: number;
+}
+
+/**
+ * Runs `operation` `count` times with `concurrency` callers and measures wall-clock latency per call and the
+ * server's CPU time per call.
+ */
+export async function measure(pid: number, count: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<Measured> {
+  const latencies: number[] = [];
+  const cpuBefore = cpuMs(pid);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, concurrency) }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await operation(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuMs(pid) - cpuBefore;
+  latencies.sort((a, b) => a - b);
+  return { count: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerRequest: cpu / Math.max(1, latencies.length) };
+}
+
+export function table(headings: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(headings), line(headings.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export const fmt = (n: number, digits = 1): string => n.toFixed(digits);
