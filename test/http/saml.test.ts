@@ -35,12 +35,14 @@ describe('SAML sign-in', () => {
   afterAll(() => t?.close());
 
   /** SP-initiated: idbridge redirects to the IdP with an AuthnRequest; returns its id. */
-  async function startLogin(agent: Agent, returnTo?: string): Promise<{ id: string; relayState: string | null }> {
+  async function startLogin(agent: Agent, returnTo?: string): Promise<{ id: string; relayState: string | null; cookie: string }> {
     const response = await agent.get(`/saml/okta/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`);
     expect(response.status).toBe(302);
     const location = String(response.headers.location);
     expect(location.startsWith(`${idp.ssoUrl}?SAMLRequest=`)).toBe(true);
-    return TestIdp.requestIdOf(location);
+    const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((c) => c.startsWith('idb_saml_request='));
+    expect(cookie).toContain('Path=/saml/okta/');
+    return { ...TestIdp.requestIdOf(location), cookie: String(cookie).split(';')[0] as string };
   }
 
   async function post(agent: Agent, samlResponse: string, relayState?: string, directory = 'okta') {
@@ -125,12 +127,35 @@ describe('SAML sign-in', () => {
     const request = await startLogin(agent);
     const samlResponse = answer(request.id);
     expect((await post(agent, samlResponse)).status).toBe(303);
-    await expectRefused(await post(t.agent(), samlResponse), /InResponseTo/);
+    // The browser forgot the answered request, and a copy of its cookie does not help: the request was answered once.
+    await expectRefused(await post(agent, samlResponse), /did not start/);
+    await expectRefused(await t.agent().post('/saml/okta/acs').set('Cookie', request.cookie).type('form').send({ SAMLResponse: samlResponse }), /InResponseTo/);
   });
 
   it('refuses a response to a request it never issued, and IdP-initiated sign-in where not allowed', async () => {
-    await expectRefused(await post(t.agent(), answer('_never-issued')), /InResponseTo/);
+    await expectRefused(await t.agent().post('/saml/okta/acs').set('Cookie', 'idb_saml_request=_never-issued').type('form').send({ SAMLResponse: answer('_never-issued') }), /InResponseTo/);
     await expectRefused(await post(t.agent(), answer(undefined)), /InResponseTo/);
+  });
+
+  it("refuses a response posted by a browser other than the one that started the sign-in (login CSRF)", async () => {
+    const attacker = t.agent();
+    const victim = t.agent();
+    const request = await startLogin(attacker);
+    const samlResponse = answer(request.id);
+    const refused = await post(victim, samlResponse);
+    await expectRefused(refused, /did not start/);
+    expect(([] as string[]).concat(refused.headers['set-cookie'] ?? []).some((c) => c.startsWith('idb_session'))).toBe(false);
+    expect((await victim.get('/account')).status).toBe(303);
+    // The sign-in stays usable by the browser that started it.
+    expect((await post(attacker, samlResponse)).status).toBe(303);
+  });
+
+  it('keeps sign-ins started in several tabs of one browser apart', async () => {
+    const agent = t.agent();
+    const first = await startLogin(agent);
+    const second = await startLogin(agent);
+    expect((await post(agent, answer(first.id))).status).toBe(303);
+    expect((await post(agent, answer(second.id))).status).toBe(303);
   });
 
   it('accepts IdP-initiated sign-in where allowed, once per assertion', async () => {

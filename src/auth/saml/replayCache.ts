@@ -13,7 +13,7 @@ export interface SamlCacheProvider {
  * The ids of the requests we sent to a directory's IdP, for InResponseTo: a response must answer a request we
  * issued, within the request lifetime, once (node-saml removes the id when it is answered).
  */
-export function requestIdCache(ctx: DomainContext, directoryId: string): SamlCacheProvider {
+export function requestIdCache(ctx: DomainContext, directoryId: string, onSaved?: (requestId: string) => void): SamlCacheProvider {
   const { SamlRequestId } = ctx.db.models;
   const ttl = ctx.settings.saml.requestTtlMinutes * MINUTE;
   return {
@@ -21,6 +21,7 @@ export function requestIdCache(ctx: DomainContext, directoryId: string): SamlCac
       if (key.length > 128) return null;
       const now = ctx.clock.now();
       await SamlRequestId.create({ id: key, directoryId, value: value.slice(0, 64), expiresAt: new Date(now.getTime() + ttl) });
+      onSaved?.(key);
       return { value, createdAt: now.getTime() };
     },
     async getAsync(key) {

@@ -32,9 +32,10 @@ function parse(xml: string): Document {
 /**
  * Checks of a SAML Response that node-saml leaves to us, made before its signature validation: exactly one plain
  * assertion (a second, unsigned one is the signature-wrapping attack), the Destination and the Recipient are our
- * ACS URL, the Issuer is the configured IdP, and every signature and digest uses SHA-256 or stronger.
+ * ACS URL, the Issuer is the configured IdP, and every signature and digest uses SHA-256 or stronger. Returns the
+ * request the response answers, if any.
  */
-export function checkResponseEnvelope(base64: string, expected: EnvelopeExpectations): void {
+export function checkResponseEnvelope(base64: string, expected: EnvelopeExpectations): { inResponseTo: string | null } {
   if (typeof base64 !== 'string' || base64.length === 0 || base64.length > 1_000_000) throw new SamlRejection('no SAMLResponse');
   const xml = Buffer.from(base64, 'base64').toString('utf8');
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlRejection('a DOCTYPE is not allowed in a SAML response');
@@ -60,6 +61,7 @@ export function checkResponseEnvelope(base64: string, expected: EnvelopeExpectat
   if (weakSignature !== undefined) throw new SamlRejection(`signature algorithm ${weakSignature || '(none)'} is refused; configure SHA-256 at the IdP`);
   const weakDigest = (select("//*[local-name()='DigestMethod']") as Element[]).map((n) => n.getAttribute('Algorithm') ?? '').find((a) => !STRONG_DIGESTS.has(a));
   if (weakDigest !== undefined) throw new SamlRejection(`digest algorithm ${weakDigest || '(none)'} is refused; configure SHA-256 at the IdP`);
+  return { inResponseTo: root.getAttribute('InResponseTo') || null };
 }
 
 /** The ID and the end of validity of a (validated) assertion, for the replay register. */

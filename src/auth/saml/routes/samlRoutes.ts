@@ -18,7 +18,8 @@ import { SamlSignInRefused, signInWithAssertion, type SamlIdentity } from '../sa
 import { findSamlConfig } from '../settings.js';
 import { spEndpoints } from '../settings.js';
 import type { SpCredentials } from '../spCredentials.js';
-import { resolveSamlDirectory, samlStrategy } from './strategy.js';
+import { bindingOptions, resolveSamlDirectory, samlStrategy } from './strategy.js';
+import { browserStartedRequest, releaseRequest } from './browserBinding.js';
 import { allowedReturnTo } from './relayState.js';
 
 export interface SamlRoutesDeps {
@@ -120,9 +121,13 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
 
   router.post('/saml/:directory/acs', express.urlencoded({ extended: false, limit: '2mb' }), async (req, res, next) => {
     let directory;
+    let answered: string | null;
     try {
       directory = await resolveSamlDirectory(ctx, req);
-      checkResponseEnvelope(String(req.body?.SAMLResponse ?? ''), { acsUrl: spEndpoints(settings, directory.name).acsUrl, idpEntityId: directory.idpEntityId });
+      answered = checkResponseEnvelope(String(req.body?.SAMLResponse ?? ''), { acsUrl: spEndpoints(settings, directory.name).acsUrl, idpEntityId: directory.idpEntityId }).inResponseTo;
+      if (answered && !browserStartedRequest(req, bindingOptions(settings, directory.name), answered)) {
+        throw new SamlRejection(`the response answers request ${answered}, which this browser did not start (login CSRF?)`);
+      }
     } catch (error) {
       await audited(req, (error as Error).message);
       return refusePage(req, res, error instanceof SamlSignInRefused ? 404 : 400);
@@ -136,6 +141,7 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
         if (!(await rememberAssertion(ctx, directory.id, id, keepUntil))) throw new SamlRejection(`assertion ${id} was already used`);
         const identity = identityOf(validated);
         const user = await signInWithAssertion(ctx, directory.id, identity, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id });
+        if (answered) releaseRequest(req, res, bindingOptions(settings, directory.name), answered);
         const saml: SamlSessionData = { directoryId: directory.id, directoryName: directory.name, nameID: identity.nameId, nameIDFormat: identity.nameIdFormat ?? '', sessionIndex: identity.sessionIndex };
         await sessions.start(req, res, { userId: user.id, stage: 'signed_in', data: { methods: ['saml'], saml, authTime: ctx.clock.now().toISOString() } });
         redirect(res, allowedReturnTo(settings, req.body?.RelayState) ?? '/account');

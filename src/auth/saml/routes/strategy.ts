@@ -4,6 +4,7 @@ import type { Settings } from '../../../config/schema.js';
 import type { DomainContext } from '../../../identity/context.js';
 import { findDirectory } from '../../../identity/directories.js';
 import { requestIdCache } from '../replayCache.js';
+import { bindRequestToBrowser, type BindingOptions } from './browserBinding.js';
 import { findSamlConfig, spEndpoints } from '../settings.js';
 import type { SpCredentials } from '../spCredentials.js';
 import { SamlSignInRefused } from '../samlSignIn.js';
@@ -24,6 +25,11 @@ export async function resolveSamlDirectory(ctx: DomainContext, req: Request): Pr
   if (!directory || !config) throw new SamlSignInRefused('not_configured', `No SAML configuration for directory "${name}".`);
   req.samlDirectory = { id: directory.id, name: directory.name, idpEntityId: config.idpEntityId, allowIdpInitiated: config.allowIdpInitiated, sloUrl: config.sloUrl };
   return req.samlDirectory;
+}
+
+/** How a directory's AuthnRequests are bound to the browser: by a cookie on its SAML paths, for the request lifetime. */
+export function bindingOptions(settings: Settings, directoryName: string): BindingOptions {
+  return { directoryName, https: settings.server.publicUrl.startsWith('https:'), ttlMs: settings.saml.requestTtlMinutes * 60_000 };
 }
 
 /**
@@ -57,7 +63,11 @@ export function samlStrategy(ctx: DomainContext, settings: Settings, sp: SpCrede
             maxAssertionAgeMs: 0,
             validateInResponseTo: (config.allowIdpInitiated ? 'ifPresent' : 'always') as never,
             requestIdExpirationPeriodMs: settings.saml.requestTtlMinutes * 60_000,
-            cacheProvider: requestIdCache(ctx, directory.id),
+            // An AuthnRequest is also bound to the browser that asks for it (login CSRF; see browserBinding.ts).
+            cacheProvider: requestIdCache(ctx, directory.id, (requestId) => {
+              const request = req as unknown as Request;
+              if (request.res && request.path.endsWith('/login')) bindRequestToBrowser(request, request.res, bindingOptions(settings, directory.name), requestId);
+            }),
             // A requested authentication context makes Entra ID refuse passwordless and MFA sign-ins.
             disableRequestedAuthnContext: true,
             forceAuthn: false,
