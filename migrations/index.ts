@@ -26,6 +26,7 @@ import { migration as createSamlAssertionIds } from './20261122300900-create-sam
 import { migration as createAdminApiTokens } from './20261122301000-create-admin-api-tokens.js';
 import { migration as createOidcClients } from './20261122301100-create-oidc-clients.js';
 import { migration as createOidcPayloads } from './20261122301200-create-oidc-payloads.js';
+import { migration as createRateLimitWindows } from './20261122301300-create-rate-limit-windows.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -59,4 +60,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261122301000-create-admin-api-tokens', ...createAdminApiTokens },
   { name: '20261122301100-create-oidc-clients', ...createOidcClients },
   { name: '20261122301200-create-oidc-payloads', ...createOidcPayloads },
+  { name: '20261122301300-create-rate-limit-windows', ...createRateLimitWindows },
 ];

@@ -68,8 +68,8 @@ export const configSchema = {
     recoveryCodeCount: setting(integer(5, 20), 'How many single-use recovery codes a user gets.', { env: 'MFA_RECOVERY_CODES' }),
   },
   rateLimit: {
-    signInPerMinute: setting(integer(1, 10_000), 'Sign-in and code attempts per client address per minute (per instance).', { env: 'RATE_LIMIT_SIGN_IN_PER_MINUTE' }),
-    emailPerHour: setting(integer(1, 10_000), 'Requests that send email (forgot password) per client address per hour (per instance).', { env: 'RATE_LIMIT_EMAIL_PER_HOUR' }),
+    signInPerMinute: setting(integer(1, 10_000), 'Sign-in and code attempts per client address per minute (counted in the database, for all instances together).', { env: 'RATE_LIMIT_SIGN_IN_PER_MINUTE' }),
+    emailPerHour: setting(integer(1, 10_000), 'Requests that send email (forgot password) per client address per hour (counted in the database, for all instances together).', { env: 'RATE_LIMIT_EMAIL_PER_HOUR' }),
   },
   jobs: {
     expiryReminderIntervalMinutes: setting(integer(1, 1440), 'How often the password expiry reminders are sent.', { env: 'JOB_EXPIRY_REMINDER_MINUTES' }),

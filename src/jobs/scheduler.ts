@@ -1,6 +1,7 @@
 import { sendExpiryReminders } from '../auth/local/expiryReminders.js';
 import { sweepSamlCaches } from '../auth/saml/replayCache.js';
 import { sweepOidcPayloads } from '../db/oidcAdapter.js';
+import { sweepRateLimits } from '../http/rateLimit.js';
 import type { DomainContext } from '../identity/context.js';
 import { sweepSessions } from '../identity/sessions.js';
 import { MINUTE } from '../lib/clock.js';
@@ -19,6 +20,7 @@ export function backgroundJobs(ctx: DomainContext): Job[] {
     { name: 'session-sweep', everyMs: 15 * MINUTE, run: () => sweepSessions(ctx) },
     { name: 'oidc-sweep', everyMs: 15 * MINUTE, run: () => sweepOidcPayloads(ctx.db, ctx.clock) },
     { name: 'saml-cache-sweep', everyMs: 15 * MINUTE, run: () => sweepSamlCaches(ctx) },
+    { name: 'rate-limit-sweep', everyMs: 15 * MINUTE, run: () => sweepRateLimits(ctx.db, ctx.clock) },
   ];
 }
 

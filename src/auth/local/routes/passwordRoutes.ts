@@ -17,7 +17,7 @@ const FORGOT_ANSWER_MS = 400;
 export function passwordRoutes(deps: PagesDeps): Router {
   const router = Router();
   const { ctx } = deps;
-  const emails = rateLimit({ limit: deps.settings.rateLimit.emailPerHour, windowMs: HOUR });
+  const emails = rateLimit(deps.ctx.db, deps.ctx.clock, { name: 'email', limit: deps.settings.rateLimit.emailPerHour, windowMs: HOUR });
 
   router.get('/password/forgot', (req, res) => {
     const { t, locale, csrf } = pageRequest(req);

@@ -39,7 +39,7 @@ function destination(data: Record<string, unknown> | undefined): string {
 export function signInRoutes(deps: PagesDeps): Router {
   const router = Router();
   const { ctx, sessions } = deps;
-  const attempts = rateLimit({ limit: deps.settings.rateLimit.signInPerMinute, windowMs: MINUTE });
+  const attempts = rateLimit(ctx.db, ctx.clock, { name: 'sign-in', limit: deps.settings.rateLimit.signInPerMinute, windowMs: MINUTE });
 
   /** Moves a user whose credentials were accepted to the next step, or signs them in. */
   async function advance(req: Request, res: Response, userId: string, next: NextStep, data: Record<string, unknown>): Promise<void> {
