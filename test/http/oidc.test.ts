@@ -6,6 +6,7 @@ import { createDirectory } from '../../src/identity/directories.js';
 import { createOidcClient } from '../../src/identity/oidcClients.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { createScimToken } from '../../src/identity/scimTokens.js';
+import { lockUser, unlockUser } from '../../src/identity/userLifecycle.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { activeLocalUser, enrolTotp, totpCode } from '../helpers/accounts.js';
 import { reservePort } from '../helpers/browser.js';
@@ -107,6 +108,25 @@ describe('OpenID Connect for the portals', () => {
     });
     expect(patch.status).toBeLessThan(300);
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    const again = await browser.follow((await authorize()).url, (u) => u.includes('/sign-in?') || u.startsWith(CALLBACK));
+    expect(again.next).toContain('/sign-in?');
+  });
+
+  it('stops a locked user: the refresh token and the access token no longer work, and unlocking does not bring them back', async () => {
+    const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver, { organizations: [{ organization: 'river', role: 'operator' }] });
+    const flow = await authorize();
+    const browser = new CookieClient();
+    const toSignIn = await browser.follow(flow.url, (u) => u.includes('/sign-in?'));
+    const signedIn = await signInWithPassword(browser, toSignIn.next as string, user.email, user.password);
+    const tokens = await exchange((await browser.follow(signedIn.location as string, (u) => u.startsWith(CALLBACK))).next as string, flow);
+    const info = await client.fetchUserInfo(config, tokens.access_token, user.id);
+    expect(info).toMatchObject({ sub: user.id, email: user.email });
+
+    await lockUser(t.deps.ctx, testActor, user.id);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.fetchUserInfo(config, tokens.access_token, user.id)).rejects.toBeDefined();
+    await unlockUser(t.deps.ctx, testActor, user.id);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
     const again = await browser.follow((await authorize()).url, (u) => u.includes('/sign-in?') || u.startsWith(CALLBACK));
     expect(again.next).toContain('/sign-in?');
   });
