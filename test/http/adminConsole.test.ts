@@ -131,4 +131,41 @@ describe('admin console (HTTP)', () => {
       expect(page.text).toContain('&lt;script&gt;');
     });
   });
+
+  describe('platform pages', () => {
+    it('shows a directory\'s SP metadata to copy, and a new SCIM token once', async () => {
+      const agent = await signedIn(root.email, 'glacier tuba orchid 1987', root.secret);
+      const page = await agent.get('/admin/directories/okta');
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(/<textarea id="f-spMetadata" name="spMetadata"[^>]*readonly[^>]*>&lt;\?xml/);
+      expect(textOf(page.text)).toContain('/saml/okta/acs');
+
+      const created = await agent.post('/admin/directories/okta/scim-tokens').type('form').send({ _csrf: csrfOf(page.text), name: 'Okta provisioning', expiresInDays: '30' });
+      expect(created.status).toBe(200);
+      const token = /<textarea id="f-newToken"[^>]*>(idbscim_[^<]+)<\/textarea>/.exec(created.text)?.[1];
+      expect(token).toBeDefined();
+      const again = await agent.get('/admin/directories/okta');
+      expect(again.text).not.toContain(token as string);
+      expect(textOf(again.text)).toContain('Okta provisioning');
+    });
+
+    it('creates an administrator API token that works on the admin API, shown once', async () => {
+      const agent = await signedIn(acmeAdmin.email, acmeAdmin.password);
+      const page = await agent.get('/admin/api-tokens');
+      const created = await agent.post('/admin/api-tokens').type('form').send({ _csrf: csrfOf(page.text), name: 'nightly export' });
+      const token = /<textarea id="f-newToken"[^>]*>(idbadm_[^<]+)<\/textarea>/.exec(created.text)?.[1] as string;
+      const api = await t.agent().get('/api/admin/v1/users').set('Authorization', `Bearer ${token}`);
+      expect(api.status).toBe(200);
+      expect((await agent.get('/admin/api-tokens')).text).not.toContain(token);
+    });
+
+    it('keeps organization administrators to their organizations in the audit log', async () => {
+      const agent = await signedIn(acmeAdmin.email, acmeAdmin.password);
+      const own = await agent.get('/admin/audit');
+      expect(own.status).toBe(200);
+      expect(textOf(own.text)).toContain('user.');
+      const other = await agent.get(`/admin/audit?user=${globexUserId}`);
+      expect(textOf(other.text)).toContain('Choose one of your organizations to see its events.');
+    });
+  });
 });
