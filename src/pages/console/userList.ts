@@ -125,6 +125,12 @@ function heading(t: Translate, f: UserListFilters, column: (typeof COLUMNS)[numb
   return html`<th scope="col"${current ? html` aria-sort="${order === 'asc' ? 'ascending' : 'descending'}"` : ''}><a href="${listHref(f, { sort: column.sort, order: nextOrder, page: 1 })}" title="${t('console.sortBy', { column: label })}">${label}${current ? html`<span aria-hidden="true" class="arrow">${order === 'asc' ? ' ▲' : ' ▼'}</span>` : ''}</a></th>`;
 }
 
+/** An address that may wrap before its "@" in a narrow column. */
+function breakable(text: string): SafeHtml {
+  const at = text.indexOf('@');
+  return at > 0 ? html`${text.slice(0, at)}<wbr>${text.slice(at)}` : html`${text}`;
+}
+
 function countText(t: Translate, total: number): string {
   return total === 1 ? t('console.users.countOne') : t('console.users.count', { count: total });
 }
@@ -150,10 +156,10 @@ ${
       ({ user, roleLabel }) => html`<tr>
       <td>${user.name.givenName ?? ''}</td>
       <td>${user.name.familyName ?? ''}</td>
-      <td><a href="/admin/users/${user.id}" class="user-link">${user.userName}</a></td>
+      <td><a href="/admin/users/${user.id}" class="user-link">${breakable(user.userName)}</a></td>
       <td>${statusBadge(t, user.status)}</td>
       <td>${roleLabel}</td>
-      <td>${user.email ?? ''}</td>
+      <td>${breakable(user.email ?? '')}</td>
       <td>${when(user.lastSignInAt)}</td>
       <td>${when(user.createdAt)}</td>
       <td>${when(user.updatedAt)}</td>
