@@ -9,6 +9,7 @@ import { localPages } from './auth/local/routes/pages.js';
 import { samlRoutes } from './auth/saml/routes/samlRoutes.js';
 import { SCIM_BASE_PATH, scimRouter } from './scim/router.js';
 import { ADMIN_API_BASE, adminApi } from './admin/api/router.js';
+import { adminConsole, CONSOLE_BASE } from './admin/console/router.js';
 import { cookieName } from './http/cookies.js';
 import { createOidcProvider } from './oidc/provider.js';
 import { oidcRoutes } from './oidc/routes.js';
@@ -44,6 +45,7 @@ export function createApp(deps: Deps): Express {
   const provider = createOidcProvider({ ctx: deps.ctx, settings: deps.settings, logger: deps.logger, keys: deps.oidcKeys, cookieSecret: deps.secrets.sessionSecret, sessionCookie });
   app.use(oidcRoutes({ ctx: deps.ctx, provider, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, sessionCookie }));
   app.use(ADMIN_API_BASE, adminApi({ ctx: deps.ctx, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, publicUrl: deps.settings.server.publicUrl }));
+  app.use(CONSOLE_BASE, adminConsole({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, samlSp: deps.samlSp }));
   app.use(SCIM_BASE_PATH, scimRouter({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings }));
   const saml = samlRoutes({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });
   app.use(saml.router);

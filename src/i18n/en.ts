@@ -1,5 +1,8 @@
+import { consoleEn } from './consoleEn.js';
+
 /** English: the reference catalog. Every other language must have exactly these keys (the type checker enforces it). */
 export const en = {
+  ...consoleEn,
   'app.name': 'idbridge',
   'layout.skip': 'Skip to content',
   'layout.language': 'Language',

@@ -1,7 +1,9 @@
 import type { MessageKey } from './en.js';
+import { consoleEs } from './consoleEs.js';
 
 /** Spanish. */
 export const es: Record<MessageKey, string> = {
+  ...consoleEs,
   'app.name': 'idbridge',
   'layout.skip': 'Ir al contenido',
   'layout.language': 'Idioma',

@@ -43,8 +43,8 @@ export function errorSummary(t: Translate, errors: Record<string, string | undef
 </div>`;
 }
 
-export function form(action: string, csrf: string, content: SafeHtml | SafeHtml[], options: { id?: string } = {}): SafeHtml {
-  return html`<form method="post" action="${action}" novalidate${options.id ? html` id="${options.id}"` : ''}>
+export function form(action: string, csrf: string, content: SafeHtml | SafeHtml[], options: { id?: string; className?: string } = {}): SafeHtml {
+  return html`<form method="post" action="${action}" novalidate${options.id ? html` id="${options.id}"` : ''}${options.className ? html` class="${options.className}"` : ''}>
   <input type="hidden" name="_csrf" value="${csrf}">
   ${content}
 </form>`;

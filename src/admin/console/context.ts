@@ -1,0 +1,125 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Settings } from '../../config/schema.js';
+import type { SessionCookies } from '../../auth/session.js';
+import type { SpCredentials } from '../../auth/saml/spCredentials.js';
+import type { Locale } from '../../i18n/locales.js';
+import { translator, type Translate } from '../../i18n/translate.js';
+import { loadAdminPrincipal, type AdminPrincipal } from '../../identity/admin/principal.js';
+import type { DomainContext } from '../../identity/context.js';
+import { isDomainError } from '../../identity/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { form } from '../../pages/forms.js';
+import { html, type SafeHtml } from '../../pages/html.js';
+import { consoleLayout, type ConsoleSection } from '../../pages/console/layout.js';
+import { localeFor } from '../../pages/render.js';
+import { message } from '../../pages/views/messages.js';
+import type { Flash, FlashMessages } from './flash.js';
+
+export interface ConsoleDeps {
+  ctx: DomainContext;
+  settings: Settings;
+  sessions: SessionCookies;
+  logger: Logger;
+  flash: FlashMessages;
+  samlSp: SpCredentials | null;
+}
+
+export interface ConsoleRequest {
+  admin: AdminPrincipal;
+  locale: Locale;
+  t: Translate;
+  csrf: string;
+}
+
+export function consoleRequest(req: Request): ConsoleRequest {
+  const locale = localeFor(req);
+  return { admin: req.admin!, locale, t: translator(locale), csrf: req.csrfToken?.() ?? '' };
+}
+
+export interface ShowInput {
+  title: string;
+  body: SafeHtml;
+  section?: ConsoleSection;
+  status?: number;
+  /** A message for this page itself (a failed form shows its errors instead). */
+  flash?: Flash;
+}
+
+/** Renders a console page, with the message left by the previous action, if any. */
+export function show(deps: ConsoleDeps, req: Request, res: Response, input: ShowInput): void {
+  const { locale, csrf } = consoleRequest(req);
+  const flash = input.flash ?? deps.flash.take(req, res);
+  res.status(input.status ?? 200);
+  res.set('Cache-Control', 'no-store');
+  res.set('Content-Language', locale);
+  res.type('html').send(
+    consoleLayout({
+      locale,
+      title: input.title,
+      body: input.body,
+      path: req.originalUrl,
+      ...(input.section ? { section: input.section } : {}),
+      ...(req.admin ? { admin: { label: req.admin.label, isPlatformAdmin: req.admin.isPlatformAdmin, csrf } } : {}),
+      ...(flash ? { flash } : {}),
+    }),
+  );
+}
+
+/** After an action: the message for the next page, then a redirect (post/redirect/get). */
+export function done(deps: ConsoleDeps, res: Response, to: string, flash: Flash): void {
+  deps.flash.set(res, flash);
+  res.redirect(303, to);
+}
+
+/**
+ * Runs an action; a refusal of the domain (invalid, conflict, forbidden…) goes back to `back` with its message at the
+ * top of the page. "Not found" and anything unexpected go on to the error handler.
+ */
+export async function attempt(deps: ConsoleDeps, res: Response, back: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (isDomainError(error) && error.kind !== 'not_found') return done(deps, res, back, { kind: 'error', text: error.message });
+    throw error;
+  }
+}
+
+/**
+ * Only administrators: anonymous visitors go to sign in and come back; signed-in users who administer nothing get a
+ * 403 page. The principal is the same one the admin API uses, so every rule of the domain applies alike.
+ */
+export function requireAdministrator(deps: ConsoleDeps): RequestHandler {
+  return (req, res, next) => {
+    (async () => {
+      if (req.session?.stage !== 'signed_in') {
+        const returnTo = req.method === 'GET' ? req.originalUrl : '/admin';
+        return res.redirect(303, `/sign-in?return_to=${encodeURIComponent(returnTo)}`);
+      }
+      const principal = await loadAdminPrincipal(deps.ctx, req.session.userId, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id });
+      if (!principal) {
+        const { t, csrf } = consoleRequest(req);
+        return show(deps, req, res, {
+          title: t('console.forbiddenTitle'),
+          status: 403,
+          body: html`${message(t('console.forbidden'), { href: '/account', label: t('account.title') })}${form('/sign-out', csrf, html`<p><button type="submit" class="secondary">${t('account.signOut')}</button></p>`)}`,
+        });
+      }
+      req.admin = principal;
+      req.adminVia = 'session';
+      next();
+    })().catch(next);
+  };
+}
+
+/** Pages for platform administrators only: others get a 403 page (the navigation does not offer them). */
+export function platformOnly(deps: ConsoleDeps): RequestHandler {
+  return (req, res, next) => {
+    if (req.admin?.isPlatformAdmin) return next();
+    const { t } = consoleRequest(req);
+    show(deps, req, res, { title: t('console.forbiddenTitle'), status: 403, body: message(t('console.platformOnly')) });
+  };
+}
+
+export function isNotFound(error: unknown): boolean {
+  return isDomainError(error) && error.kind === 'not_found';
+}
