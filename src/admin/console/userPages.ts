@@ -15,8 +15,6 @@ import { editUserForm, newUserForm, type UserFormErrors, type UserFormValues } f
 import { userListPage, userResults, type UserListFilters, type UserListInput } from '../../pages/console/userList.js';
 import { consoleRequest, done, show, type ConsoleDeps } from './context.js';
 
-const LIST_COOKIELESS_BACK = '/admin/users';
-
 function queryValue(req: Request, name: string): string {
   const value = req.query[name];
   return typeof value === 'string' ? value.trim().slice(0, 200) : '';
@@ -99,18 +97,6 @@ function availableActions(user: UserView, local: boolean, mfaEnrolled: boolean):
   if (can('deactivate')) actions.push('deactivate');
   if (can('reactivate')) actions.push('reactivate');
   return actions;
-}
-
-/** A "back to the list" address: the list the administrator came from, when the Referer says so. */
-function backToList(req: Request): string {
-  const referer = req.get('referer');
-  if (!referer) return LIST_COOKIELESS_BACK;
-  try {
-    const url = new URL(referer);
-    return url.host === req.get('host') && url.pathname === '/admin/users' ? `${url.pathname}${url.search}` : LIST_COOKIELESS_BACK;
-  } catch {
-    return LIST_COOKIELESS_BACK;
-  }
 }
 
 /** Field errors of a refused form: the domain names the field; its message reads "field: problem". */
@@ -202,7 +188,7 @@ export function userPages(deps: ConsoleDeps): Router {
         actions: availableActions(user, local, mfaEnrolled),
         mayChange: admin.isPlatformAdmin || !user.isPlatformAdmin,
         assignable,
-        backTo: backToList(req),
+        backTo: '/admin/users',
       }),
     });
   });
