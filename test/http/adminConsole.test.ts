@@ -159,6 +159,49 @@ describe('admin console (HTTP)', () => {
       expect((await agent.get('/admin/api-tokens')).text).not.toContain(token);
     });
 
+    it('registers a portal application with its secret shown once, refuses a bad redirect URI, and deletes it after confirmation', async () => {
+      const agent = await signedIn(root.email, 'glacier tuba orchid 1987', root.secret);
+      const page = await agent.get('/admin/oidc-clients');
+      expect(page.status).toBe(200);
+      const bad = await agent.post('/admin/oidc-clients').type('form').send({ _csrf: csrfOf(page.text), name: 'Broken portal', redirectUris: 'http://portal.example/callback' });
+      expect(bad.status).toBe(303);
+      const refused = await agent.get(bad.headers.location as string);
+      expect(textOf(refused.text)).toContain("must be https (http only for localhost)");
+      expect(textOf(refused.text)).not.toContain('Broken portal');
+
+      const created = await agent.post('/admin/oidc-clients').type('form').send({
+        _csrf: csrfOf(page.text),
+        name: 'Acme portal',
+        redirectUris: 'https://portal.acme.example/callback\nhttp://localhost:3000/callback',
+        postLogoutRedirectUris: 'https://portal.acme.example/',
+        firstParty: 'yes',
+        organizations: 'acme',
+      });
+      expect(created.status).toBe(200);
+      const clientId = /<textarea id="f-newClientId"[^>]*>([^<]+)<\/textarea>/.exec(created.text)?.[1] as string;
+      const secret = /<textarea id="f-newClientSecret"[^>]*>([^<]+)<\/textarea>/.exec(created.text)?.[1] as string;
+      expect(clientId).toMatch(/^idb-/);
+      // The secret authenticates the client at the token endpoint (the made-up code is what fails), a wrong one does not.
+      const tokenRequest = (password: string) =>
+        t.agent().post('/oidc/token').auth(clientId, password).type('form').send({ grant_type: 'authorization_code', code: 'made-up', redirect_uri: 'https://portal.acme.example/callback', code_verifier: 'x'.repeat(43) });
+      expect((await tokenRequest(secret)).body.error).toBe('invalid_grant');
+      expect((await tokenRequest(`${secret}x`)).body.error).toBe('invalid_client');
+      const list = await agent.get('/admin/oidc-clients');
+      expect(list.text).not.toContain(secret);
+      expect(textOf(list.text)).toContain('Acme portal');
+      expect(textOf(list.text)).toContain('acme');
+
+      const confirm = await agent.get(`/admin/oidc-clients/${clientId}/delete`);
+      expect(textOf(confirm.text)).toContain('This cannot be undone');
+      const deleted = await agent.post(`/admin/oidc-clients/${clientId}/delete`).type('form').send({ _csrf: csrfOf(confirm.text) });
+      expect(deleted.status).toBe(303);
+      expect(textOf((await agent.get('/admin/oidc-clients')).text)).not.toContain(clientId);
+      expect((await tokenRequest(secret)).body.error).toBe('invalid_client');
+
+      const orgAgent = await signedIn(acmeAdmin.email, acmeAdmin.password);
+      expect((await orgAgent.get('/admin/oidc-clients')).status).toBe(403);
+    });
+
     it('keeps organization administrators to their organizations in the audit log', async () => {
       const agent = await signedIn(acmeAdmin.email, acmeAdmin.password);
       const own = await agent.get('/admin/audit');

@@ -3,11 +3,11 @@ import { createAdminApiToken, listAdminApiTokens, revokeAdminApiToken } from '..
 import { adminScope, managedOrganization } from '../../identity/admin/principal.js';
 import { listAuditEvents, type AuditQuery } from '../../identity/audit.js';
 import { listDirectories } from '../../identity/directories.js';
-import { listOidcClients } from '../../identity/oidcClients.js';
-import { createOrganization, findOrganization } from '../../identity/organizations.js';
+import { createOidcClient, deleteOidcClient, getOidcClient, listOidcClients } from '../../identity/oidcClients.js';
+import { createOrganization, findOrganization, listOrganizations } from '../../identity/organizations.js';
 import { createRoleMapping, deleteRoleMapping, listRoleMappings } from '../../identity/roleMappings.js';
 import { findUserInScope } from '../../identity/scope.js';
-import { apiTokensPage, auditPage, oidcClientsPage, organizationsPage, roleMappingsPage, type AuditFilters } from '../../pages/console/platform.js';
+import { apiTokensPage, auditPage, confirmOidcClientDeletePage, oidcClientsPage, organizationsPage, roleMappingsPage, type AuditFilters } from '../../pages/console/platform.js';
 import { attempt, consoleRequest, done, isNotFound, platformOnly, show, type ConsoleDeps } from './context.js';
 import { directoryPages } from './directoryPages.js';
 import { assignableOrganizations, bodyValue, visibleOrganizations } from './userPages.js';
@@ -71,9 +71,48 @@ export function platformPages(deps: ConsoleDeps): Router {
     });
   });
 
+  // Portal applications (OpenID Connect clients); a new client's secret is shown in this answer only.
+  const lines = (value: string) => value.split(/[\s,]+/).map((v) => v.trim()).filter(Boolean);
   router.get('/oidc-clients', async (req, res) => {
-    const { t } = consoleRequest(req);
-    show(deps, req, res, { title: t('console.clients.title'), section: 'oidcClients', body: oidcClientsPage(t, { clients: await listOidcClients(ctx) }) });
+    const { t, csrf } = consoleRequest(req);
+    const [clients, organizations] = await Promise.all([listOidcClients(ctx), listOrganizations(ctx)]);
+    show(deps, req, res, { title: t('console.clients.title'), section: 'oidcClients', body: oidcClientsPage(t, { csrf, clients, organizations }) });
+  });
+
+  router.post('/oidc-clients', async (req, res) => {
+    const { t, csrf, admin } = consoleRequest(req);
+    await attempt(deps, res, '/admin/oidc-clients', async () => {
+      const organizations = ([] as unknown[]).concat(req.body?.organizations ?? []).filter((o): o is string => typeof o === 'string' && o !== '');
+      const created = await createOidcClient(ctx, admin.actor, {
+        name: bodyValue(req, 'name'),
+        redirectUris: lines(bodyValue(req, 'redirectUris')),
+        postLogoutRedirectUris: lines(bodyValue(req, 'postLogoutRedirectUris')),
+        firstParty: bodyValue(req, 'firstParty') === 'yes',
+        organizations,
+      });
+      const [clients, allOrganizations] = await Promise.all([listOidcClients(ctx), listOrganizations(ctx)]);
+      show(deps, req, res, {
+        title: t('console.clients.title'),
+        section: 'oidcClients',
+        flash: { kind: 'ok', text: t('console.clients.created', { name: created.name }) },
+        body: oidcClientsPage(t, { csrf, clients, organizations: allOrganizations, created: { name: created.name, clientId: created.clientId, clientSecret: created.clientSecret } }),
+      });
+    });
+  });
+
+  router.get('/oidc-clients/:id/delete', async (req, res) => {
+    const { t, csrf } = consoleRequest(req);
+    const client = await getOidcClient(ctx, req.params.id as string);
+    show(deps, req, res, { title: t('console.clients.deleteTitle', { name: client.name }), section: 'oidcClients', body: confirmOidcClientDeletePage(t, { csrf, client }) });
+  });
+
+  router.post('/oidc-clients/:id/delete', async (req, res) => {
+    const { t, admin } = consoleRequest(req);
+    await attempt(deps, res, '/admin/oidc-clients', async () => {
+      const client = await getOidcClient(ctx, req.params.id as string);
+      await deleteOidcClient(ctx, admin.actor, client.clientId);
+      done(deps, res, '/admin/oidc-clients', { kind: 'ok', text: t('console.clients.deleted', { name: client.name }) });
+    });
   });
 
   // The audit log: platform administrators see everything; organization administrators one of their organizations

@@ -21,7 +21,7 @@ export interface DirectoryPageInput {
   samlErrors?: Record<string, string | undefined>;
 }
 
-function checkbox(name: string, label: string, checked: boolean): SafeHtml {
+export function checkbox(name: string, label: string, checked: boolean): SafeHtml {
   return html`<div class="field checkbox"><input type="checkbox" id="f-${name}" name="${name}" value="yes"${checked ? html` checked` : ''}> <label for="f-${name}" class="inline-label">${label}</label></div>`;
 }
 

@@ -7,7 +7,7 @@ import type { OrganizationView } from '../../identity/organizations.js';
 import type { RoleMappingView } from '../../identity/roleMappings.js';
 import { field, form } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
-import { textarea, tokenTable } from './directories.js';
+import { checkbox, textarea, tokenTable } from './directories.js';
 import { when } from './format.js';
 import { roleOptions, type OrganizationChoice } from './userDetail.js';
 
@@ -121,16 +121,52 @@ ${form(
 )}`;
 }
 
-export function oidcClientsPage(t: Translate, input: { clients: OidcClientView[] }): SafeHtml {
+export function oidcClientsPage(
+  t: Translate,
+  input: { csrf: string; clients: OidcClientView[]; organizations: OrganizationView[]; created?: { name: string; clientId: string; clientSecret: string } },
+): SafeHtml {
   return html`<p>${t('console.clients.intro')}</p>
+${
+  input.created
+    ? html`<div class="notice" role="status"><p><strong>${t('console.clients.newCredentials', { name: input.created.name })}</strong></p><p>${t('console.shownOnce')}</p>
+  ${textarea({ name: 'newClientId', label: t('console.clients.clientId'), value: input.created.clientId, rows: 1, readonly: true })}
+  ${textarea({ name: 'newClientSecret', label: t('console.clients.clientSecret'), value: input.created.clientSecret, rows: 2, readonly: true })}</div>`
+    : ''
+}
 ${
   input.clients.length === 0
     ? html`<p>${t('console.clients.empty')}</p>`
     : html`<div class="table-wrap"><table data-testid="oidc-clients">
-  <thead><tr><th scope="col">${t('console.clients.name')}</th><th scope="col">${t('console.clients.clientId')}</th><th scope="col">${t('console.clients.redirectUris')}</th><th scope="col">${t('console.clients.firstParty')}</th><th scope="col">${t('console.clients.organizations')}</th></tr></thead>
+  <thead><tr><th scope="col">${t('console.clients.name')}</th><th scope="col">${t('console.clients.clientId')}</th><th scope="col">${t('console.clients.redirectUris')}</th><th scope="col">${t('console.clients.firstParty')}</th><th scope="col">${t('console.clients.organizations')}</th><th scope="col"><span class="visually-hidden">${t('console.delete')}</span></th></tr></thead>
   <tbody>${input.clients.map(
-    (c) => html`<tr><th scope="row">${c.name}</th><td><code>${c.clientId}</code></td><td>${c.redirectUris.map((u, i) => html`${i ? html`<br>` : ''}<code>${u}</code>`)}</td><td>${c.firstParty ? t('console.yes') : t('console.no')}</td><td>${c.organizations.map((o) => o.slug).join(', ') || t('console.clients.everyone')}</td></tr>`,
+    (c) => html`<tr><th scope="row">${c.name}</th><td><code>${c.clientId}</code></td><td>${c.redirectUris.map((u, i) => html`${i ? html`<br>` : ''}<code>${u}</code>`)}</td><td>${c.firstParty ? t('console.yes') : t('console.no')}</td><td>${c.organizations.map((o) => o.slug).join(', ') || t('console.clients.everyone')}</td>
+    <td><a href="/admin/oidc-clients/${c.clientId}/delete">${t('console.delete')}<span class="visually-hidden"> ${c.name}</span></a></td></tr>`,
   )}</tbody>
 </table></div>`
-}`;
+}
+<h2>${t('console.clients.create')}</h2>
+${form(
+  '/admin/oidc-clients',
+  input.csrf,
+  html`${field({ name: 'name', label: t('console.clients.name'), required: true, maxlength: 200, autocomplete: 'off' })}
+  ${textarea({ name: 'redirectUris', label: t('console.clients.redirectUris'), value: '', rows: 2, hint: t('console.clients.urisHint') })}
+  ${textarea({ name: 'postLogoutRedirectUris', label: t('console.clients.postLogoutUris'), value: '', rows: 2, hint: t('console.clients.urisHint') })}
+  ${checkbox('firstParty', t('console.clients.firstParty'), false)}
+  <div class="field"><label for="f-organizations">${t('console.clients.organizations')}</label>
+    <p class="hint" id="f-organizations-hint">${t('console.clients.organizationsHint')}</p>
+    <select id="f-organizations" name="organizations" multiple size="${String(Math.min(6, Math.max(2, input.organizations.length)))}" aria-describedby="f-organizations-hint">
+      ${input.organizations.map((o) => html`<option value="${o.slug}">${o.name}</option>`)}
+    </select></div>
+  <div class="field submit"><button type="submit">${t('console.clients.create')}</button></div>`,
+  { className: 'panel' },
+)}`;
+}
+
+export function confirmOidcClientDeletePage(t: Translate, input: { csrf: string; client: OidcClientView }): SafeHtml {
+  return html`<p>${t('console.clients.deleteIntro', { name: input.client.name })}</p>
+${form(
+  `/admin/oidc-clients/${input.client.clientId}/delete`,
+  input.csrf,
+  html`<div class="actions"><button type="submit" class="danger" autofocus>${t('console.clients.deleteSubmit')}</button> <a href="/admin/oidc-clients">${t('console.cancel')}</a></div>`,
+)}`;
 }
