@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workloads: Record<string, string> = {
@@ -29,6 +30,7 @@ if (name && !workloads[name]) {
   process.exit(2);
 }
 
+buildServer();
 let failed = false;
 for (const workload of name ? [name] : Object.keys(workloads)) {
   const file = path.join(here, `${workload}.ts`);

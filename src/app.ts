@@ -41,12 +41,13 @@ export function createApp(deps: Deps): Express {
     }),
   );
   app.use(healthRoutes(deps.db));
+  // First after the health checks: provisioning is the busiest traffic, and no other router serves /scim.
+  app.use(SCIM_BASE_PATH, scimRouter({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings }));
   const sessionCookie = cookieName('idb_session', deps.sessions.policy);
   const provider = createOidcProvider({ ctx: deps.ctx, settings: deps.settings, logger: deps.logger, keys: deps.oidcKeys, cookieSecret: deps.secrets.sessionSecret, sessionCookie });
   app.use(oidcRoutes({ ctx: deps.ctx, provider, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, sessionCookie }));
   app.use(ADMIN_API_BASE, adminApi({ ctx: deps.ctx, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, publicUrl: deps.settings.server.publicUrl }));
   app.use(CONSOLE_BASE, adminConsole({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, samlSp: deps.samlSp }));
-  app.use(SCIM_BASE_PATH, scimRouter({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings }));
   const saml = samlRoutes({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });
   app.use(saml.router);
   app.use(localPages({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, federatedSignOut: saml.federatedSignOut }, deps.secrets.sessionSecret));

@@ -6,7 +6,7 @@ import type { DomainContext } from './identity/context.js';
 import { RoleCatalog } from './identity/roleCatalog.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { DataCipher } from './lib/crypto.js';
-import { createLogger, type Logger } from './lib/logger.js';
+import { bufferedStdout, createLogger, type Logger } from './lib/logger.js';
 import { systemRandom, type Random } from './lib/random.js';
 import { SessionCookies } from './auth/session.js';
 import { loadSpCredentials, type SpCredentials } from './auth/saml/spCredentials.js';
@@ -40,7 +40,7 @@ export interface BuildOptions {
 }
 
 export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps {
-  const logger = options.logger ?? createLogger({ level: settings.log.level });
+  const logger = options.logger ?? createLogger({ level: settings.log.level, destination: bufferedStdout() });
   const secrets = options.secrets ?? resolveSecrets(settings);
   const db = openDatabase({
     url: settings.database.url,

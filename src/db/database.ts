@@ -4,6 +4,7 @@ import { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from '../lib/logger.js';
 import { defineModels, type Models } from './models/index.js';
 import { Mutex } from './mutex.js';
+import { selectRows, type SqlRow } from './rows.js';
 import { sqliteDriver } from './sqliteDriver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -35,6 +36,8 @@ export interface Database {
   tx<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
   /** The transaction of the surrounding `tx`, if any. */
   current(): Transaction | undefined;
+  /** A SELECT in plain SQL (`?` placeholders), on the surrounding transaction if any: see selectRows. */
+  rows<T = SqlRow>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,54 @@ export function describeDatabaseUrl(url: string, sqliteFile: string): string {
   } catch {
     return 'postgres (unparsable URL)';
   }
+}
+
+interface SqliteConnectionManager {
+  connections: Record<string, SqliteHandle>;
+  getConnection(options?: { uuid?: string }): Promise<SqliteHandle>;
+  releaseConnection(connection: SqliteHandle, force?: boolean): void;
+  close(): Promise<void>;
+}
+interface SqliteHandle {
+  uuid?: string;
+  filename: string;
+  close(callback: (error: Error | null) => void): void;
+}
+
+/** Transaction connections kept open for the next transaction (transactions are serialised, so a few suffice). */
+const IDLE_SQLITE_CONNECTIONS = 2;
+
+/**
+ * Sequelize opens a new SQLite connection for every transaction and closes it at the end: each write then pays for
+ * opening the file and parsing the schema again (about a millisecond). Finished transactions' connections are kept
+ * for the next ones instead; they are configured once (WAL, busy timeout, foreign keys) and closed with the database.
+ */
+function reuseSqliteConnections(sequelize: Sequelize): void {
+  const manager = (sequelize as unknown as { connectionManager: SqliteConnectionManager }).connectionManager;
+  const idle: SqliteHandle[] = [];
+  const getConnection = manager.getConnection.bind(manager);
+  const releaseConnection = manager.releaseConnection.bind(manager);
+  const close = manager.close.bind(manager);
+  const closeHandle = (handle: SqliteHandle) => new Promise<void>((resolve) => handle.close(() => resolve()));
+  manager.getConnection = async (options = {}) => {
+    const uuid = options.uuid;
+    if (!uuid || uuid === 'default' || manager.connections[uuid]) return getConnection(options);
+    const reused = idle.pop();
+    if (!reused) return getConnection(options);
+    manager.connections[uuid] = reused;
+    return reused;
+  };
+  manager.releaseConnection = (connection, force) => {
+    const uuid = connection.uuid;
+    if (!uuid || connection.filename === ':memory:') return releaseConnection(connection, force);
+    delete manager.connections[uuid];
+    if (idle.length < IDLE_SQLITE_CONNECTIONS) idle.push(connection);
+    else void closeHandle(connection);
+  };
+  manager.close = async () => {
+    await Promise.all(idle.splice(0).map(closeHandle));
+    return close();
+  };
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
@@ -70,6 +121,7 @@ export function openDatabase(options: DatabaseOptions): Database {
         transactionType: Transaction.TYPES.IMMEDIATE,
       });
 
+  if (!isPostgres) reuseSqliteConnections(sequelize);
   const models = defineModels(sequelize);
   const scope = new AsyncLocalStorage<Transaction>();
   const writeLock = new Mutex();
@@ -89,6 +141,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       return dialect === 'sqlite' ? writeLock.run(() => begin(fn)) : begin(fn);
     },
     current: () => scope.getStore(),
+    rows: <T>(sql: string, params: readonly unknown[] = []) => selectRows(sequelize, dialect, scope.getStore(), sql, params) as Promise<T[]>,
     close: () => sequelize.close(),
   };
 }

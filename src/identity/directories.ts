@@ -1,5 +1,5 @@
+import { Op, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
-import { UniqueConstraintError } from 'sequelize';
 import type { Directory, DirectoryKind } from '../db/models/Directory.js';
 import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
@@ -49,7 +49,9 @@ async function present(ctx: DomainContext, directory: Directory): Promise<Direct
 export async function findDirectory(ctx: DomainContext, idOrName: string): Promise<Directory> {
   const { Directory } = ctx.db.models;
   const t = ctx.db.current();
-  const directory = (await Directory.findOne({ where: { name: idOrName }, transaction: t })) ?? (await Directory.findByPk(idOrName, { transaction: t }));
+  // One query for both: a name is matched before an id (a directory may not be named like another's id).
+  const found = await Directory.findAll({ where: { [Op.or]: [{ name: idOrName }, { id: idOrName }] }, limit: 2, transaction: t });
+  const directory = found.find((d) => d.name === idOrName) ?? found[0];
   if (!directory) throw notFound('directory');
   return directory;
 }

@@ -124,15 +124,21 @@ const LAST_USED_RESOLUTION_MS = MINUTE;
 /** The principal of a presented bearer token, or null when it is unknown, revoked or expired. Records its use. */
 export async function authenticateScimToken(ctx: DomainContext, presented: string): Promise<ScimPrincipal | null> {
   if (!presented.startsWith(SCIM_TOKEN_PREFIX) || presented.length > 200) return null;
-  const row = await ctx.db.models.ScimToken.findOne({ where: { tokenHash: sha256Hex(presented) } });
+  // One plain query on every SCIM request (see selectRows): the token and its directory's kind.
+  const [found] = await ctx.db.rows<{ id: string; name: string; directoryId: string; organizationId: string | null; kind: 'local' | 'sso'; revokedAt: unknown; expiresAt: unknown; lastUsedAt: unknown }>(
+    `SELECT t.id AS id, t.name AS name, t.directory_id AS "directoryId", t.organization_id AS "organizationId", d.kind AS kind,
+            t.revoked_at AS "revokedAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt"
+       FROM scim_tokens t JOIN directories d ON d.id = t.directory_id WHERE t.token_hash = ?`,
+    [sha256Hex(presented)],
+  );
   const now = ctx.clock.now();
+  const time = (value: unknown) => (value === null || value === undefined ? null : new Date(value instanceof Date ? value : String(value)));
+  const row = found && { ...found, revokedAt: time(found.revokedAt), expiresAt: time(found.expiresAt), lastUsedAt: time(found.lastUsedAt) };
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return null;
-  const directory = await ctx.db.models.Directory.findByPk(row.directoryId);
-  if (!directory) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await ctx.db.models.ScimToken.update({ lastUsedAt: now }, { where: { id: row.id, [Op.or]: [{ lastUsedAt: null }, { lastUsedAt: { [Op.lte]: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] } });
   }
-  return { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryKind: directory.kind, organizationId: row.organizationId };
+  return { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryKind: row.kind, organizationId: row.organizationId };
 }
 
 export function scimTokenActor(principal: ScimPrincipal, extra: { ip?: string; requestId?: string } = {}): Actor {

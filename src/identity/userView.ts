@@ -1,8 +1,10 @@
-import type { Membership } from '../db/models/Membership.js';
-import type { Organization, OrganizationKind } from '../db/models/Organization.js';
+import type { InferAttributes } from 'sequelize';
+import type { OrganizationKind } from '../db/models/Organization.js';
 import type { User } from '../db/models/User.js';
 import type { UserEmail } from '../db/models/UserEmail.js';
-import type { UserPhoneNumber } from '../db/models/UserPhoneNumber.js';
+import { modelColumns, type ModelColumns } from '../db/rows.js';
+import { chunk } from './chunks.js';
+import { scopeSql, type UserScope } from './scope.js';
 import type { DomainContext } from './context.js';
 import type { UserStatus } from './statusMachine.js';
 
@@ -56,42 +58,52 @@ export interface UserView {
   memberships: MembershipView[];
 }
 
-type MembershipRow = Membership & { organization?: Organization; group?: { id: string; displayName: string } | null };
+interface MembershipRow {
+  userId: string;
+  role: string;
+  roleMappingId: string | null;
+  orgId: string;
+  orgSlug: string;
+  orgName: string;
+  orgKind: OrganizationKind;
+  groupId: string | null;
+  groupName: string | null;
+}
 
 /** The memberships of several users at once, grouped by organization with the effective role. */
 export async function loadMemberships(ctx: DomainContext, userIds: readonly string[]): Promise<Map<string, MembershipView[]>> {
   const result = new Map<string, MembershipView[]>();
   if (userIds.length === 0) return result;
-  const { Membership, Organization, Group } = ctx.db.models;
-  const rows = (await Membership.findAll({
-    where: { userId: [...userIds] },
-    include: [
-      { model: Organization, as: 'organization' },
-      { model: Group, as: 'group', attributes: ['id', 'displayName'] },
-    ],
-    order: [['createdAt', 'ASC'], ['id', 'ASC']],
-    transaction: ctx.db.current(),
-  })) as MembershipRow[];
+  const rows: MembershipRow[] = [];
+  for (const ids of chunk(userIds)) {
+    rows.push(
+      ...(await ctx.db.rows<MembershipRow>(
+        `SELECT m.user_id AS "userId", m.role AS role, m.role_mapping_id AS "roleMappingId", o.id AS "orgId", o.slug AS "orgSlug", o.name AS "orgName", o.kind AS "orgKind",
+                g.id AS "groupId", g.display_name AS "groupName"
+           FROM memberships m JOIN organizations o ON o.id = m.organization_id LEFT JOIN groups g ON g.id = m.group_id
+          WHERE m.user_id IN (${ids.map(() => '?').join(', ')}) ORDER BY m.created_at ASC, m.id ASC`,
+        ids,
+      )),
+    );
+  }
 
-  const byUserOrg = new Map<string, { org: Organization; rows: MembershipRow[]; userId: string }>();
+  const byUserOrg = new Map<string, { rows: MembershipRow[]; userId: string }>();
   for (const row of rows) {
-    if (!row.organization) continue;
-    const key = `${row.userId}|${row.organizationId}`;
-    const entry = byUserOrg.get(key) ?? { org: row.organization, rows: [], userId: row.userId };
+    const key = `${row.userId}|${row.orgId}`;
+    const entry = byUserOrg.get(key) ?? { rows: [], userId: row.userId };
     entry.rows.push(row);
     byUserOrg.set(key, entry);
   }
-  for (const { org, rows: orgRows, userId } of byUserOrg.values()) {
-    const effective = ctx.catalog.highest(org.kind, orgRows.map((r) => r.role));
+  for (const { rows: orgRows, userId } of byUserOrg.values()) {
+    const org = orgRows[0]!;
+    const effective = ctx.catalog.highest(org.orgKind, orgRows.map((r) => r.role));
     const view: MembershipView = {
-      organization: { id: org.id, slug: org.slug, name: org.name, kind: org.kind },
-      role: effective?.key ?? orgRows[0]!.role,
-      roleLabel: effective?.label ?? orgRows[0]!.role,
+      organization: { id: org.orgId, slug: org.orgSlug, name: org.orgName, kind: org.orgKind },
+      role: effective?.key ?? org.role,
+      roleLabel: effective?.label ?? org.role,
       canManageUsers: effective?.canManageUsers ?? false,
       sources: orgRows.map((r): MembershipSourceView =>
-        r.roleMappingId && r.group
-          ? { type: 'group', role: r.role, group: { id: r.group.id, displayName: r.group.displayName }, roleMappingId: r.roleMappingId }
-          : { type: 'direct', role: r.role },
+        r.roleMappingId && r.groupId ? { type: 'group', role: r.role, group: { id: r.groupId, displayName: r.groupName ?? '' }, roleMappingId: r.roleMappingId } : { type: 'direct', role: r.role },
       ),
     };
     const list = result.get(userId) ?? [];
@@ -102,7 +114,11 @@ export async function loadMemberships(ctx: DomainContext, userIds: readonly stri
   return result;
 }
 
-export function presentUser(user: User, emails: readonly UserEmail[], phones: readonly UserPhoneNumber[], memberships: MembershipView[]): UserView {
+/** A user's columns as read from the database (a model instance, or a plain row read by `readUsers`). */
+export type UserRecord = InferAttributes<User>;
+type ListRecord = Pick<InferAttributes<UserEmail>, 'userId' | 'position' | 'value' | 'type' | 'primary' | 'display'>;
+
+export function presentUser(user: UserRecord, emails: readonly ListRecord[], phones: readonly ListRecord[], memberships: MembershipView[]): UserView {
   return {
     id: user.id,
     directoryId: user.directoryId,
@@ -148,13 +164,61 @@ export function presentUser(user: User, emails: readonly UserEmail[], phones: re
   };
 }
 
-/** The full view of one user model: emails, phone numbers and memberships loaded. */
-export async function viewUser(ctx: DomainContext, user: User): Promise<UserView> {
-  const t = ctx.db.current();
-  const [emails, phones, memberships] = await Promise.all([
-    ctx.db.models.UserEmail.findAll({ where: { userId: user.id }, transaction: t }),
-    ctx.db.models.UserPhoneNumber.findAll({ where: { userId: user.id }, transaction: t }),
-    loadMemberships(ctx, [user.id]),
-  ]);
-  return presentUser(user, emails, phones, memberships.get(user.id) ?? []);
+const userColumns = new WeakMap<object, ModelColumns<UserRecord>>();
+
+/** Users as plain records: `SELECT <every column> FROM users` followed by `rest` (WHERE, ORDER BY, LIMIT…). */
+export async function selectUsers(ctx: DomainContext, rest: string, params: readonly unknown[]): Promise<UserRecord[]> {
+  let columns = userColumns.get(ctx.db.models.User);
+  if (!columns) userColumns.set(ctx.db.models.User, (columns = modelColumns<UserRecord>(ctx.db.models.User, 'users')));
+  const read = columns.read;
+  return (await ctx.db.rows(`SELECT ${columns.list} FROM users${rest}`, params)).map(read);
+}
+
+/** The users with these ids that `scope` lets the caller see, as plain records (in no particular order). */
+export async function readUsers(ctx: DomainContext, ids: readonly string[], scope: UserScope = {}): Promise<UserRecord[]> {
+  const out: UserRecord[] = [];
+  for (const part of chunk(ids)) {
+    const params: unknown[] = [...part];
+    const where = [`users.id IN (${part.map(() => '?').join(', ')})`, ...scopeSql(scope, params)];
+    out.push(...(await selectUsers(ctx, ` WHERE ${where.join(' AND ')}`, params)));
+  }
+  return out;
+}
+
+/** Full views of several users, in the order given: their emails, phone numbers and memberships in three queries. */
+export async function viewUsers(ctx: DomainContext, users: readonly UserRecord[]): Promise<UserView[]> {
+  if (users.length === 0) return [];
+  const ids = users.map((u) => u.id);
+  const lists = async (): Promise<{ emails: ListRecord[]; phones: ListRecord[] }> => {
+    const out = { emails: [] as ListRecord[], phones: [] as ListRecord[] };
+    for (const part of chunk(ids)) {
+      const marks = part.map(() => '?').join(', ');
+      const rows = await ctx.db.rows<ListRecord & { list: string }>(
+        `SELECT 'e' AS list, user_id AS "userId", position, value, type, "primary" AS "primary", display FROM user_emails WHERE user_id IN (${marks})
+         UNION ALL
+         SELECT 'p' AS list, user_id AS "userId", position, value, type, "primary" AS "primary", display FROM user_phone_numbers WHERE user_id IN (${marks})`,
+        [...part, ...part],
+      );
+      for (const { list, ...r } of rows) (list === 'e' ? out.emails : out.phones).push({ ...r, position: Number(r.position), primary: r.primary === true || (r.primary as unknown) === 1 });
+    }
+    return out;
+  };
+  const [{ emails, phones }, memberships] = await Promise.all([lists(), loadMemberships(ctx, ids)]);
+  const byUser = (rows: ListRecord[]) => {
+    const map = new Map<string, ListRecord[]>();
+    for (const row of rows) {
+      const entry = map.get(row.userId);
+      if (entry) entry.push(row);
+      else map.set(row.userId, [row]);
+    }
+    return map;
+  };
+  const emailsOf = byUser(emails);
+  const phonesOf = byUser(phones);
+  return users.map((u) => presentUser(u, emailsOf.get(u.id) ?? [], phonesOf.get(u.id) ?? [], memberships.get(u.id) ?? []));
+}
+
+/** The full view of one user: emails, phone numbers and memberships loaded. */
+export async function viewUser(ctx: DomainContext, user: UserRecord): Promise<UserView> {
+  return (await viewUsers(ctx, [user]))[0]!;
 }

@@ -4,7 +4,7 @@ import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { findDirectory } from './directories.js';
-import { conflict, DomainError, invalid } from './errors.js';
+import { conflict, DomainError, invalid, notFound } from './errors.js';
 import { addDirectMembershipInTx } from './memberships.js';
 import { everything, findUserInScope, scopeWhere, type UserScope } from './scope.js';
 import { encodeResume, initialStatus, isUserStatus, type UserStatus } from './statusMachine.js';
@@ -16,7 +16,7 @@ import {
   type UserAttributes,
   type UserAttributesPatch,
 } from './userAttributes.js';
-import { loadMemberships, presentUser, viewUser, type UserView } from './userView.js';
+import { loadMemberships, presentUser, readUsers, viewUser, type UserView } from './userView.js';
 import { normalise, parseInput } from './validation.js';
 
 export interface CreateUserInput {
@@ -47,10 +47,11 @@ function userNameTaken(userName: string): DomainError {
   return conflict('user.username_taken', `A user with the userName "${userName}" already exists in this directory.`, 'userName');
 }
 
-async function writeEmailsAndPhones(ctx: DomainContext, t: Transaction, userId: string, attrs: Partial<ParsedUserAttributes>): Promise<void> {
+/** Replaces the user's emails and phone numbers given in `attrs` (`created`: the user has none yet). */
+async function writeEmailsAndPhones(ctx: DomainContext, t: Transaction, userId: string, attrs: Partial<ParsedUserAttributes>, created = false): Promise<void> {
   const { UserEmail, UserPhoneNumber } = ctx.db.models;
   if (attrs.emails !== undefined) {
-    await UserEmail.destroy({ where: { userId }, transaction: t });
+    if (!created) await UserEmail.destroy({ where: { userId }, transaction: t });
     const emails = attrs.emails ?? [];
     const primaryIndex = Math.max(0, emails.findIndex((e) => e.primary));
     await UserEmail.bulkCreate(
@@ -59,7 +60,7 @@ async function writeEmailsAndPhones(ctx: DomainContext, t: Transaction, userId: 
     );
   }
   if (attrs.phoneNumbers !== undefined) {
-    await UserPhoneNumber.destroy({ where: { userId }, transaction: t });
+    if (!created) await UserPhoneNumber.destroy({ where: { userId }, transaction: t });
     const phones = attrs.phoneNumbers ?? [];
     const primaryIndex = Math.max(0, phones.findIndex((p) => p.primary));
     await UserPhoneNumber.bulkCreate(
@@ -135,7 +136,7 @@ export async function createUser(ctx: DomainContext, actor: Actor, input: Create
       if (error instanceof UniqueConstraintError) throw userNameTaken(attrs.userName);
       throw error;
     }
-    await writeEmailsAndPhones(ctx, t, id, attrs);
+    await writeEmailsAndPhones(ctx, t, id, attrs, true);
     for (const membership of input.memberships ?? []) {
       await addDirectMembershipInTx(ctx, t, actor, { userId: id, organization: membership.organization, role: membership.role }, { audit: false });
     }
@@ -153,7 +154,9 @@ export async function createUser(ctx: DomainContext, actor: Actor, input: Create
 }
 
 export async function getUser(ctx: DomainContext, id: string, scope: UserScope = everything): Promise<UserView> {
-  return viewUser(ctx, await findUserInScope(ctx, id, scope));
+  const [user] = await readUsers(ctx, [id], scope);
+  if (!user) throw notFound('user');
+  return viewUser(ctx, user);
 }
 
 /** Finds a user of a directory by userName, ignoring case. */

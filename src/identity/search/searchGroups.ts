@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import type { Group } from '../../db/models/Group.js';
+import { chunk } from '../chunks.js';
 import type { DomainContext } from '../context.js';
 import { presentGroup, type GroupScope, type GroupView } from '../groups.js';
 import { compileCondition, compileOrder } from './compile.js';
@@ -28,15 +29,11 @@ export async function searchGroups(ctx: DomainContext, query: SearchGroupsQuery)
   const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const order = compileOrder(query.sort, GROUP_TABLE, 'groups.id ASC', 'groups.created_at ASC');
   const t = ctx.db.current();
-  const [counted] = (await ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM groups${whereSql}`, { replacements: params, transaction: t, raw: true })) as [Array<{ n: number | string }>, unknown];
-  const total = Number(counted[0]?.n ?? 0);
+  const [counted] = await ctx.db.rows<{ n: number | string }>(`SELECT COUNT(*) AS n FROM groups${whereSql}`, params);
+  const total = Number(counted?.n ?? 0);
   const { startIndex, count } = query.page;
   if (count <= 0 || startIndex > total) return { total, items: [] };
-  const [idRows] = (await ctx.db.sequelize.query(`SELECT groups.id FROM groups${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, {
-    replacements: [...params, count, startIndex - 1],
-    transaction: t,
-    raw: true,
-  })) as [Array<{ id: string }>, unknown];
+  const idRows = await ctx.db.rows<{ id: string }>(`SELECT groups.id FROM groups${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, count, startIndex - 1]);
   const ids = idRows.map((r) => r.id);
   if (ids.length === 0) return { total, items: [] };
   const rows = await ctx.db.models.Group.findAll({ where: { id: { [Op.in]: ids } }, transaction: t });
@@ -56,10 +53,15 @@ export interface UserGroupView {
 export async function groupsOfUsers(ctx: DomainContext, userIds: readonly string[]): Promise<Map<string, UserGroupView[]>> {
   const result = new Map<string, UserGroupView[]>();
   if (userIds.length === 0) return result;
-  const [rows] = (await ctx.db.sequelize.query(
-    `SELECT gm.user_id AS "userId", g.id AS id, g.display_name AS "displayName" FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN (${userIds.map(() => '?').join(', ')}) ORDER BY g.display_name_normalized, g.id`,
-    { replacements: [...userIds], transaction: ctx.db.current(), raw: true },
-  )) as [Array<{ userId: string; id: string; displayName: string }>, unknown];
+  const rows: Array<{ userId: string; id: string; displayName: string }> = [];
+  for (const ids of chunk(userIds)) {
+    rows.push(
+      ...(await ctx.db.rows<{ userId: string; id: string; displayName: string }>(
+        `SELECT gm.user_id AS "userId", g.id AS id, g.display_name AS "displayName" FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN (${ids.map(() => '?').join(', ')}) ORDER BY g.display_name_normalized, g.id`,
+        ids,
+      )),
+    );
+  }
   for (const row of rows) result.set(row.userId, [...(result.get(row.userId) ?? []), { id: row.id, displayName: row.displayName }]);
   return result;
 }

@@ -1,0 +1,103 @@
+import { DataTypes, type Model, type ModelStatic, type Sequelize, type Transaction } from 'sequelize';
+import type { Dialect } from './database.js';
+
+/** A result row as the driver returns it. */
+export type SqlRow = Record<string, unknown>;
+
+interface SqliteConnection {
+  all(sql: string, params: unknown[], callback: (error: Error | null, rows: SqlRow[]) => void): void;
+}
+interface PgConnection {
+  query(sql: string, params: unknown[]): Promise<{ rows: SqlRow[] }>;
+}
+interface ConnectionManager {
+  getConnection(options: object): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<void> | void;
+}
+
+/** `?` placeholders as PostgreSQL numbers them (`$1`, `$2`…), leaving quoted literals alone. */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/'(?:[^']|'')*'|\?/g, (match) => (match === '?' ? `$${++n}` : match));
+}
+
+/** A date as sequelize writes DATE columns on SQLite (so that comparisons with stored values hold). */
+export function sqliteDate(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', ' +00:00');
+}
+
+function sqliteParam(value: unknown): unknown {
+  if (value instanceof Date) return sqliteDate(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+/**
+ * Runs one SELECT straight on the driver's connection: the surrounding transaction's when there is one, otherwise the
+ * connection sequelize uses outside transactions (SQLite) or one from its pool (PostgreSQL). SQL is written once for
+ * both databases, with `?` placeholders and standard (double-quoted) identifiers.
+ *
+ * The hot paths (SCIM lookups and pages, token checks) read this way because sequelize's query pipeline costs more
+ * than the query: on SQLite it asks for the column types of the table (PRAGMA table_info) before every SELECT and
+ * formats a stack trace after it, and it builds a model instance per row.
+ */
+export async function selectRows(sequelize: Sequelize, dialect: Dialect, t: Transaction | undefined, sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+  const manager = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
+  const held = (t as unknown as { connection?: unknown } | undefined)?.connection;
+  if (dialect === 'sqlite') {
+    const connection = (held ?? (await manager.getConnection({}))) as SqliteConnection;
+    return new Promise((resolve, reject) => connection.all(sql, params.map(sqliteParam), (error, rows) => (error ? reject(Object.assign(error, { sql })) : resolve(rows))));
+  }
+  const connection = (held ?? (await manager.getConnection({}))) as PgConnection;
+  try {
+    return (await connection.query(numberPlaceholders(sql), [...params])).rows;
+  } catch (error) {
+    throw Object.assign(error as Error, { sql });
+  } finally {
+    if (!held) await manager.releaseConnection(connection);
+  }
+}
+
+type Reader = (value: unknown) => unknown;
+const asDate: Reader = (v) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+const asBoolean: Reader = (v) => (v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true');
+const asInteger: Reader = (v) => (v === null || v === undefined ? null : Number(v));
+const asText: Reader = (v) => (v === null || v === undefined ? null : String(v));
+
+/** The columns of a model as a SELECT list, and how to read a row of it back into the model's attribute values. */
+export interface ModelColumns<T> {
+  /** `alias.column AS "attribute", …` */
+  list: string;
+  read(row: SqlRow): T;
+}
+
+/**
+ * Select list and row reader for `model` under a table alias: dates become Date, booleans boolean, integers number,
+ * and the JSON text columns (read through getters on the model) their parsed values — what the model instance would
+ * hold, without building one.
+ */
+export function modelColumns<T>(model: ModelStatic<Model>, alias: string): ModelColumns<T> {
+  const readers: Array<[string, Reader]> = [];
+  const selected: string[] = [];
+  for (const [name, attribute] of Object.entries(model.getAttributes())) {
+    const type = attribute.type;
+    const key = typeof type === 'function' ? (type as { key?: string }).key : (type as { key?: string }).key;
+    let reader: Reader = (v) => (v === undefined ? null : v);
+    if (key === DataTypes.DATE.key) reader = asDate;
+    else if (key === DataTypes.BOOLEAN.key) reader = asBoolean;
+    else if (key === DataTypes.INTEGER.key) reader = asInteger;
+    else if (key === DataTypes.TEXT.key && attribute.get) {
+      reader = (v) => (v === null || v === undefined ? null : JSON.parse(String(v)));
+    } else if (key === DataTypes.STRING.key || key === DataTypes.TEXT.key) reader = asText;
+    readers.push([name, reader]);
+    selected.push(`${alias}.${attribute.field ?? name} AS "${name}"`);
+  }
+  return {
+    list: selected.join(', '),
+    read(row) {
+      const out: SqlRow = {};
+      for (const [name, reader] of readers) out[name] = reader(row[name]);
+      return out as T;
+    },
+  };
+}
