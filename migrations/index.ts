@@ -27,6 +27,7 @@ import { migration as createAdminApiTokens } from './20261122301000-create-admin
 import { migration as createOidcClients } from './20261122301100-create-oidc-clients.js';
 import { migration as createOidcPayloads } from './20261122301200-create-oidc-payloads.js';
 import { migration as createRateLimitWindows } from './20261122301300-create-rate-limit-windows.js';
+import { migration as addUsersDirectoryCreatedIndex } from './20261122301400-add-users-directory-created-index.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -61,4 +62,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261122301100-create-oidc-clients', ...createOidcClients },
   { name: '20261122301200-create-oidc-payloads', ...createOidcPayloads },
   { name: '20261122301300-create-rate-limit-windows', ...createRateLimitWindows },
+  { name: '20261122301400-add-users-directory-created-index', ...addUsersDirectoryCreatedIndex },
 ];
