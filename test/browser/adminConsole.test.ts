@@ -224,6 +224,8 @@ describe('the admin console in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.locator(':focus').textContent()).toBe('Skip to content');
     await page.keyboard.press('Enter');
+    // Following an in-page link is a same-document navigation that completes after the key press returns.
+    await page.waitForFunction(() => location.hash === '#main', undefined, { timeout: 5000 });
     expect(page.url()).toContain('#main');
     expect(await page.locator('thead th a').count()).toBe(9);
   });
