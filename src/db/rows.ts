@@ -59,8 +59,10 @@ export async function selectRows(sequelize: Sequelize, dialect: Dialect, t: Tran
 }
 
 type Reader = (value: unknown) => unknown;
-const asDate: Reader = (v) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
-const asBoolean: Reader = (v) => (v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true');
+/** A DATE column's value: a Date from PostgreSQL, sequelize's `YYYY-MM-DD HH:MM:SS.SSS +00:00` text from SQLite. */
+export const readDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+/** A BOOLEAN column's value: a boolean from PostgreSQL, 0 or 1 from SQLite. */
+export const readBoolean = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true');
 const asInteger: Reader = (v) => (v === null || v === undefined ? null : Number(v));
 const asText: Reader = (v) => (v === null || v === undefined ? null : String(v));
 
@@ -80,11 +82,10 @@ export function modelColumns<T>(model: ModelStatic<Model>, alias: string): Model
   const readers: Array<[string, Reader]> = [];
   const selected: string[] = [];
   for (const [name, attribute] of Object.entries(model.getAttributes())) {
-    const type = attribute.type;
-    const key = typeof type === 'function' ? (type as { key?: string }).key : (type as { key?: string }).key;
+    const key = (attribute.type as { key?: string }).key;
     let reader: Reader = (v) => (v === undefined ? null : v);
-    if (key === DataTypes.DATE.key) reader = asDate;
-    else if (key === DataTypes.BOOLEAN.key) reader = asBoolean;
+    if (key === DataTypes.DATE.key) reader = readDate;
+    else if (key === DataTypes.BOOLEAN.key) reader = readBoolean;
     else if (key === DataTypes.INTEGER.key) reader = asInteger;
     else if (key === DataTypes.TEXT.key && attribute.get) {
       reader = (v) => (v === null || v === undefined ? null : JSON.parse(String(v)));

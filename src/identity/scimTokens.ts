@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import type { ScimToken } from '../db/models/ScimToken.js';
+import { readDate } from '../db/rows.js';
 import { sha256Hex } from '../lib/crypto.js';
 import { randomToken } from '../lib/random.js';
 import { DAY, MINUTE } from '../lib/clock.js';
@@ -132,8 +133,7 @@ export async function authenticateScimToken(ctx: DomainContext, presented: strin
     [sha256Hex(presented)],
   );
   const now = ctx.clock.now();
-  const time = (value: unknown) => (value === null || value === undefined ? null : new Date(value instanceof Date ? value : String(value)));
-  const row = found && { ...found, revokedAt: time(found.revokedAt), expiresAt: time(found.expiresAt), lastUsedAt: time(found.lastUsedAt) };
+  const row = found && { ...found, revokedAt: readDate(found.revokedAt), expiresAt: readDate(found.expiresAt), lastUsedAt: readDate(found.lastUsedAt) };
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await ctx.db.models.ScimToken.update({ lastUsedAt: now }, { where: { id: row.id, [Op.or]: [{ lastUsedAt: null }, { lastUsedAt: { [Op.lte]: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] } });

@@ -2,7 +2,7 @@ import type { InferAttributes } from 'sequelize';
 import type { OrganizationKind } from '../db/models/Organization.js';
 import type { User } from '../db/models/User.js';
 import type { UserEmail } from '../db/models/UserEmail.js';
-import { modelColumns, type ModelColumns } from '../db/rows.js';
+import { modelColumns, readBoolean, type ModelColumns } from '../db/rows.js';
 import { chunk } from './chunks.js';
 import { scopeSql, type UserScope } from './scope.js';
 import type { DomainContext } from './context.js';
@@ -199,7 +199,7 @@ export async function viewUsers(ctx: DomainContext, users: readonly UserRecord[]
          SELECT 'p' AS list, user_id AS "userId", position, value, type, "primary" AS "primary", display FROM user_phone_numbers WHERE user_id IN (${marks})`,
         [...part, ...part],
       );
-      for (const { list, ...r } of rows) (list === 'e' ? out.emails : out.phones).push({ ...r, position: Number(r.position), primary: r.primary === true || (r.primary as unknown) === 1 });
+      for (const { list, ...r } of rows) (list === 'e' ? out.emails : out.phones).push({ ...r, position: Number(r.position), primary: readBoolean(r.primary) === true });
     }
     return out;
   };

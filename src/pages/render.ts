@@ -41,11 +41,19 @@ export interface RenderInput {
   refreshTo?: string;
 }
 
-export function render(req: Request, res: Response, locale: Locale, input: RenderInput): void {
-  res.status(input.status ?? 200);
+/** Sends a whole page: never cached (pages carry CSRF tokens and personal data), in the language it is written in. */
+export function sendPage(res: Response, locale: Locale, status: number, page: string): void {
+  res.status(status);
   res.set('Cache-Control', 'no-store');
   res.set('Content-Language', locale);
-  res.type('html').send(
+  res.type('html').send(page);
+}
+
+export function render(req: Request, res: Response, locale: Locale, input: RenderInput): void {
+  sendPage(
+    res,
+    locale,
+    input.status ?? 200,
     layout({
       locale,
       title: input.title,

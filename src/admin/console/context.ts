@@ -11,7 +11,7 @@ import type { Logger } from '../../lib/logger.js';
 import { form } from '../../pages/forms.js';
 import { html, type SafeHtml } from '../../pages/html.js';
 import { consoleLayout, type ConsoleSection } from '../../pages/console/layout.js';
-import { localeFor } from '../../pages/render.js';
+import { localeFor, sendPage } from '../../pages/render.js';
 import { message } from '../../pages/views/messages.js';
 import type { Flash, FlashMessages } from './flash.js';
 
@@ -49,10 +49,10 @@ export interface ShowInput {
 export function show(deps: ConsoleDeps, req: Request, res: Response, input: ShowInput): void {
   const { locale, csrf } = consoleRequest(req);
   const flash = input.flash ?? deps.flash.take(req, res);
-  res.status(input.status ?? 200);
-  res.set('Cache-Control', 'no-store');
-  res.set('Content-Language', locale);
-  res.type('html').send(
+  sendPage(
+    res,
+    locale,
+    input.status ?? 200,
     consoleLayout({
       locale,
       title: input.title,

@@ -34,6 +34,21 @@ function organizationRow(t: Translate, organizations: OrganizationChoice[], name
 </fieldset>`;
 }
 
+type TextField = (name: keyof UserFormValues, label: string, type?: 'text' | 'email') => SafeHtml;
+
+/** The user's own attributes, the same in the create and edit forms (`text` says how each input is drawn). */
+function attributeFields(t: Translate, text: TextField, v: UserFormValues): SafeHtml {
+  return html`<div class="two-columns">
+  ${text('givenName', t('console.user.givenName'))}
+  ${text('familyName', t('console.user.familyName'))}
+  ${text('email', t('console.user.email'), 'email')}
+  ${text('phone', t('console.user.phone'))}
+  ${text('title', t('console.user.title'))}
+  ${languageSelect(t, v.preferredLanguage)}
+</div>
+${sdkCheckbox(t, v.sdkAccess === 'yes')}`;
+}
+
 /** Creating a local user: every field the source products ask for, and one or two organizations with a role. */
 export function newUserForm(t: Translate, input: { csrf: string; organizations: OrganizationChoice[]; values: UserFormValues; errors: UserFormErrors }): SafeHtml {
   const { values: v, errors: e } = input;
@@ -44,15 +59,7 @@ ${errorSummary(t, e)}
 ${form(
   '/admin/users/new',
   input.csrf,
-  html`<div class="two-columns">
-  ${text('givenName', t('console.user.givenName'))}
-  ${text('familyName', t('console.user.familyName'))}
-  ${text('email', t('console.user.email'), 'email')}
-  ${text('phone', t('console.user.phone'))}
-  ${text('title', t('console.user.title'))}
-  ${languageSelect(t, v.preferredLanguage)}
-</div>
-${sdkCheckbox(t, v.sdkAccess === 'yes')}
+  html`${attributeFields(t, text, v)}
 ${organizationRow(t, input.organizations, { organization: 'organization', role: 'role' }, t('console.form.organization'), v, e, true)}
 ${organizationRow(t, input.organizations, { organization: 'organization2', role: 'role2' }, t('console.form.secondOrganization'), v, e, false)}
 <div class="actions"><button type="submit" class="primary">${t('console.users.create')}</button><a href="/admin/users">${t('console.cancel')}</a></div>`,
@@ -82,15 +89,7 @@ ${form(
   `/admin/users/${user.id}/edit`,
   input.csrf,
   html`${hidden('version', String(user.version))}
-<div class="two-columns">
-  ${text('givenName', t('console.user.givenName'))}
-  ${text('familyName', t('console.user.familyName'))}
-  ${text('email', t('console.user.email'), 'email')}
-  ${text('phone', t('console.user.phone'))}
-  ${text('title', t('console.user.title'))}
-  ${languageSelect(t, v.preferredLanguage)}
-</div>
-${sdkCheckbox(t, v.sdkAccess === 'yes')}
+${attributeFields(t, text, v)}
 <div class="actions"><button type="submit" class="primary">${t('console.save')}</button><a href="/admin/users/${user.id}">${t('console.cancel')}</a></div>`,
   { id: 'edit-user' },
 )}

@@ -1,0 +1,54 @@
+import { numberPlaceholders, selectRows } from '../../src/db/rows.js';
+import { readUsers } from '../../src/identity/userView.js';
+import { openTestDeps, type TestDeps } from '../helpers/db.js';
+import { aUser } from '../helpers/factories.js';
+
+describe('plain SQL reads on the driver (db.rows)', () => {
+  let deps: TestDeps;
+  beforeAll(async () => {
+    deps = await openTestDeps();
+  });
+  afterAll(() => deps.close());
+
+  it('reads a user as the model instance holds it: dates, booleans, integers and JSON alike', async () => {
+    const created = await aUser(deps.ctx, { attributes: { userName: 'rows@x.test', extra: { addresses: [{ locality: 'Reno' }] } } });
+    const model = await deps.db.models.User.findByPk(created.id);
+    const [record] = await readUsers(deps.ctx, [created.id]);
+    expect(record).toBeDefined();
+    for (const key of Object.keys(deps.db.models.User.getAttributes()) as Array<keyof typeof record & string>) {
+      expect([key, record![key]]).toEqual([key, model!.get(key)]);
+    }
+    expect(record!.createdAt).toBeInstanceOf(Date);
+    expect(record!.extra).toEqual({ addresses: [{ locality: 'Reno' }] });
+    expect(record!.isPlatformAdmin).toBe(false);
+    expect(record!.version).toBe(1);
+  });
+
+  it('compares Date parameters with stored dates as sequelize writes them', async () => {
+    const user = await aUser(deps.ctx);
+    const since = async (date: Date) => (await deps.db.rows<{ id: string }>('SELECT id FROM users WHERE id = ? AND created_at >= ?', [user.id, date])).length;
+    expect(await since(new Date(Date.parse(user.createdAt) - 1000))).toBe(1);
+    expect(await since(new Date(Date.parse(user.createdAt) + 1000))).toBe(0);
+  });
+
+  it('reads on the surrounding transaction: its own uncommitted rows, which nobody else sees yet', async () => {
+    const seen: number[] = [];
+    await expect(
+      deps.db.tx(async () => {
+        const user = await aUser(deps.ctx, { userName: 'uncommitted@x.test' });
+        seen.push((await deps.db.rows('SELECT id FROM users WHERE id = ?', [user.id])).length);
+        // Outside the transaction (no transaction given): the row is not there.
+        seen.push((await selectRows(deps.db.sequelize, deps.db.dialect, undefined, 'SELECT id FROM users WHERE id = ?', [user.id])).length);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(seen).toEqual([1, 0]);
+    expect(await deps.db.rows("SELECT id FROM users WHERE user_name = 'uncommitted@x.test'")).toEqual([]);
+  });
+
+  it('numbers placeholders for PostgreSQL, leaving question marks inside literals alone', () => {
+    expect(numberPlaceholders("SELECT a FROM t WHERE b = ? AND c = 'why?' AND d IN (?, ?) AND e = 'it''s ?'")).toBe(
+      "SELECT a FROM t WHERE b = $1 AND c = 'why?' AND d IN ($2, $3) AND e = 'it''s ?'",
+    );
+  });
+});
