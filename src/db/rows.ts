@@ -5,7 +5,7 @@ import type { Dialect } from './database.js';
 export type SqlRow = Record<string, unknown>;
 
 interface SqliteConnection {
-  all(sql: string, params: unknown[], callback: (error: Error | null, rows: SqlRow[]) => void): void;
+  allPrepared(sql: string, params: readonly unknown[], callback: (error: Error | null, rows: SqlRow[]) => void): void;
 }
 interface PgConnection {
   query(sql: string, params: unknown[]): Promise<{ rows: SqlRow[] }>;
@@ -39,14 +39,15 @@ function sqliteParam(value: unknown): unknown {
  *
  * The hot paths (SCIM lookups and pages, token checks) read this way because sequelize's query pipeline costs more
  * than the query: on SQLite it asks for the column types of the table (PRAGMA table_info) before every SELECT and
- * formats a stack trace after it, and it builds a model instance per row.
+ * formats a stack trace after it, and it builds a model instance per row. On SQLite the statement is also prepared
+ * once per connection and reused (see the driver's allPrepared).
  */
 export async function selectRows(sequelize: Sequelize, dialect: Dialect, t: Transaction | undefined, sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
   const manager = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
   const held = (t as unknown as { connection?: unknown } | undefined)?.connection;
   if (dialect === 'sqlite') {
     const connection = (held ?? (await manager.getConnection({}))) as SqliteConnection;
-    return new Promise((resolve, reject) => connection.all(sql, params.map(sqliteParam), (error, rows) => (error ? reject(Object.assign(error, { sql })) : resolve(rows))));
+    return new Promise((resolve, reject) => connection.allPrepared(sql, params.map(sqliteParam), (error, rows) => (error ? reject(Object.assign(error, { sql })) : resolve(rows))));
   }
   const connection = (held ?? (await manager.getConnection({}))) as PgConnection;
   try {

@@ -1,9 +1,12 @@
 import sqlite3 from 'sqlite3';
 
 const BUSY_TIMEOUT_MS = 10_000;
+/** Prepared statements kept per connection for plain-SQL reads (the least recently used one is finalized beyond). */
+const PREPARED_PER_CONNECTION = 128;
 
 type OpenCallback = (error: Error | null) => void;
 type RowsCallback = (this: unknown, error: Error | null, rows: unknown[]) => void;
+type PreparedRowsCallback = (error: Error | null, rows: Record<string, unknown>[]) => void;
 
 /**
  * Column types per database file and table. Sequelize asks SQLite for them (PRAGMA table_info) before every SELECT
@@ -24,6 +27,8 @@ function forgetOnDdl(sql: unknown): void {
  */
 class ConfiguredDatabase extends sqlite3.Database {
   readonly #file: string;
+  /** SQL → its statement once prepared; a prepare that fails is not kept. Map order is least recently used first. */
+  readonly #prepared = new Map<string, Promise<sqlite3.Statement>>();
 
   constructor(filename: string, mode: number, callback: OpenCallback) {
     super(filename, mode, (error: Error | null) => {
@@ -51,6 +56,43 @@ class ConfiguredDatabase extends sqlite3.Database {
       if (!error) tableInfo.set(key, rows);
       (callback as RowsCallback).call(this, error, rows);
     });
+  }
+
+  /**
+   * Runs a query on a statement prepared once for this connection and reused: node-sqlite3 otherwise prepares, steps
+   * and finalizes every query as three jobs on the thread pool, which costs more CPU than an indexed lookup itself.
+   * A statement whose preparation failed is never used (node-sqlite3 would never call back on it).
+   */
+  allPrepared(sql: string, params: readonly unknown[], callback: PreparedRowsCallback): void {
+    let statement = this.#prepared.get(sql);
+    if (statement) {
+      this.#prepared.delete(sql);
+    } else {
+      statement = new Promise((resolve, reject) => {
+        const prepared: sqlite3.Statement = this.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(prepared)));
+      });
+      const entry = statement;
+      entry.catch(() => this.#prepared.get(sql) === entry && this.#prepared.delete(sql));
+      if (this.#prepared.size >= PREPARED_PER_CONNECTION) {
+        const [oldest, evicted] = this.#prepared.entries().next().value as [string, Promise<sqlite3.Statement>];
+        this.#prepared.delete(oldest);
+        // Queued behind the calls already made on it.
+        evicted.then((s) => s.finalize(), () => undefined);
+      }
+    }
+    this.#prepared.set(sql, statement);
+    statement.then(
+      (s) => s.all([...params], (error: Error | null, rows: Record<string, unknown>[]) => callback(error, rows)),
+      (error: Error) => callback(error, []),
+    );
+  }
+
+  /** Finalizes the prepared statements first: SQLite refuses to close a connection that still has some. */
+  override close(callback?: (error: Error | null) => void): void {
+    const statements = [...this.#prepared.values()];
+    this.#prepared.clear();
+    const finalized = statements.map((p) => p.then((s) => new Promise<void>((resolve) => s.finalize(() => resolve())), () => undefined));
+    void Promise.all(finalized).then(() => super.close(callback));
   }
 
   override run(sql: string, ...rest: unknown[]): this {
