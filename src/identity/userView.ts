@@ -2,7 +2,9 @@ import type { InferAttributes } from 'sequelize';
 import type { OrganizationKind } from '../db/models/Organization.js';
 import type { User } from '../db/models/User.js';
 import type { UserEmail } from '../db/models/UserEmail.js';
-import { modelColumns, readBoolean, type ModelColumns } from '../db/rows.js';
+import type { Dialect } from '../db/database.js';
+import { jsonRows, readJsonRows } from '../db/jsonRows.js';
+import { modelColumns, readBoolean, type ModelColumns, type SqlRow } from '../db/rows.js';
 import { chunk } from './chunks.js';
 import { scopeSql, type UserScope } from './scope.js';
 import type { DomainContext } from './context.js';
@@ -56,10 +58,16 @@ export interface UserView {
   updatedAt: string;
   version: number;
   memberships: MembershipView[];
+  /** The SCIM groups of the user's directory that the user is a member of, by name. */
+  groups: UserGroupView[];
+}
+
+export interface UserGroupView {
+  id: string;
+  displayName: string;
 }
 
 interface MembershipRow {
-  userId: string;
   role: string;
   roleMappingId: string | null;
   orgId: string;
@@ -70,34 +78,19 @@ interface MembershipRow {
   groupName: string | null;
 }
 
-/** The memberships of several users at once, grouped by organization with the effective role. */
-export async function loadMemberships(ctx: DomainContext, userIds: readonly string[]): Promise<Map<string, MembershipView[]>> {
-  const result = new Map<string, MembershipView[]>();
-  if (userIds.length === 0) return result;
-  const rows: MembershipRow[] = [];
-  for (const ids of chunk(userIds)) {
-    rows.push(
-      ...(await ctx.db.rows<MembershipRow>(
-        `SELECT m.user_id AS "userId", m.role AS role, m.role_mapping_id AS "roleMappingId", o.id AS "orgId", o.slug AS "orgSlug", o.name AS "orgName", o.kind AS "orgKind",
-                g.id AS "groupId", g.display_name AS "groupName"
-           FROM memberships m JOIN organizations o ON o.id = m.organization_id LEFT JOIN groups g ON g.id = m.group_id
-          WHERE m.user_id IN (${ids.map(() => '?').join(', ')}) ORDER BY m.created_at ASC, m.id ASC`,
-        ids,
-      )),
-    );
-  }
-
-  const byUserOrg = new Map<string, { rows: MembershipRow[]; userId: string }>();
+/** One user's membership rows (in creation order) as views: grouped by organization, with the effective role. */
+function membershipViews(ctx: DomainContext, rows: readonly MembershipRow[]): MembershipView[] {
+  const byOrg = new Map<string, MembershipRow[]>();
   for (const row of rows) {
-    const key = `${row.userId}|${row.orgId}`;
-    const entry = byUserOrg.get(key) ?? { rows: [], userId: row.userId };
-    entry.rows.push(row);
-    byUserOrg.set(key, entry);
+    const entry = byOrg.get(row.orgId);
+    if (entry) entry.push(row);
+    else byOrg.set(row.orgId, [row]);
   }
-  for (const { rows: orgRows, userId } of byUserOrg.values()) {
+  const views: MembershipView[] = [];
+  for (const orgRows of byOrg.values()) {
     const org = orgRows[0]!;
     const effective = ctx.catalog.highest(org.orgKind, orgRows.map((r) => r.role));
-    const view: MembershipView = {
+    views.push({
       organization: { id: org.orgId, slug: org.orgSlug, name: org.orgName, kind: org.orgKind },
       role: effective?.key ?? org.role,
       roleLabel: effective?.label ?? org.role,
@@ -105,20 +98,56 @@ export async function loadMemberships(ctx: DomainContext, userIds: readonly stri
       sources: orgRows.map((r): MembershipSourceView =>
         r.roleMappingId && r.groupId ? { type: 'group', role: r.role, group: { id: r.groupId, displayName: r.groupName ?? '' }, roleMappingId: r.roleMappingId } : { type: 'direct', role: r.role },
       ),
-    };
-    const list = result.get(userId) ?? [];
-    list.push(view);
-    result.set(userId, list);
+    });
   }
-  for (const list of result.values()) list.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
-  return result;
+  return views.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
+}
+
+const MEMBERSHIP_FIELDS = {
+  role: 'm.role',
+  roleMappingId: 'm.role_mapping_id',
+  orgId: 'o.id',
+  orgSlug: 'o.slug',
+  orgName: 'o.name',
+  orgKind: 'o.kind',
+  groupId: 'g.id',
+  groupName: 'g.display_name',
+};
+const MEMBERSHIP_JOINS = 'memberships m JOIN organizations o ON o.id = m.organization_id LEFT JOIN groups g ON g.id = m.group_id';
+
+/** The memberships of several users at once, grouped by organization with the effective role. */
+export async function loadMemberships(ctx: DomainContext, userIds: readonly string[]): Promise<Map<string, MembershipView[]>> {
+  const rowsOf = new Map<string, MembershipRow[]>();
+  for (const ids of chunk(userIds)) {
+    const rows = await ctx.db.rows<MembershipRow & { userId: string }>(
+      `SELECT m.user_id AS "userId", ${Object.entries(MEMBERSHIP_FIELDS).map(([key, column]) => `${column} AS "${key}"`).join(', ')}
+         FROM ${MEMBERSHIP_JOINS} WHERE m.user_id IN (${ids.map(() => '?').join(', ')}) ORDER BY m.created_at ASC, m.id ASC`,
+      ids,
+    );
+    for (const row of rows) {
+      const entry = rowsOf.get(row.userId);
+      if (entry) entry.push(row);
+      else rowsOf.set(row.userId, [row]);
+    }
+  }
+  return new Map([...rowsOf].map(([userId, rows]) => [userId, membershipViews(ctx, rows)]));
 }
 
 /** A user's columns as read from the database (a model instance, or a plain row read by `readUsers`). */
 export type UserRecord = InferAttributes<User>;
-type ListRecord = Pick<InferAttributes<UserEmail>, 'userId' | 'position' | 'value' | 'type' | 'primary' | 'display'>;
+type ListRecord = Pick<InferAttributes<UserEmail>, 'position' | 'value' | 'type' | 'primary' | 'display'>;
 
-export function presentUser(user: UserRecord, emails: readonly ListRecord[], phones: readonly ListRecord[], memberships: MembershipView[]): UserView {
+/** What belongs to a user in other tables: its emails and phone numbers (in order), memberships and groups. */
+interface UserChildren {
+  emails: readonly ListRecord[];
+  phones: readonly ListRecord[];
+  memberships: MembershipView[];
+  groups: UserGroupView[];
+}
+
+const listEntries = (entries: readonly ListRecord[]) => entries.map((e) => ({ value: e.value, type: e.type, primary: e.primary, display: e.display }));
+
+export function presentUser(user: UserRecord, children: UserChildren): UserView {
   return {
     id: user.id,
     directoryId: user.directoryId,
@@ -141,8 +170,8 @@ export function presentUser(user: UserRecord, emails: readonly ListRecord[], pho
     locale: user.locale,
     timezone: user.timezone,
     email: user.email,
-    emails: [...emails].sort((a, b) => a.position - b.position).map((e) => ({ value: e.value, type: e.type, primary: e.primary, display: e.display })),
-    phoneNumbers: [...phones].sort((a, b) => a.position - b.position).map((p) => ({ value: p.value, type: p.type, primary: p.primary, display: p.display })),
+    emails: listEntries(children.emails),
+    phoneNumbers: listEntries(children.phones),
     enterprise: {
       employeeNumber: user.employeeNumber,
       costCenter: user.costCenter,
@@ -160,65 +189,93 @@ export function presentUser(user: UserRecord, emails: readonly ListRecord[], pho
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
     version: user.version,
-    memberships,
+    memberships: children.memberships,
+    groups: children.groups,
+  };
+}
+
+const LIST_FIELDS = { position: 'l.position', value: 'l.value', type: 'l.type', primary: 'l."primary"', display: 'l.display' };
+
+/**
+ * The select-list entries that bring a user's children along with its row (`users` in the FROM clause), one JSON
+ * column each: the whole view is one query, whatever the number of users.
+ */
+function childColumns(dialect: Dialect): string {
+  return [
+    `${jsonRows(dialect, LIST_FIELDS, 'user_emails l WHERE l.user_id = users.id', 'l.position')} AS "emailsJson"`,
+    `${jsonRows(dialect, LIST_FIELDS, 'user_phone_numbers l WHERE l.user_id = users.id', 'l.position')} AS "phonesJson"`,
+    `${jsonRows(dialect, MEMBERSHIP_FIELDS, `${MEMBERSHIP_JOINS} WHERE m.user_id = users.id`, 'm.created_at, m.id')} AS "membershipsJson"`,
+    `${jsonRows(dialect, { id: 'g.id', displayName: 'g.display_name' }, 'group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = users.id', 'g.display_name_normalized, g.id')} AS "groupsJson"`,
+  ].join(', ');
+}
+
+function readList(value: unknown): ListRecord[] {
+  return readJsonRows<ListRecord>(value).map((e) => ({ ...e, position: Number(e.position), primary: readBoolean(e.primary) === true }));
+}
+
+function readChildren(ctx: DomainContext, row: SqlRow): UserChildren {
+  return {
+    emails: readList(row.emailsJson),
+    phones: readList(row.phonesJson),
+    memberships: membershipViews(ctx, readJsonRows<MembershipRow>(row.membershipsJson)),
+    groups: readJsonRows<UserGroupView>(row.groupsJson),
   };
 }
 
 const userColumns = new WeakMap<object, ModelColumns<UserRecord>>();
 
-/** Users as plain records: `SELECT <every column> FROM users` followed by `rest` (WHERE, ORDER BY, LIMIT…). */
-export async function selectUsers(ctx: DomainContext, rest: string, params: readonly unknown[]): Promise<UserRecord[]> {
+function columnsOf(ctx: DomainContext): ModelColumns<UserRecord> {
   let columns = userColumns.get(ctx.db.models.User);
   if (!columns) userColumns.set(ctx.db.models.User, (columns = modelColumns<UserRecord>(ctx.db.models.User, 'users')));
-  const read = columns.read;
-  return (await ctx.db.rows(`SELECT ${columns.list} FROM users${rest}`, params)).map(read);
+  return columns;
+}
+
+/** Users as plain records: `SELECT <every column> FROM users` followed by `rest` (WHERE, ORDER BY, LIMIT…). */
+export async function selectUsers(ctx: DomainContext, rest: string, params: readonly unknown[]): Promise<UserRecord[]> {
+  const { list, read } = columnsOf(ctx);
+  return (await ctx.db.rows(`SELECT ${list} FROM users${rest}`, params)).map(read);
+}
+
+/** Full views of users, in one query: `SELECT <every column and the children> FROM users` followed by `rest`. */
+export async function selectUserViews(ctx: DomainContext, rest: string, params: readonly unknown[]): Promise<UserView[]> {
+  const { list, read } = columnsOf(ctx);
+  const rows = await ctx.db.rows(`SELECT ${list}, ${childColumns(ctx.db.dialect)} FROM users${rest}`, params);
+  return rows.map((row) => presentUser(read(row), readChildren(ctx, row)));
+}
+
+function byIds<T>(ctx: DomainContext, ids: readonly string[], scope: UserScope, select: (ctx: DomainContext, rest: string, params: readonly unknown[]) => Promise<T[]>): Promise<T[]> {
+  return Promise.all(
+    chunk(ids).map((part) => {
+      const params: unknown[] = [...part];
+      const where = [`users.id IN (${part.map(() => '?').join(', ')})`, ...scopeSql(scope, params)];
+      return select(ctx, ` WHERE ${where.join(' AND ')}`, params);
+    }),
+  ).then((parts) => parts.flat());
 }
 
 /** The users with these ids that `scope` lets the caller see, as plain records (in no particular order). */
-export async function readUsers(ctx: DomainContext, ids: readonly string[], scope: UserScope = {}): Promise<UserRecord[]> {
-  const out: UserRecord[] = [];
-  for (const part of chunk(ids)) {
-    const params: unknown[] = [...part];
-    const where = [`users.id IN (${part.map(() => '?').join(', ')})`, ...scopeSql(scope, params)];
-    out.push(...(await selectUsers(ctx, ` WHERE ${where.join(' AND ')}`, params)));
-  }
-  return out;
+export function readUsers(ctx: DomainContext, ids: readonly string[], scope: UserScope = {}): Promise<UserRecord[]> {
+  return byIds(ctx, ids, scope, selectUsers);
 }
 
-/** Full views of several users, in the order given: their emails, phone numbers and memberships in three queries. */
+/** Full views of the users with these ids that `scope` lets the caller see (in no particular order). */
+export function readUserViews(ctx: DomainContext, ids: readonly string[], scope: UserScope = {}): Promise<UserView[]> {
+  return byIds(ctx, ids, scope, selectUserViews);
+}
+
+/** Full views of several users already read, in the order given: their children in one query. */
 export async function viewUsers(ctx: DomainContext, users: readonly UserRecord[]): Promise<UserView[]> {
   if (users.length === 0) return [];
-  const ids = users.map((u) => u.id);
-  const lists = async (): Promise<{ emails: ListRecord[]; phones: ListRecord[] }> => {
-    const out = { emails: [] as ListRecord[], phones: [] as ListRecord[] };
-    for (const part of chunk(ids)) {
-      const marks = part.map(() => '?').join(', ');
-      const rows = await ctx.db.rows<ListRecord & { list: string }>(
-        `SELECT 'e' AS list, user_id AS "userId", position, value, type, "primary" AS "primary", display FROM user_emails WHERE user_id IN (${marks})
-         UNION ALL
-         SELECT 'p' AS list, user_id AS "userId", position, value, type, "primary" AS "primary", display FROM user_phone_numbers WHERE user_id IN (${marks})`,
-        [...part, ...part],
-      );
-      for (const { list, ...r } of rows) (list === 'e' ? out.emails : out.phones).push({ ...r, position: Number(r.position), primary: readBoolean(r.primary) === true });
-    }
-    return out;
-  };
-  const [{ emails, phones }, memberships] = await Promise.all([lists(), loadMemberships(ctx, ids)]);
-  const byUser = (rows: ListRecord[]) => {
-    const map = new Map<string, ListRecord[]>();
-    for (const row of rows) {
-      const entry = map.get(row.userId);
-      if (entry) entry.push(row);
-      else map.set(row.userId, [row]);
-    }
-    return map;
-  };
-  const emailsOf = byUser(emails);
-  const phonesOf = byUser(phones);
-  return users.map((u) => presentUser(u, emailsOf.get(u.id) ?? [], phonesOf.get(u.id) ?? [], memberships.get(u.id) ?? []));
+  const children = new Map<string, UserChildren>();
+  for (const part of chunk(users.map((u) => u.id))) {
+    const rows = await ctx.db.rows(`SELECT users.id AS id, ${childColumns(ctx.db.dialect)} FROM users WHERE users.id IN (${part.map(() => '?').join(', ')})`, part);
+    for (const row of rows) children.set(String(row.id), readChildren(ctx, row));
+  }
+  const none: UserChildren = { emails: [], phones: [], memberships: [], groups: [] };
+  return users.map((u) => presentUser(u, children.get(u.id) ?? none));
 }
 
-/** The full view of one user: emails, phone numbers and memberships loaded. */
+/** The full view of one user: emails, phone numbers, memberships and groups loaded. */
 export async function viewUser(ctx: DomainContext, user: UserRecord): Promise<UserView> {
   return (await viewUsers(ctx, [user]))[0]!;
 }

@@ -16,7 +16,7 @@ import {
   type UserAttributes,
   type UserAttributesPatch,
 } from './userAttributes.js';
-import { loadMemberships, presentUser, readUsers, viewUser, type UserView } from './userView.js';
+import { loadMemberships, presentUser, readUserViews, viewUser, type UserView } from './userView.js';
 import { normalise, parseInput } from './validation.js';
 
 export interface CreateUserInput {
@@ -154,9 +154,9 @@ export async function createUser(ctx: DomainContext, actor: Actor, input: Create
 }
 
 export async function getUser(ctx: DomainContext, id: string, scope: UserScope = everything): Promise<UserView> {
-  const [user] = await readUsers(ctx, [id], scope);
-  if (!user) throw notFound('user');
-  return viewUser(ctx, user);
+  const [view] = await readUserViews(ctx, [id], scope);
+  if (!view) throw notFound('user');
+  return view;
 }
 
 /** Finds a user of a directory by userName, ignoring case. */

@@ -46,6 +46,30 @@ describe('plain SQL reads on the driver (db.rows)', () => {
     expect(await deps.db.rows("SELECT id FROM users WHERE user_name = 'uncommitted@x.test'")).toEqual([]);
   });
 
+  it('answers an error for bad SQL, every time, and goes on answering good queries', async () => {
+    // node-sqlite3 never calls back on a statement whose preparation failed: such a statement must not be reused.
+    for (let i = 0; i < 2; i++) await expect(deps.db.rows('SELECT no_such_column FROM users')).rejects.toThrow(/no_such_column|does not exist/);
+    const user = await aUser(deps.ctx);
+    expect(await deps.db.rows<{ id: string }>('SELECT id FROM users WHERE id = ?', [user.id])).toEqual([{ id: user.id }]);
+  });
+
+  it('reads correctly with more distinct queries than statements kept, and with the same query run concurrently', async () => {
+    const users = await Promise.all([0, 1, 2].map((i) => aUser(deps.ctx, { userName: `many${i}@x.test` })));
+    const distinct = Array.from({ length: 300 }, (_, i) => deps.db.rows<{ id: string; n: number | string }>(`SELECT id, ${i} AS n FROM users WHERE id = ?`, [users[i % 3]!.id]));
+    const answers = await Promise.all(distinct);
+    answers.forEach((rows, i) => expect(rows.map((r) => [r.id, Number(r.n)])).toEqual([[users[i % 3]!.id, i]]));
+    const same = await Promise.all(users.map((u) => deps.db.rows<{ userName: string }>('SELECT user_name AS "userName" FROM users WHERE id = ?', [u.id])));
+    expect(same.map((rows) => rows[0]!.userName)).toEqual(['many0@x.test', 'many1@x.test', 'many2@x.test']);
+  });
+
+  it('closes a database whose connections hold prepared statements', async () => {
+    const other = await openTestDeps();
+    const user = await aUser(other.ctx);
+    await other.db.rows('SELECT id FROM users WHERE id = ?', [user.id]);
+    await other.db.tx(() => other.db.rows('SELECT id FROM users WHERE id = ?', [user.id]));
+    await expect(other.close()).resolves.toBeUndefined();
+  });
+
   it('numbers placeholders for PostgreSQL, leaving question marks inside literals alone', () => {
     expect(numberPlaceholders("SELECT a FROM t WHERE b = ? AND c = 'why?' AND d IN (?, ?) AND e = 'it''s ?'")).toBe(
       "SELECT a FROM t WHERE b = $1 AND c = 'why?' AND d IN ($2, $3) AND e = 'it''s ?'",

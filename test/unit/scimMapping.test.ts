@@ -36,6 +36,7 @@ const view: UserView = {
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-02T00:00:00.000Z',
   version: 3,
+  groups: [{ id: 'g1', displayName: 'Ops' }],
   memberships: [
     { organization: { id: 'o1', slug: 'acme', name: 'Acme', kind: 'customer' }, role: 'standard-user', roleLabel: 'Standard User', canManageUsers: false, sources: [{ type: 'direct', role: 'standard-user' }] },
     { organization: { id: 'o2', slug: 'globex', name: 'Globex', kind: 'customer' }, role: 'full-access', roleLabel: 'Full Access', canManageUsers: true, sources: [{ type: 'direct', role: 'full-access' }] },

@@ -1,6 +1,5 @@
 import { Op } from 'sequelize';
 import type { Group } from '../../db/models/Group.js';
-import { chunk } from '../chunks.js';
 import type { DomainContext } from '../context.js';
 import { presentGroup, type GroupScope, type GroupView } from '../groups.js';
 import { compileCondition, compileOrder } from './compile.js';
@@ -42,26 +41,4 @@ export async function searchGroups(ctx: DomainContext, query: SearchGroupsQuery)
   const items: GroupView[] = [];
   for (const group of ordered) items.push(await presentGroup(ctx, group, { members: query.members }));
   return { total, items };
-}
-
-export interface UserGroupView {
-  id: string;
-  displayName: string;
-}
-
-/** The groups each user belongs to (the SCIM `groups` attribute), for several users in one query. */
-export async function groupsOfUsers(ctx: DomainContext, userIds: readonly string[]): Promise<Map<string, UserGroupView[]>> {
-  const result = new Map<string, UserGroupView[]>();
-  if (userIds.length === 0) return result;
-  const rows: Array<{ userId: string; id: string; displayName: string }> = [];
-  for (const ids of chunk(userIds)) {
-    rows.push(
-      ...(await ctx.db.rows<{ userId: string; id: string; displayName: string }>(
-        `SELECT gm.user_id AS "userId", g.id AS id, g.display_name AS "displayName" FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN (${ids.map(() => '?').join(', ')}) ORDER BY g.display_name_normalized, g.id`,
-        ids,
-      )),
-    );
-  }
-  for (const row of rows) result.set(row.userId, [...(result.get(row.userId) ?? []), { id: row.id, displayName: row.displayName }]);
-  return result;
 }

@@ -1,6 +1,6 @@
 import type { DomainContext } from '../context.js';
 import { scopeSql, type UserScope } from '../scope.js';
-import { readUsers, selectUsers, viewUsers, type UserRecord, type UserView } from '../userView.js';
+import { readUserViews, selectUserViews, type UserView } from '../userView.js';
 import { compileCondition, compileOrder, type TableSpec } from './compile.js';
 import type { Condition, PageRequest, SortSpec } from './condition.js';
 import { USER_TABLE } from './fields.js';
@@ -22,7 +22,8 @@ export interface SearchResult<T> {
 
 /**
  * A page of the users in `scope` that match `where`, sorted, with the total. Filtering, sorting and paging happen in
- * SQL: one COUNT, one query for the page's ids, then the page's users and their lists. Ties (and the default order,
+ * SQL: one query for the page's users with their lists (for a sort, one for the page's ids first), and a COUNT
+ * unless the page shows that nothing else matches. Ties (and the default order,
  * creation time) are broken by id, so pages never overlap or skip.
  */
 export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): Promise<SearchResult<UserView>> {
@@ -36,16 +37,16 @@ export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): 
   const countAll = async () => Number((await ctx.db.rows<{ n: number | string }>(`SELECT COUNT(*) AS n FROM users${whereSql}`, params))[0]?.n ?? 0);
   if (count <= 0) return { total: await countAll(), items: [] };
   const page = [...params, count, startIndex - 1];
-  let users: UserRecord[];
+  let users: UserView[];
   if (query.sort) {
     // A sort may need the whole match set in a sorter: sort the ids only, then read the page's users.
     const ids = (await ctx.db.rows<{ id: string }>(`SELECT users.id FROM users${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, page)).map((r) => r.id);
-    const byId = new Map((await readUsers(ctx, ids)).map((u) => [u.id, u]));
-    users = ids.map((id) => byId.get(id)).filter((u): u is UserRecord => u !== undefined);
+    const byId = new Map((await readUserViews(ctx, ids)).map((u) => [u.id, u]));
+    users = ids.map((id) => byId.get(id)).filter((u): u is UserView => u !== undefined);
   } else {
-    users = await selectUsers(ctx, `${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, page);
+    users = await selectUserViews(ctx, `${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, page);
   }
   // A first page that is not full holds every match: no COUNT needed (the usual case of a lookup by userName).
   const total = startIndex === 1 && users.length < count ? users.length : await countAll();
-  return { total, items: await viewUsers(ctx, users) };
+  return { total, items: users };
 }

@@ -1,5 +1,4 @@
-import type { UserGroupView } from '../../identity/search/searchGroups.js';
-import type { UserView } from '../../identity/userView.js';
+import type { UserGroupView, UserView } from '../../identity/userView.js';
 import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, IDBRIDGE_USER_SCHEMA } from '../schemas.js';
 import { etagOf } from './etag.js';
 

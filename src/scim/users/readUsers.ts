@@ -25,5 +25,5 @@ export async function listUsers(c: ScimRequestContext, query: ListQuery): Promis
     ...(sort ? { sort } : {}),
     page: { startIndex: query.startIndex, count: query.count },
   });
-  return listResponse(result.total, query.startIndex, await presentUsers(c, result.items, query.projection));
+  return listResponse(result.total, query.startIndex, presentUsers(c, result.items, query.projection));
 }
