@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import type { Group } from '../../db/models/Group.js';
+import { limitOffset } from '../../db/rows.js';
 import type { DomainContext } from '../context.js';
 import { presentGroup, type GroupScope, type GroupView } from '../groups.js';
 import { compileCondition, compileOrder } from './compile.js';
@@ -32,7 +33,7 @@ export async function searchGroups(ctx: DomainContext, query: SearchGroupsQuery)
   const total = Number(counted?.n ?? 0);
   const { startIndex, count } = query.page;
   if (count <= 0 || startIndex > total) return { total, items: [] };
-  const idRows = await ctx.db.rows<{ id: string }>(`SELECT groups.id FROM groups${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, count, startIndex - 1]);
+  const idRows = await ctx.db.rows<{ id: string }>(`SELECT groups.id FROM groups${whereSql} ORDER BY ${order} ${limitOffset(count)}`, [...params, startIndex - 1]);
   const ids = idRows.map((r) => r.id);
   if (ids.length === 0) return { total, items: [] };
   const rows = await ctx.db.models.Group.findAll({ where: { id: { [Op.in]: ids } }, transaction: t });

@@ -1,3 +1,4 @@
+import { limitOffset } from '../../db/rows.js';
 import type { DomainContext } from '../context.js';
 import { scopeSql, type UserScope } from '../scope.js';
 import { readUserViews, selectUserViews, type UserView } from '../userView.js';
@@ -36,15 +37,15 @@ export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): 
   const { startIndex, count } = query.page;
   const countAll = async () => Number((await ctx.db.rows<{ n: number | string }>(`SELECT COUNT(*) AS n FROM users${whereSql}`, params))[0]?.n ?? 0);
   if (count <= 0) return { total: await countAll(), items: [] };
-  const page = [...params, count, startIndex - 1];
+  const page = [...params, startIndex - 1];
   let users: UserView[];
   if (query.sort) {
     // A sort may need the whole match set in a sorter: sort the ids only, then read the page's users.
-    const ids = (await ctx.db.rows<{ id: string }>(`SELECT users.id FROM users${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, page)).map((r) => r.id);
+    const ids = (await ctx.db.rows<{ id: string }>(`SELECT users.id FROM users${whereSql} ORDER BY ${order} ${limitOffset(count)}`, page)).map((r) => r.id);
     const byId = new Map((await readUserViews(ctx, ids)).map((u) => [u.id, u]));
     users = ids.map((id) => byId.get(id)).filter((u): u is UserView => u !== undefined);
   } else {
-    users = await selectUserViews(ctx, `${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, page);
+    users = await selectUserViews(ctx, `${whereSql} ORDER BY ${order} ${limitOffset(count)}`, page);
   }
   // A first page that is not full holds every match: no COUNT needed (the usual case of a lookup by userName).
   const total = startIndex === 1 && users.length < count ? users.length : await countAll();
