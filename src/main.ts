@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { buildDeps } from './deps.js';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(settings.server.port, settings.server.host, () => resolve(listening));
+    const listening = createServer(app).listen(settings.server.port, settings.server.host, () => resolve(listening));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.server.port;

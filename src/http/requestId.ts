@@ -11,10 +11,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Gives each request an id (a well-formed X-Request-Id from a proxy is kept) and runs it in a logging context. */
+/** The id of a request: a well-formed X-Request-Id from a proxy is kept, otherwise a new one. */
+export function requestIdFrom(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
+}
+
+/** Gives each request an id (returned as X-Request-Id) and runs it in a logging context. */
 export const requestId: RequestHandler = (req, res, next) => {
-  const incoming = req.get('x-request-id');
-  req.id = incoming && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
+  req.id = requestIdFrom(req.headers['x-request-id']);
   res.setHeader('X-Request-Id', req.id);
   requestContext.run({ requestId: req.id }, next);
 };

@@ -1,9 +1,9 @@
 import type { Actor } from '../identity/actor.js';
 import type { DomainContext } from '../identity/context.js';
 import type { GroupScope } from '../identity/groups.js';
-import type { ProvisioningClient } from '../identity/provisioning/provisionedUsers.js';
+import { provisioningScope, type ProvisioningClient } from '../identity/provisioning/provisionedUsers.js';
 import type { UserScope } from '../identity/scope.js';
-import type { ScimPrincipal } from '../identity/scimTokens.js';
+import { scimTokenActor, type ScimPrincipal } from '../identity/scimTokens.js';
 import type { Logger } from '../lib/logger.js';
 import type { FilterLimits } from './filter/parseFilter.js';
 
@@ -37,4 +37,27 @@ export interface ScimRequestContext {
   /** The raw If-Match header, when the request has one. */
   ifMatch: string | undefined;
   requestId: string;
+}
+
+/** What every request of one SCIM server shares. */
+export interface ScimServerContext {
+  domain: DomainContext;
+  logger: Logger;
+  options: ScimOptions;
+  baseUrl: string;
+}
+
+/** The context of one authenticated request. */
+export function scimRequestContext(server: ScimServerContext, principal: ScimPrincipal, request: { ip: string | undefined; requestId: string; ifMatch: string | undefined }): ScimRequestContext {
+  const client = { directoryId: principal.directoryId, organizationId: principal.organizationId };
+  return {
+    ...server,
+    principal,
+    client,
+    actor: scimTokenActor(principal, { ...(request.ip ? { ip: request.ip } : {}), requestId: request.requestId }),
+    userScope: provisioningScope(client),
+    groupScope: { directoryId: principal.directoryId },
+    ifMatch: request.ifMatch,
+    requestId: request.requestId,
+  };
 }

@@ -1,18 +1,18 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router, type ErrorRequestHandler, type Request } from 'express';
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import type { Settings } from '../config/schema.js';
 import type { DomainContext } from '../identity/context.js';
-import { provisioningScope } from '../identity/provisioning/provisionedUsers.js';
-import { scimTokenActor } from '../identity/scimTokens.js';
 import type { Logger } from '../lib/logger.js';
-import type { ScimOptions, ScimRequestContext } from './context.js';
+import { scimRequestContext, type ScimOptions, type ScimRequestContext, type ScimServerContext } from './context.js';
 import { DEFAULT_FILTER_LIMITS } from './filter/parseFilter.js';
 import { authenticateScim } from './middleware/authenticate.js';
-import { parseScimBody } from './middleware/body.js';
+import { scimHotPath, type HotPathDeps } from './hotPath.js';
+import { parseScimBody, scimBodyReader } from './middleware/body.js';
 import { normaliseScimBodies } from './middleware/normaliseBodies.js';
 import { fixScimQuery } from './middleware/query.js';
-import { rateLimitScim } from './middleware/rateLimit.js';
+import { rateLimitScim, tokenBuckets } from './middleware/rateLimit.js';
 import { scimResponseHeaders } from './middleware/responseHeaders.js';
 import { sendScimError } from './middleware/sendError.js';
 import { declareResources } from './registry.js';
@@ -21,10 +21,19 @@ import { serviceProviderConfig } from './serviceProviderConfig.js';
 /** Where app.ts mounts the SCIM server. */
 export const SCIM_BASE_PATH = '/scim/v2';
 
-export interface ScimRouterDeps {
+export interface ScimServerDeps {
   ctx: DomainContext;
   logger: Logger;
   settings: Settings;
+  /** What the hot path needs of the app: the security headers it sends, and its trust of proxies. */
+  securityHeaders: HotPathDeps['securityHeaders'];
+  trustProxy: HotPathDeps['trustProxy'];
+}
+
+/** The SCIM server: the Express router mounted at SCIM_BASE_PATH, and the hot path that serves before Express. */
+export interface ScimServer {
+  router: Router;
+  hotPath: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 declare module 'express-serve-static-core' {
@@ -40,33 +49,19 @@ export function scimOptions(settings: Settings): ScimOptions {
 
 /**
  * The SCIM 2.0 server: scimmy-routers with idbridge's resource types, behind the middlewares that make it fit for
- * Entra ID and Okta (in this order): response headers, bearer authentication, the per-token rate limit, the Express 5
- * query fix, strict body parsing, and the Entra/Okta request normaliser.
+ * Entra ID and Okta (in this order): response writing, bearer authentication, the per-token rate limit, the Express 5
+ * query fix, strict body parsing, and the Entra/Okta request normaliser. The hot path (hotPath.ts) runs the same
+ * steps for the busiest requests; both share the rate limit's buckets.
  */
-export function scimRouter(deps: ScimRouterDeps): Router {
+export function scimServer(deps: ScimServerDeps): ScimServer {
   declareResources();
   const options = scimOptions(deps.settings);
-  const baseUrl = `${deps.settings.server.publicUrl}${SCIM_BASE_PATH}`;
+  const server: ScimServerContext = { domain: deps.ctx, logger: deps.logger, options, baseUrl: `${deps.settings.server.publicUrl}${SCIM_BASE_PATH}` };
+  const buckets = tokenBuckets({ perSecond: options.rateLimitPerSecond, burst: options.rateLimitBurst, clock: deps.ctx.clock });
+  const readBody = scimBodyReader(options.maxBodyBytes);
 
-  const contextOf = (req: Request): ScimRequestContext => {
-    if (req.scimContext) return req.scimContext;
-    const principal = req.scimPrincipal!;
-    const client = { directoryId: principal.directoryId, organizationId: principal.organizationId };
-    req.scimContext = {
-      domain: deps.ctx,
-      logger: deps.logger,
-      options,
-      principal,
-      client,
-      actor: scimTokenActor(principal, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id }),
-      userScope: provisioningScope(client),
-      groupScope: { directoryId: principal.directoryId },
-      baseUrl,
-      ifMatch: req.get('if-match'),
-      requestId: req.id,
-    };
-    return req.scimContext;
-  };
+  const contextOf = (req: Request): ScimRequestContext =>
+    (req.scimContext ??= scimRequestContext(server, req.scimPrincipal!, { ip: req.ip, requestId: req.id, ifMatch: req.get('if-match') }));
 
   const scimmy = new SCIMMYRouters({
     type: 'bearer',
@@ -82,11 +77,11 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   const router = Router();
   router.use(scimResponseHeaders);
   router.use(authenticateScim(deps.ctx));
-  router.use(rateLimitScim({ perSecond: options.rateLimitPerSecond, burst: options.rateLimitBurst, clock: deps.ctx.clock }));
+  router.use(rateLimitScim(buckets));
   router.use(fixScimQuery);
-  router.use(parseScimBody(options.maxBodyBytes));
+  router.use(parseScimBody(readBody));
   router.use(normaliseScimBodies);
-  router.get('/ServiceProviderConfig', serviceProviderConfig(options, baseUrl));
+  router.get('/ServiceProviderConfig', serviceProviderConfig(options, server.baseUrl));
   // scimmy reads every resource type with default paging and merges the pages: totals would be wrong.
   router.post('/.search', (_req, res) => sendScimError(res, 501, undefined, 'Search at the root is not supported; POST to /Users/.search or /Groups/.search.'));
   router.use(scimmy);
@@ -96,5 +91,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     sendScimError(res, 500, undefined, `Something went wrong on our side. Quote the request id ${req.id} when reporting it.`);
   };
   router.use(afterScimmy);
-  return router;
+
+  const hotPath = scimHotPath({ server, basePath: SCIM_BASE_PATH, buckets, readBody, securityHeaders: deps.securityHeaders, trustProxy: deps.trustProxy });
+  return { router, hotPath };
 }

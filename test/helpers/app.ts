@@ -1,7 +1,6 @@
-import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { createApp } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { openTestDeps, type TestDeps } from './db.js';
 import { TestMailbox } from './smtp.js';
 
@@ -9,7 +8,7 @@ export type Agent = InstanceType<typeof TestAgent>;
 
 export interface TestApp {
   deps: TestDeps;
-  app: Express;
+  app: App;
   mailbox: TestMailbox;
   /** A browser-like client that keeps cookies. */
   agent(): Agent;
@@ -23,7 +22,7 @@ export async function openTestApp(overrides: Record<string, unknown> = {}): Prom
   const mailbox = await new TestMailbox().start();
   const base = overrides as { mail?: Record<string, unknown> };
   const deps = await openTestDeps({ overrides: { ...overrides, mail: { ...base.mail, smtpUrl: mailbox.url } } });
-  let app: Express;
+  let app: App;
   try {
     app = createApp(deps);
   } catch (error) {

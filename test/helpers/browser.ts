@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import type { Express } from 'express';
+import { createServer, type Server } from 'node:http';
+import type { App } from '../../src/app.js';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium, driven by playwright-core (its own browser downloads cannot work here). */
@@ -12,9 +12,9 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Serves an app on a free loopback port. */
-export async function serve(app: Express): Promise<{ server: Server; base: string; close(): Promise<void> }> {
+export async function serve(app: App): Promise<{ server: Server; base: string; close(): Promise<void> }> {
   const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createServer(app).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -29,9 +29,8 @@ export async function serve(app: Express): Promise<{ server: Server; base: strin
 }
 
 /** A server on a free port whose address is known before the application is built (for PUBLIC_URL). */
-export async function reservePort(): Promise<{ server: Server; base: string; attach(app: Express): void; close(): Promise<void> }> {
-  const { createServer } = await import('node:http');
-  let handler: Express | undefined;
+export async function reservePort(): Promise<{ server: Server; base: string; attach(app: App): void; close(): Promise<void> }> {
+  let handler: App | undefined;
   const server = createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;

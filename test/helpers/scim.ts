@@ -1,6 +1,5 @@
-import type { Express } from 'express';
 import request from 'supertest';
-import { createApp } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createScimToken } from '../../src/identity/scimTokens.js';
 import { openTestDeps, testActor, type TestDeps } from './db.js';
@@ -18,7 +17,7 @@ let directories = 0;
 /** A SCIM client of one directory: requests carry its bearer token and send SCIM JSON. */
 export class ScimClient {
   constructor(
-    readonly app: Express,
+    readonly app: App,
     readonly token: string,
     readonly directoryId: string,
   ) {}
@@ -60,7 +59,7 @@ export class ScimClient {
 
 export interface ScimTestApp {
   deps: TestDeps;
-  app: Express;
+  app: App;
   /** A client of a new SSO directory (or of `directory` when given). */
   client(options?: { directory?: string; organization?: string }): Promise<ScimClient>;
   close(): Promise<void>;

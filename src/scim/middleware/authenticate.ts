@@ -12,24 +12,34 @@ declare module 'express-serve-static-core' {
 
 const REALM = 'Bearer realm="idbridge SCIM"';
 
+/** A refused bearer: the 401 to answer, with its WWW-Authenticate challenge (RFC 6750 §3). */
+export interface BearerRefusal {
+  detail: string;
+  challenge: string;
+}
+
+/** The principal of an Authorization header, or why it is refused. */
+export async function checkBearer(ctx: DomainContext, authorization: string | undefined): Promise<ScimPrincipal | BearerRefusal> {
+  const match = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i.exec(authorization ?? '');
+  if (!match) return { detail: 'Authenticate with the bearer token idbridge issued for this directory (Authorization: Bearer …).', challenge: REALM };
+  const principal = await authenticateScimToken(ctx, match[1]!);
+  return principal ?? { detail: 'The bearer token is not valid: it is unknown, revoked or expired.', challenge: `${REALM}, error="invalid_token"` };
+}
+
+export function isRefusal(result: ScimPrincipal | BearerRefusal): result is BearerRefusal {
+  return 'challenge' in result;
+}
+
 /**
  * Bearer token authentication, before anything reads the body (an unauthenticated 5 MB body answers 401, not 413).
- * A missing or bad token answers 401 with a SCIM error and WWW-Authenticate (RFC 6750 §3).
+ * A missing or bad token answers 401 with a SCIM error and WWW-Authenticate.
  */
 export function authenticateScim(ctx: DomainContext): RequestHandler {
   return async (req, res, next) => {
-    const match = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i.exec(req.get('authorization') ?? '');
-    if (!match) {
-      sendScimError(res, 401, undefined, 'Authenticate with the bearer token idbridge issued for this directory (Authorization: Bearer …).', { 'WWW-Authenticate': REALM });
-      return;
-    }
     try {
-      const principal = await authenticateScimToken(ctx, match[1]!);
-      if (!principal) {
-        sendScimError(res, 401, undefined, 'The bearer token is not valid: it is unknown, revoked or expired.', { 'WWW-Authenticate': `${REALM}, error="invalid_token"` });
-        return;
-      }
-      req.scimPrincipal = principal;
+      const result = await checkBearer(ctx, req.headers.authorization);
+      if (isRefusal(result)) return sendScimError(res, 401, undefined, result.detail, { 'WWW-Authenticate': result.challenge });
+      req.scimPrincipal = result;
       next();
     } catch (error) {
       next(error);

@@ -1,0 +1,154 @@
+import { jest } from '@jest/globals';
+import request from 'supertest';
+import { UserResource } from '../../src/scim/resources/UserResource.js';
+import { CORE_USER, filterQuery, openScimApp, SCIM, SCIM_JSON, type ScimClient, type ScimTestApp } from '../helpers/scim.js';
+
+/**
+ * The busiest SCIM requests (GET /Users, GET /Users/{id}, POST /Users at their canonical URLs) are served before
+ * Express (src/scim/hotPath.ts). Express routes ignore case, so the same request at /scim/v2/users takes the general
+ * path through scimmy-routers: each case here sends both and expects the same answer.
+ */
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+const COMPARED_HEADERS = ['content-type', 'etag', 'www-authenticate', 'retry-after', ...SECURITY_HEADERS];
+
+type Answer = request.Response;
+const general = (path: string) => path.replace(/^\/Users/, '/users');
+
+function headersOf(answer: Answer): Record<string, string | undefined> {
+  return Object.fromEntries(COMPARED_HEADERS.map((name) => [name, answer.headers[name] as string | undefined]));
+}
+
+/** The parts of an answer a client reads, with what differs between two creates (ids, times, locations) blanked. */
+function seen(answer: Answer, blank: string[] = []): unknown {
+  const blanked = (text: string) => blank.reduce((out, value) => out.split(value).join('<blank>'), text).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<time>');
+  const text = blanked(answer.text);
+  return { status: answer.status, headers: headersOf(answer), location: answer.headers.location && blanked(answer.headers.location as string), body: text ? JSON.parse(text) : undefined };
+}
+
+describe('the SCIM hot path', () => {
+  let t: ScimTestApp;
+  let client: ScimClient;
+  let ann: string;
+  beforeAll(async () => {
+    t = await openScimApp({ server: { trustProxy: 1 } });
+    client = await t.client();
+    ann = (await client.createUser('ann@hot.test', { externalId: 'ext-ann', title: 'Engineer' })).id;
+    await client.createUser('bob@hot.test');
+  });
+  afterAll(() => t.close());
+
+  it('serves the canonical URLs without scimmy-routers, and the others through it', async () => {
+    const read = jest.spyOn(UserResource.prototype, 'read');
+    try {
+      await client.get(`/Users/${ann}`);
+      await client.get(`/Users?${filterQuery('userName eq "ann@hot.test"')}`);
+      expect(read).not.toHaveBeenCalled();
+      await client.get(`/users/${ann}`);
+      await client.get(`/Users/${ann}/`);
+      expect(read).toHaveBeenCalledTimes(2);
+    } finally {
+      read.mockRestore();
+    }
+  });
+
+  const both = async (send: (path: (p: string) => string) => Promise<Answer>) => [await send((p) => p), await send(general)] as const;
+  const get = (path: string) => both((at) => client.get(at(path)));
+
+  it.each([
+    ['a user', () => `/Users/${ann}`],
+    ['a user, some attributes', () => `/Users/${ann}?attributes=userName,emails.value`],
+    ['a user, attributes excluded', () => `/Users/${ann}?excludedAttributes=emails,urn:ietf:params:scim:schemas:extension:idbridge:2.0:User`],
+    ['a user of another directory, or none', () => '/Users/00000000-0000-4000-8000-000000000000'],
+    ['a lookup by userName, in another case', () => `/Users?${filterQuery('userName eq "ANN@hot.test"')}`],
+    ['a lookup that finds nobody', () => `/Users?${filterQuery('userName eq "nobody@hot.test"')}&startIndex=1&count=100`],
+    ['a sorted second page', () => '/Users?sortBy=userName&sortOrder=descending&startIndex=2&count=1'],
+    ['a bad filter', () => `/Users?${filterQuery('userName xx "a"')}`],
+    ['an unknown attribute in a filter', () => `/Users?${filterQuery('shoeSize eq 9')}`],
+    ['a count that is not a number', () => '/Users?count=ten'],
+    ['a repeated parameter', () => '/Users?count=1&count=2'],
+  ])('answers %s the same way', async (_name, path) => {
+    const [hot, other] = await get(path());
+    expect(seen(hot)).toEqual(seen(other));
+  });
+
+  it('answers a missing or a wrong token the same way: 401 with WWW-Authenticate', async () => {
+    for (const authorization of [undefined, 'Bearer idbscim_nope', 'Basic abc']) {
+      const send = (path: string) => {
+        const test = request(t.app).get(`${SCIM}${path}`);
+        return authorization ? test.set('Authorization', authorization) : test;
+      };
+      const [hot, other] = [await send(`/Users/${ann}`), await send(general(`/Users/${ann}`))];
+      expect(hot.status).toBe(401);
+      expect(seen(hot)).toEqual(seen(other));
+    }
+  });
+
+  it('answers a conditional GET of the current version with 304, and of an old one with the user', async () => {
+    const current = (await client.get(`/Users/${ann}`)).headers.etag as string;
+    for (const at of [(p: string) => p, general]) {
+      expect((await client.get(at(`/Users/${ann}`)).set('If-None-Match', current)).status).toBe(304);
+      const stale = await client.get(at(`/Users/${ann}`)).set('If-None-Match', 'W/"0"');
+      expect([stale.status, stale.body.id]).toEqual([200, ann]);
+    }
+  });
+
+  it('creates the same way: 201 with Location and ETag, and the same refusals', async () => {
+    const body = (userName: string) => ({ schemas: [CORE_USER], userName, name: { givenName: 'Cy', familyName: 'Hot' }, emails: [{ value: userName, type: 'work', primary: 'True' }], active: 'True' });
+    const hot = await client.post('/Users', body('cy@hot.test'));
+    const other = await client.post(general('/Users'), body('dee@hot.test'));
+    expect(hot.status).toBe(201);
+    expect(hot.headers.location).toBe(`${hot.body.meta.location}`);
+    expect(seen(hot, [hot.body.id, 'cy@hot.test'])).toEqual(seen(other, [other.body.id, 'dee@hot.test']));
+
+    const [duplicate, duplicateOther] = await both((at) => client.post(at('/Users'), body('CY@hot.test')));
+    expect(duplicate.status).toBe(409);
+    expect(seen(duplicate)).toEqual(seen(duplicateOther));
+    const [malformed, malformedOther] = await both((at) => request(t.app).post(`${SCIM}${at('/Users')}`).set('Authorization', `Bearer ${client.token}`).set('Content-Type', SCIM_JSON).send('{"userName": '));
+    expect(malformed.status).toBe(400);
+    expect(seen(malformed)).toEqual(seen(malformedOther));
+    const [wrongType, wrongTypeOther] = await both((at) => request(t.app).post(`${SCIM}${at('/Users')}`).set('Authorization', `Bearer ${client.token}`).set('Content-Type', 'text/plain').send('userName=x'));
+    expect(wrongType.status).toBe(415);
+    expect(seen(wrongType)).toEqual(seen(wrongTypeOther));
+    const [invalid, invalidOther] = await both((at) => client.post(at('/Users'), { schemas: [CORE_USER], emails: [{ value: 'no-username@hot.test' }] }));
+    expect(invalid.status).toBe(400);
+    expect(seen(invalid)).toEqual(seen(invalidOther));
+  });
+
+  it('keeps the request id a proxy gives, and records the client address a trusted proxy forwards', async () => {
+    for (const [at, userName, requestId] of [[(p: string) => p, 'eve@hot.test', 'proxy-req-1'], [general, 'fay@hot.test', 'proxy-req-2']] as const) {
+      const created = await client.post(at('/Users'), { schemas: [CORE_USER], userName }).set('X-Request-Id', requestId).set('X-Forwarded-For', '203.0.113.9');
+      expect([created.status, created.headers['x-request-id']]).toEqual([201, requestId]);
+      const event = await t.deps.db.models.AuditEvent.findOne({ where: { action: 'user.created', targetId: created.body.id } });
+      expect([event?.ip, event?.requestId]).toEqual(['203.0.113.9', requestId]);
+    }
+  });
+});
+
+describe('the SCIM rate limit, across the hot path and the general one', () => {
+  let t: ScimTestApp;
+  beforeAll(async () => {
+    t = await openScimApp({ scim: { rateLimitPerSecond: 1, rateLimitBurst: 3 } });
+  });
+  afterAll(() => t.close());
+
+  it('counts one token\'s requests on both paths together', async () => {
+    const client = await t.client();
+    const statuses = [];
+    for (const path of ['/Users', '/users', '/Users', '/users']) statuses.push((await client.get(path)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await client.get('/Users');
+    expect([limited.status, limited.headers['retry-after']]).toEqual([429, '1']);
+  });
+});
