@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
 import type { Deps } from './deps.js';
-import { accessLog } from './http/accessLog.js';
+import { accessLog, accessLogger } from './http/accessLog.js';
 import { jsonErrorHandler, notFoundHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { requestId } from './http/requestId.js';
@@ -28,10 +28,11 @@ export function createApp(deps: Deps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.settings.server.trustProxy);
   app.use(requestId);
-  app.use(accessLog(deps.logger));
+  const access = accessLogger(deps.logger);
+  app.use(accessLog(access));
   app.use(security);
   app.use(healthRoutes(deps.db));
-  const scim = scimServer({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings, securityHeaders: fixedHeadersOf(security), trustProxy: app.get('trust proxy fn') });
+  const scim = scimServer({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings, accessLogger: access, securityHeaders: fixedHeadersOf(security), trustProxy: app.get('trust proxy fn') });
   // First after the health checks: provisioning is the busiest traffic, and no other router serves /scim.
   app.use(SCIM_BASE_PATH, scim.router);
   const sessionCookie = cookieName('idb_session', deps.sessions.policy);

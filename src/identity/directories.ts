@@ -7,6 +7,7 @@ import type { DomainContext } from './context.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
 import { parseInput } from './validation.js';
+import { forgetVerifiedScimTokens } from './verifiedScimTokens.js';
 
 export const LOCAL_DIRECTORY = 'local';
 
@@ -138,6 +139,7 @@ export async function deleteDirectory(ctx: DomainContext, actor: Actor, idOrName
     if (users > 0) throw conflict('directory.has_users', `Directory "${directory.name}" still has ${users} users; delete them (or deprovision them from the IdP) first.`);
     const before = await present(ctx, directory);
     await directory.destroy({ transaction: t });
+    forgetVerifiedScimTokens(ctx);
     await recordAudit(ctx, t, actor, { action: 'directory.deleted', targetType: 'directory', targetId: directory.id, directoryId: directory.id, details: { before } });
   });
 }

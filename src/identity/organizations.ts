@@ -6,6 +6,7 @@ import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { nameSchema, parseInput, slugSchema } from './validation.js';
+import { forgetVerifiedScimTokens } from './verifiedScimTokens.js';
 
 export interface OrganizationView {
   id: string;
@@ -118,6 +119,7 @@ export async function deleteOrganization(ctx: DomainContext, actor: Actor, idOrS
     await RoleMapping.destroy({ where: { organizationId: org.id }, transaction: t });
     await DirectoryOrganization.destroy({ where: { organizationId: org.id }, transaction: t });
     await ScimToken.destroy({ where: { organizationId: org.id }, transaction: t });
+    forgetVerifiedScimTokens(ctx);
     await org.destroy({ transaction: t });
     await recordAudit(ctx, t, actor, { action: 'organization.deleted', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, membershipsRemoved: memberships } });
   });

@@ -10,6 +10,7 @@ import type { DomainContext } from './context.js';
 import { findDirectory } from './directories.js';
 import { invalid, notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
+import { forgetVerifiedScimTokens, rememberedToken, rememberToken, type VerifiedToken } from './verifiedScimTokens.js';
 
 export const SCIM_TOKEN_PREFIX = 'idbscim_';
 
@@ -113,6 +114,7 @@ export async function revokeScimToken(ctx: DomainContext, actor: Actor, id: stri
     if (!row.revokedAt) {
       row.revokedAt = ctx.clock.now();
       await row.save({ transaction: t });
+      forgetVerifiedScimTokens(ctx);
       await recordAudit(ctx, t, actor, { action: 'scim_token.revoked', targetType: 'scim_token', targetId: row.id, directoryId: row.directoryId, organizationId: row.organizationId, details: { name: row.name } });
     }
     return present(ctx, row);
@@ -121,24 +123,39 @@ export async function revokeScimToken(ctx: DomainContext, actor: Actor, id: stri
 
 /** How often the last-used time is written: every request would turn each read into a write. */
 const LAST_USED_RESOLUTION_MS = MINUTE;
+async function recordUse(ctx: DomainContext, verified: { principal: ScimPrincipal; lastUsedAt: Date | null }, now: Date): Promise<void> {
+  if (verified.lastUsedAt && now.getTime() - verified.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+  verified.lastUsedAt = now;
+  await ctx.db.models.ScimToken.update(
+    { lastUsedAt: now },
+    { where: { id: verified.principal.tokenId, [Op.or]: [{ lastUsedAt: null }, { lastUsedAt: { [Op.lte]: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] } },
+  );
+}
 
 /** The principal of a presented bearer token, or null when it is unknown, revoked or expired. Records its use. */
 export async function authenticateScimToken(ctx: DomainContext, presented: string): Promise<ScimPrincipal | null> {
   if (!presented.startsWith(SCIM_TOKEN_PREFIX) || presented.length > 200) return null;
-  // One plain query on every SCIM request (see selectRows): the token and its directory's kind.
+  const hash = sha256Hex(presented);
+  const now = ctx.clock.now();
+  const known = rememberedToken(ctx, hash, now);
+  if (known) {
+    await recordUse(ctx, known, now);
+    return known.principal;
+  }
+  // One plain query (see selectRows): the token and its directory's kind.
   const [found] = await ctx.db.rows<{ id: string; name: string; directoryId: string; organizationId: string | null; kind: 'local' | 'sso'; revokedAt: unknown; expiresAt: unknown; lastUsedAt: unknown }>(
     `SELECT t.id AS id, t.name AS name, t.directory_id AS "directoryId", t.organization_id AS "organizationId", d.kind AS kind,
             t.revoked_at AS "revokedAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt"
        FROM scim_tokens t JOIN directories d ON d.id = t.directory_id WHERE t.token_hash = ?`,
-    [sha256Hex(presented)],
+    [hash],
   );
-  const now = ctx.clock.now();
   const row = found && { ...found, revokedAt: readDate(found.revokedAt), expiresAt: readDate(found.expiresAt), lastUsedAt: readDate(found.lastUsedAt) };
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await ctx.db.models.ScimToken.update({ lastUsedAt: now }, { where: { id: row.id, [Op.or]: [{ lastUsedAt: null }, { lastUsedAt: { [Op.lte]: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] } });
-  }
-  return { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryKind: row.kind, organizationId: row.organizationId };
+  const principal: ScimPrincipal = { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryKind: row.kind, organizationId: row.organizationId };
+  const entry: VerifiedToken = { principal, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, until: now.getTime() + ctx.settings.scim.tokenCacheSeconds * 1000 };
+  rememberToken(ctx, hash, entry);
+  await recordUse(ctx, entry, now);
+  return principal;
 }
 
 export function scimTokenActor(principal: ScimPrincipal, extra: { ip?: string; requestId?: string } = {}): Actor {

@@ -5,6 +5,7 @@ import SCIMMY from 'scimmy';
 import { logRequest } from '../http/accessLog.js';
 import { requestIdFrom } from '../http/requestId.js';
 import { setFixedHeaders } from '../http/securityHeaders.js';
+import type { Logger } from '../lib/logger.js';
 import { requestContext } from '../lib/requestContext.js';
 import { scimRequestContext, type ScimRequestContext, type ScimServerContext } from './context.js';
 import { toScimError } from './errors.js';
@@ -24,6 +25,7 @@ export interface HotPathDeps {
   basePath: string;
   buckets: TokenBuckets;
   readBody: BodyReader;
+  accessLogger: Logger;
   /** The security headers every other response gets (fixedHeadersOf the app's helmet). */
   securityHeaders: ReadonlyArray<readonly [string, string]>;
   /** Express's compiled `trust proxy`: which hops' X-Forwarded-For to believe for the client address. */
@@ -98,7 +100,7 @@ export function scimHotPath(deps: HotPathDeps): (req: IncomingMessage, res: Serv
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', requestId);
     setFixedHeaders(res, deps.securityHeaders);
-    res.on('finish', () => logRequest(server.logger, req.method ?? '', path, res.statusCode, started));
+    res.on('finish', () => logRequest(deps.accessLogger, req.method ?? '', path, res.statusCode, started));
     requestContext.run({ requestId }, () => {
       serve(req, res, route.handler, route.id, mark === -1 ? '' : url.slice(mark + 1), requestId).catch((error: unknown) => {
         server.logger.error({ err: error, requestId }, 'SCIM request failed');

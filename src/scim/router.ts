@@ -25,7 +25,8 @@ export interface ScimServerDeps {
   ctx: DomainContext;
   logger: Logger;
   settings: Settings;
-  /** What the hot path needs of the app: the security headers it sends, and its trust of proxies. */
+  /** What the hot path needs of the app: its access logger, the security headers it sends, and its trust of proxies. */
+  accessLogger: Logger;
   securityHeaders: HotPathDeps['securityHeaders'];
   trustProxy: HotPathDeps['trustProxy'];
 }
@@ -92,6 +93,6 @@ export function scimServer(deps: ScimServerDeps): ScimServer {
   };
   router.use(afterScimmy);
 
-  const hotPath = scimHotPath({ server, basePath: SCIM_BASE_PATH, buckets, readBody, securityHeaders: deps.securityHeaders, trustProxy: deps.trustProxy });
+  const hotPath = scimHotPath({ server, basePath: SCIM_BASE_PATH, buckets, readBody, accessLogger: deps.accessLogger, securityHeaders: deps.securityHeaders, trustProxy: deps.trustProxy });
   return { router, hotPath };
 }

@@ -1,7 +1,7 @@
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../../src/identity/oneTimeTokens.js';
 import { authenticateScimToken, createScimToken, listScimTokens, revokeScimToken } from '../../src/identity/scimTokens.js';
-import { createOrganization } from '../../src/identity/organizations.js';
+import { createOrganization, deleteOrganization } from '../../src/identity/organizations.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { sha256Hex } from '../../src/lib/crypto.js';
 import { openTestDeps, testActor, type TestDeps } from '../helpers/db.js';
@@ -110,6 +110,54 @@ describe('SCIM tokens', () => {
     expect(await authenticateScimToken(deps.ctx, expiring.token)).toBeNull();
     expect(await authenticateScimToken(deps.ctx, 'idbscim_nope')).toBeNull();
     expect(await authenticateScimToken(deps.ctx, 'Bearer whatever')).toBeNull();
+  });
+
+  /** Another instance's revocation: a write this process does not see. */
+  const revokeElsewhere = (id: string) => deps.db.models.ScimToken.update({ revokedAt: deps.clock.now() }, { where: { id } });
+
+  it('trusts a verified token for a few seconds: a revocation made elsewhere takes effect within that time, one made here at once', async () => {
+    expect(deps.settings.scim.tokenCacheSeconds).toBe(2);
+    const elsewhere = await createScimToken(deps.ctx, testActor, { directory: 'entra' });
+    expect(await authenticateScimToken(deps.ctx, elsewhere.token)).not.toBeNull();
+    await revokeElsewhere(elsewhere.id);
+    deps.clock.advance(1_500);
+    expect(await authenticateScimToken(deps.ctx, elsewhere.token)).not.toBeNull();
+    deps.clock.advance(600);
+    expect(await authenticateScimToken(deps.ctx, elsewhere.token)).toBeNull();
+
+    const here = await createScimToken(deps.ctx, testActor, { directory: 'entra' });
+    expect(await authenticateScimToken(deps.ctx, here.token)).not.toBeNull();
+    await revokeScimToken(deps.ctx, testActor, here.id);
+    expect(await authenticateScimToken(deps.ctx, here.token)).toBeNull();
+  });
+
+  it('checks the expiry of a trusted token on every request', async () => {
+    const expiring = await createScimToken(deps.ctx, testActor, { directory: 'entra', expiresInDays: 1 });
+    deps.clock.advance(24 * HOUR - 1_000);
+    expect(await authenticateScimToken(deps.ctx, expiring.token)).not.toBeNull();
+    deps.clock.advance(1_000);
+    expect(await authenticateScimToken(deps.ctx, expiring.token)).toBeNull();
+  });
+
+  it('forgets trusted tokens when an organization and its tokens are deleted', async () => {
+    await createOrganization(deps.ctx, testActor, { kind: 'customer', name: 'Gone', slug: 'gone' });
+    const limited = await createScimToken(deps.ctx, testActor, { directory: 'local', organization: 'gone' });
+    expect(await authenticateScimToken(deps.ctx, limited.token)).not.toBeNull();
+    await deleteOrganization(deps.ctx, testActor, 'gone');
+    expect(await authenticateScimToken(deps.ctx, limited.token)).toBeNull();
+  });
+
+  it('checks every request against the database when told to trust for 0 seconds', async () => {
+    const strict = await openTestDeps({ overrides: { scim: { tokenCacheSeconds: 0 } } });
+    try {
+      await createDirectory(strict.ctx, testActor, { kind: 'sso', name: 'okta' });
+      const created = await createScimToken(strict.ctx, testActor, { directory: 'okta' });
+      expect(await authenticateScimToken(strict.ctx, created.token)).not.toBeNull();
+      await strict.db.models.ScimToken.update({ revokedAt: strict.clock.now() }, { where: { id: created.id } });
+      expect(await authenticateScimToken(strict.ctx, created.token)).toBeNull();
+    } finally {
+      await strict.close();
+    }
   });
 
   it('limits a local-directory token to one organization, and refuses that for an SSO directory', async () => {

@@ -30,6 +30,7 @@ describe('the user view', () => {
         memberships: [{ organization: 'acme', role: 'standard-user' }],
       })
     ).id;
+    deps.clock.advance(1000);
     bare = (await createUser(deps.ctx, testActor, { directory: 'entra', attributes: { userName: 'bare@x.test' } })).id;
     groups = {
       zeta: (await createGroup(deps.ctx, testActor, { directory: 'entra', displayName: 'Zeta Team', members: [full] })).id,

@@ -1,0 +1,48 @@
+import type { DomainContext } from './context.js';
+import type { ScimPrincipal } from './scimTokens.js';
+
+/** Tokens a process remembers at most (there are a few per directory). */
+const REMEMBERED_TOKENS = 1000;
+
+/** A token verified against the database, trusted by this process until `until` (settings.scim.tokenCacheSeconds). */
+export interface VerifiedToken {
+  principal: ScimPrincipal;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  until: number;
+}
+
+/**
+ * Verified SCIM tokens by hash, per database: clients send the same token on every request, and checking it costs a
+ * database round trip each time. Only tokens found valid are kept (an unknown one is looked up every time), their
+ * expiry is still checked on every request, and revoking or deleting tokens through this process forgets them all.
+ */
+const verified = new WeakMap<object, Map<string, VerifiedToken>>();
+
+function tokensOf(ctx: DomainContext): Map<string, VerifiedToken> {
+  let map = verified.get(ctx.db);
+  if (!map) verified.set(ctx.db, (map = new Map()));
+  return map;
+}
+
+/** The remembered token of this hash, if it is still trusted and not expired at `now`. */
+export function rememberedToken(ctx: DomainContext, hash: string, now: Date): VerifiedToken | undefined {
+  const map = tokensOf(ctx);
+  const known = map.get(hash);
+  if (!known) return undefined;
+  if (known.until > now.getTime() && !(known.expiresAt && known.expiresAt.getTime() <= now.getTime())) return known;
+  map.delete(hash);
+  return undefined;
+}
+
+export function rememberToken(ctx: DomainContext, hash: string, token: VerifiedToken): void {
+  if (token.until <= ctx.clock.now().getTime()) return;
+  const map = tokensOf(ctx);
+  if (map.size >= REMEMBERED_TOKENS) map.delete(map.keys().next().value as string);
+  map.set(hash, token);
+}
+
+/** Called when tokens are revoked or deleted: the next request of every token is checked against the database. */
+export function forgetVerifiedScimTokens(ctx: DomainContext): void {
+  tokensOf(ctx).clear();
+}
