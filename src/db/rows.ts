@@ -6,9 +6,10 @@ export type SqlRow = Record<string, unknown>;
 
 interface SqliteConnection {
   allPrepared(sql: string, params: readonly unknown[], callback: (error: Error | null, rows: SqlRow[]) => void): void;
+  runPrepared(sql: string, params: readonly unknown[], callback: (error: Error | null, changes: number) => void): void;
 }
 interface PgConnection {
-  query(sql: string, params: unknown[]): Promise<{ rows: SqlRow[] }>;
+  query(sql: string, params: unknown[]): Promise<{ rows: SqlRow[]; rowCount: number | null }>;
 }
 interface ConnectionManager {
   getConnection(options: object): Promise<unknown>;
@@ -32,31 +33,58 @@ function sqliteParam(value: unknown): unknown {
   return value;
 }
 
+/** What a statement answers: its rows, or for a write the number of rows it changed. */
+type Answer<K> = K extends 'rows' ? SqlRow[] : number;
+
 /**
- * Runs one SELECT straight on the driver's connection: the surrounding transaction's when there is one, otherwise the
- * connection sequelize uses outside transactions (SQLite) or one from its pool (PostgreSQL). SQL is written once for
- * both databases, with `?` placeholders and standard (double-quoted) identifiers.
- *
- * The hot paths (SCIM lookups and pages, token checks) read this way because sequelize's query pipeline costs more
- * than the query: on SQLite it asks for the column types of the table (PRAGMA table_info) before every SELECT and
- * formats a stack trace after it, and it builds a model instance per row. On SQLite the statement is also prepared
- * once per connection and reused (see the driver's allPrepared).
+ * Runs one statement straight on the driver's connection: the surrounding transaction's when there is one, otherwise
+ * the connection sequelize uses outside transactions (SQLite) or one from its pool (PostgreSQL). SQL is written once
+ * for both databases, with `?` placeholders and standard (double-quoted) identifiers. On SQLite the statement is
+ * prepared once per connection and reused (see the driver's allPrepared).
  */
-export async function selectRows(sequelize: Sequelize, dialect: Dialect, t: Transaction | undefined, sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+async function onDriver<K extends 'rows' | 'changes'>(kind: K, sequelize: Sequelize, dialect: Dialect, t: Transaction | undefined, sql: string, params: readonly unknown[]): Promise<Answer<K>> {
   const manager = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
   const held = (t as unknown as { connection?: unknown } | undefined)?.connection;
+  const failed = (error: unknown) => Object.assign(error as Error, { sql });
   if (dialect === 'sqlite') {
     const connection = (held ?? (await manager.getConnection({}))) as SqliteConnection;
-    return new Promise((resolve, reject) => connection.allPrepared(sql, params.map(sqliteParam), (error, rows) => (error ? reject(Object.assign(error, { sql })) : resolve(rows))));
+    const values = params.map(sqliteParam);
+    return new Promise((resolve, reject) => {
+      const done = (error: Error | null, answer: SqlRow[] | number) => (error ? reject(failed(error)) : resolve(answer as Answer<K>));
+      if (kind === 'rows') connection.allPrepared(sql, values, done);
+      else connection.runPrepared(sql, values, done);
+    });
   }
   const connection = (held ?? (await manager.getConnection({}))) as PgConnection;
   try {
-    return (await connection.query(numberPlaceholders(sql), [...params])).rows;
+    const result = await connection.query(numberPlaceholders(sql), [...params]);
+    return (kind === 'rows' ? result.rows : (result.rowCount ?? 0)) as Answer<K>;
   } catch (error) {
-    throw Object.assign(error as Error, { sql });
+    throw failed(error);
   } finally {
     if (!held) await manager.releaseConnection(connection);
   }
+}
+
+/**
+ * One SELECT in plain SQL on the driver (see onDriver). The hot paths (SCIM lookups and pages, token checks) read
+ * this way because sequelize's query pipeline costs more than the query: on SQLite it asks for the column types of
+ * the table (PRAGMA table_info) before every SELECT and formats a stack trace after it, and it builds a model
+ * instance per row.
+ */
+export function selectRows(sequelize: Sequelize, dialect: Dialect, t: Transaction | undefined, sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+  return onDriver('rows', sequelize, dialect, t, sql, params);
+}
+
+/** One write in plain SQL on the driver (see onDriver); answers the number of rows it changed. */
+export function executeSql(sequelize: Sequelize, dialect: Dialect, t: Transaction | undefined, sql: string, params: readonly unknown[] = []): Promise<number> {
+  return onDriver('changes', sequelize, dialect, t, sql, params);
+}
+
+/** Whether a driver error is a unique constraint refusing a write (SQLite and PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '23505' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(String(message)));
 }
 
 /**

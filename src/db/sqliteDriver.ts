@@ -7,6 +7,7 @@ const PREPARED_PER_CONNECTION = 128;
 type OpenCallback = (error: Error | null) => void;
 type RowsCallback = (this: unknown, error: Error | null, rows: unknown[]) => void;
 type PreparedRowsCallback = (error: Error | null, rows: Record<string, unknown>[]) => void;
+type PreparedRunCallback = (error: Error | null, changes: number) => void;
 
 /**
  * Column types per database file and table. Sequelize asks SQLite for them (PRAGMA table_info) before every SELECT
@@ -58,12 +59,8 @@ class ConfiguredDatabase extends sqlite3.Database {
     });
   }
 
-  /**
-   * Runs a query on a statement prepared once for this connection and reused: node-sqlite3 otherwise prepares, steps
-   * and finalizes every query as three jobs on the thread pool, which costs more CPU than an indexed lookup itself.
-   * A statement whose preparation failed is never used (node-sqlite3 would never call back on it).
-   */
-  allPrepared(sql: string, params: readonly unknown[], callback: PreparedRowsCallback): void {
+  /** The statement of `sql`, prepared once for this connection (least recently used ones are finalized). */
+  #statement(sql: string): Promise<sqlite3.Statement> {
     let statement = this.#prepared.get(sql);
     if (statement) {
       this.#prepared.delete(sql);
@@ -81,9 +78,30 @@ class ConfiguredDatabase extends sqlite3.Database {
       }
     }
     this.#prepared.set(sql, statement);
-    statement.then(
+    return statement;
+  }
+
+  /**
+   * Runs a query on a statement prepared once for this connection and reused: node-sqlite3 otherwise prepares, steps
+   * and finalizes every query as three jobs on the thread pool, which costs more CPU than an indexed lookup itself.
+   * A statement whose preparation failed is never used (node-sqlite3 would never call back on it).
+   */
+  allPrepared(sql: string, params: readonly unknown[], callback: PreparedRowsCallback): void {
+    this.#statement(sql).then(
       (s) => s.all([...params], (error: Error | null, rows: Record<string, unknown>[]) => callback(error, rows)),
       (error: Error) => callback(error, []),
+    );
+  }
+
+  /** A write (INSERT, UPDATE, DELETE, BEGIN, COMMIT…) on a reused statement; answers the number of rows changed. */
+  runPrepared(sql: string, params: readonly unknown[], callback: PreparedRunCallback): void {
+    forgetOnDdl(sql);
+    this.#statement(sql).then(
+      (s) =>
+        s.run([...params], function (this: { changes: number }, error: Error | null) {
+          callback(error, error ? 0 : this.changes);
+        }),
+      (error: Error) => callback(error, 0),
     );
   }
 

@@ -13,10 +13,11 @@ export interface AuditInput {
   details?: AuditDetails;
 }
 
-/** Records one change, in the transaction that makes it. */
+/** Records one change, in the transaction that makes it (one plain INSERT: every change writes one). */
 export async function recordAudit(ctx: DomainContext, t: Transaction, actor: Actor, input: AuditInput): Promise<void> {
-  await ctx.db.models.AuditEvent.create(
-    {
+  await ctx.db.insert(
+    ctx.db.models.AuditEvent,
+    [{
       occurredAt: ctx.clock.now(),
       actorType: actor.type,
       actorId: actor.id ?? null,
@@ -30,8 +31,8 @@ export async function recordAudit(ctx: DomainContext, t: Transaction, actor: Act
       ip: actor.ip ?? null,
       requestId: actor.requestId ?? null,
       details: input.details ?? null,
-    },
-    { transaction: t },
+    }],
+    t,
   );
 }
 

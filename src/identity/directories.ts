@@ -57,6 +57,21 @@ export async function findDirectory(ctx: DomainContext, idOrName: string): Promi
   return directory;
 }
 
+/** What creating a user needs of its directory. */
+export interface DirectoryRecord {
+  id: string;
+  name: string;
+  kind: DirectoryKind;
+}
+
+/** A directory by name or id (a name first, as findDirectory), read in plain SQL: every user created reads one. */
+export async function readDirectory(ctx: DomainContext, idOrName: string): Promise<DirectoryRecord> {
+  const found = await ctx.db.rows<DirectoryRecord>('SELECT id, name, kind FROM directories WHERE name = ? OR id = ?', [idOrName, idOrName]);
+  const directory = found.find((d) => d.name === idOrName) ?? found[0];
+  if (!directory) throw notFound('directory');
+  return directory;
+}
+
 export async function findLocalDirectory(ctx: DomainContext): Promise<Directory> {
   return findDirectory(ctx, LOCAL_DIRECTORY);
 }

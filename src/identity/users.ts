@@ -1,9 +1,10 @@
 import { Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
+import { isUniqueViolation } from '../db/rows.js';
 import type { User } from '../db/models/User.js';
 import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
-import { findDirectory } from './directories.js';
+import { readDirectory, type DirectoryRecord } from './directories.js';
 import { conflict, DomainError, invalid, notFound } from './errors.js';
 import { addDirectMembershipInTx } from './memberships.js';
 import { everything, findUserInScope, scopeWhere, type UserScope } from './scope.js';
@@ -16,12 +17,12 @@ import {
   type UserAttributes,
   type UserAttributesPatch,
 } from './userAttributes.js';
-import { loadMemberships, presentUser, readUserViews, viewUser, type UserView } from './userView.js';
+import { loadMemberships, presentUser, readUserViews, viewUser, type UserRecord, type UserView } from './userView.js';
 import { normalise, parseInput } from './validation.js';
 
 export interface CreateUserInput {
-  /** Directory id or name. */
-  directory: string;
+  /** Directory id or name, or the directory already read. */
+  directory: string | DirectoryRecord;
   attributes: UserAttributes;
   /** false creates the user INACTIVE (SCIM active=false). */
   active?: boolean;
@@ -47,27 +48,28 @@ function userNameTaken(userName: string): DomainError {
   return conflict('user.username_taken', `A user with the userName "${userName}" already exists in this directory.`, 'userName');
 }
 
+type ListRow = { userId: string; position: number; value: string; type: string | null; primary: boolean; display: string | null };
+
+/** A list's rows as stored: in order, and only the first entry marked primary (or the first) is primary. */
+function listRows(userId: string, entries: readonly ListEntryInput[]): ListRow[] {
+  const primaryIndex = Math.max(0, entries.findIndex((e) => e.primary));
+  return entries.map((e, position) => ({ userId, position, value: e.value, type: e.type ?? null, primary: position === primaryIndex, display: e.display ?? null }));
+}
+
 /** Replaces the user's emails and phone numbers given in `attrs` (`created`: the user has none yet). */
-async function writeEmailsAndPhones(ctx: DomainContext, t: Transaction, userId: string, attrs: Partial<ParsedUserAttributes>, created = false): Promise<void> {
+async function writeEmailsAndPhones(ctx: DomainContext, t: Transaction, userId: string, attrs: Partial<ParsedUserAttributes>, created = false): Promise<{ emails: ListRow[]; phones: ListRow[] }> {
   const { UserEmail, UserPhoneNumber } = ctx.db.models;
+  const emails = listRows(userId, attrs.emails ?? []);
+  const phones = listRows(userId, attrs.phoneNumbers ?? []);
   if (attrs.emails !== undefined) {
-    if (!created) await UserEmail.destroy({ where: { userId }, transaction: t });
-    const emails = attrs.emails ?? [];
-    const primaryIndex = Math.max(0, emails.findIndex((e) => e.primary));
-    await UserEmail.bulkCreate(
-      emails.map((e, position) => ({ userId, position, value: e.value, valueNormalized: normalise(e.value), type: e.type ?? null, primary: position === primaryIndex, display: e.display ?? null })),
-      { transaction: t },
-    );
+    if (!created) await ctx.db.execute('DELETE FROM user_emails WHERE user_id = ?', [userId], t);
+    await ctx.db.insert(UserEmail, emails.map((e) => ({ ...e, valueNormalized: normalise(e.value) })), t);
   }
   if (attrs.phoneNumbers !== undefined) {
-    if (!created) await UserPhoneNumber.destroy({ where: { userId }, transaction: t });
-    const phones = attrs.phoneNumbers ?? [];
-    const primaryIndex = Math.max(0, phones.findIndex((p) => p.primary));
-    await UserPhoneNumber.bulkCreate(
-      phones.map((p, position) => ({ userId, position, value: p.value, type: p.type ?? null, primary: position === primaryIndex, display: p.display ?? null })),
-      { transaction: t },
-    );
+    if (!created) await ctx.db.execute('DELETE FROM user_phone_numbers WHERE user_id = ?', [userId], t);
+    await ctx.db.insert(UserPhoneNumber, phones, t);
   }
+  return { emails, phones };
 }
 
 type ListEntryInput = { value: string; type?: string | null | undefined; primary?: boolean | undefined; display?: string | null | undefined };
@@ -102,45 +104,45 @@ function auditSummary(user: Pick<User, 'userName' | 'email' | 'status'>): Record
 
 /**
  * Creates a user in a directory. Local users start PROVISIONED (they activate by email); users of an SSO directory
- * start ACTIVE (they sign in through their IdP). The userName is unique in the directory, ignoring case.
+ * start ACTIVE (they sign in through their IdP). The userName is unique in the directory, ignoring case. The rows
+ * are written in plain SQL and the view is built from what was written (creating is what provisioning does most).
  */
 export async function createUser(ctx: DomainContext, actor: Actor, input: CreateUserInput): Promise<UserView> {
   const attrs = parseInput(userAttributesSchema, input.attributes, 'user.invalid');
   return ctx.db.tx(async (t) => {
-    const directory = await findDirectory(ctx, input.directory);
+    const directory = typeof input.directory === 'string' ? await readDirectory(ctx, input.directory) : input.directory;
     const state = initialStatus(directory.kind, input.active ?? true);
     const now = ctx.clock.now();
     const id = ctx.random.uuid();
-    let user: User;
+    const user: UserRecord = {
+      id,
+      directoryId: directory.id,
+      externalId: null, displayName: null, formattedName: null, givenName: null, familyName: null, middleName: null,
+      honorificPrefix: null, honorificSuffix: null, nickName: null, profileUrl: null, title: null, userType: null,
+      preferredLanguage: null, locale: null, timezone: null, email: null, emailNormalized: null, phone: null,
+      employeeNumber: null, costCenter: null, enterpriseOrganization: null, division: null, department: null,
+      managerId: null, managerDisplayName: null, extra: null, sdkAccess: false,
+      ...(toColumns(attrs) as { userName: string; userNameNormalized: string }),
+      status: state.status,
+      statusBefore: encodeResume(state.resume),
+      isPlatformAdmin: input.isPlatformAdmin ?? false,
+      lastSignInAt: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
-      user = await ctx.db.models.User.create(
-        {
-          id,
-          directoryId: directory.id,
-          externalId: null, displayName: null, formattedName: null, givenName: null, familyName: null, middleName: null,
-          honorificPrefix: null, honorificSuffix: null, nickName: null, profileUrl: null, title: null, userType: null,
-          preferredLanguage: null, locale: null, timezone: null, email: null, emailNormalized: null, phone: null,
-          employeeNumber: null, costCenter: null, enterpriseOrganization: null, division: null, department: null,
-          managerId: null, managerDisplayName: null, extra: null,
-          ...(toColumns(attrs) as { userName: string; userNameNormalized: string }),
-          status: state.status,
-          statusBefore: encodeResume(state.resume),
-          isPlatformAdmin: input.isPlatformAdmin ?? false,
-          lastSignInAt: null,
-          createdAt: now,
-          updatedAt: now,
-        },
-        { transaction: t },
-      );
+      await ctx.db.insert(ctx.db.models.User, [user], t);
     } catch (error) {
-      if (error instanceof UniqueConstraintError) throw userNameTaken(attrs.userName);
+      if (isUniqueViolation(error)) throw userNameTaken(attrs.userName);
       throw error;
     }
-    await writeEmailsAndPhones(ctx, t, id, attrs, true);
+    const { emails, phones } = await writeEmailsAndPhones(ctx, t, id, attrs, true);
     for (const membership of input.memberships ?? []) {
       await addDirectMembershipInTx(ctx, t, actor, { userId: id, organization: membership.organization, role: membership.role }, { audit: false });
     }
-    const view = await viewUser(ctx, user);
+    const memberships = input.memberships?.length ? ((await loadMemberships(ctx, [id])).get(id) ?? []) : [];
+    const view = presentUser(user, { emails, phones, memberships, groups: [] });
     await recordAudit(ctx, t, actor, {
       action: 'user.created',
       targetType: 'user',

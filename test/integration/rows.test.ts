@@ -1,4 +1,4 @@
-import { numberPlaceholders, selectRows } from '../../src/db/rows.js';
+import { isUniqueViolation, numberPlaceholders, selectRows } from '../../src/db/rows.js';
 import { readUsers } from '../../src/identity/userView.js';
 import { openTestDeps, type TestDeps } from '../helpers/db.js';
 import { aUser } from '../helpers/factories.js';
@@ -68,6 +68,26 @@ describe('plain SQL reads on the driver (db.rows)', () => {
     await other.db.rows('SELECT id FROM users WHERE id = ?', [user.id]);
     await other.db.tx(() => other.db.rows('SELECT id FROM users WHERE id = ?', [user.id]));
     await expect(other.close()).resolves.toBeUndefined();
+  });
+
+  it('writes whole rows in plain SQL as the model would: defaults, booleans, dates and JSON, read back alike', async () => {
+    const now = new Date('2026-03-04T05:06:07.089Z');
+    const [directory] = await deps.db.rows<{ id: string }>("SELECT id FROM directories WHERE name = 'local'");
+    const record = { id: deps.ctx.random.uuid(), directoryId: directory!.id, userName: 'Plain@x.test', userNameNormalized: 'plain@x.test', extra: { roles: [{ value: 'a' }] }, status: 'ACTIVE', isPlatformAdmin: true, createdAt: now, updatedAt: now };
+    await deps.db.tx(() => deps.db.insert(deps.db.models.User, [record]));
+    const model = await deps.db.models.User.findByPk(record.id);
+    expect(model?.get({ plain: true })).toMatchObject({ ...record, externalId: null, sdkAccess: false, version: 1, lastSignInAt: null });
+    expect(await deps.db.tx(() => deps.db.execute('UPDATE users SET title = ? WHERE id = ? OR id = ?', ['Boss', record.id, 'nobody']))).toBe(1);
+  });
+
+  it('tells a unique constraint refusing a write from other errors, on both databases', async () => {
+    await aUser(deps.ctx, { userName: 'unique@x.test' });
+    const other = await aUser(deps.ctx, { userName: 'other@x.test' });
+    const refused = await deps.db.tx(() => deps.db.execute('UPDATE users SET user_name_normalized = ? WHERE id = ?', ['unique@x.test', other.id])).then(() => undefined, (error: unknown) => error);
+    expect(isUniqueViolation(refused)).toBe(true);
+    const syntax = await deps.db.execute('UPDATE nowhere SET x = 1').then(() => undefined, (error: unknown) => error);
+    expect(syntax).toBeDefined();
+    expect(isUniqueViolation(syntax)).toBe(false);
   });
 
   it('numbers placeholders for PostgreSQL, leaving question marks inside literals alone', () => {

@@ -70,4 +70,14 @@ describe('the user view', () => {
     expect(page.items.map((u) => u.userName)).toEqual(['full@x.test', 'bare@x.test']);
     expect(sorted.items.map((u) => u.userName)).toEqual(['full@x.test', 'bare@x.test']);
   });
+
+  it('is what creating a user answers, though built from what was written rather than read back', async () => {
+    for (const input of [
+      { directory: 'entra', attributes: { userName: 'made@x.test', externalId: 'ext-9', name: { givenName: 'Made', familyName: 'New' }, title: 'Buyer', emails: [{ value: 'a@x.test', type: 'home' }, { value: 'made@x.test', type: 'work', primary: true }], phoneNumbers: [{ value: '+1 555 0199' }], enterprise: { department: 'Water', manager: { value: 'boss-id', displayName: 'Boss' } }, extra: { addresses: [{ locality: 'Reno' }] } }, memberships: [{ organization: 'acme', role: 'full-access' }] },
+      { directory: 'local', attributes: { userName: 'plain@x.test' } },
+    ]) {
+      const created = await createUser(deps.ctx, testActor, input);
+      expect(created).toEqual(await getUser(deps.ctx, created.id));
+    }
+  });
 });

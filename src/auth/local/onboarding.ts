@@ -3,7 +3,7 @@ import type { User } from '../../db/models/User.js';
 import type { Actor } from '../../identity/actor.js';
 import { recordAudit } from '../../identity/audit.js';
 import type { DomainContext } from '../../identity/context.js';
-import { findLocalDirectory } from '../../identity/directories.js';
+import { readDirectory } from '../../identity/directories.js';
 import { DomainError, invalid } from '../../identity/errors.js';
 import { activationLink } from '../../identity/links.js';
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../../identity/oneTimeTokens.js';
@@ -36,9 +36,9 @@ export async function sendActivation(ctx: DomainContext, t: Transaction, user: U
 export async function createAccount(ctx: DomainContext, actor: Actor, input: CreateAccountInput): Promise<UserView> {
   const { password, ...userInput } = input;
   return ctx.db.tx(async (t) => {
-    const created = await createUser(ctx, actor, userInput);
-    const local = await findLocalDirectory(ctx);
-    if (created.directoryId !== local.id) return created;
+    const directory = typeof userInput.directory === 'string' ? await readDirectory(ctx, userInput.directory) : userInput.directory;
+    const created = await createUser(ctx, actor, { ...userInput, directory });
+    if (directory.kind !== 'local') return created;
     if (!created.email) throw invalid('user.email_required', 'A local user signs in with an email address: give at least one email.', 'emails');
     if (password !== undefined) {
       await setUserPassword(ctx, actor, created.id, password, { activate: created.status === 'PROVISIONED' });

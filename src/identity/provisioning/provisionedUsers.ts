@@ -5,7 +5,7 @@ import { DIRECT_SOURCE } from '../../db/models/Membership.js';
 import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
-import { findDirectory } from '../directories.js';
+import { findDirectory, readDirectory } from '../directories.js';
 import { invalid } from '../errors.js';
 import { findUserInScope, type UserScope } from '../scope.js';
 import type { UserAttributes, UserAttributesPatch } from '../userAttributes.js';
@@ -50,11 +50,11 @@ function assertRoleAllowed(client: ProvisioningClient, role: string | undefined)
  */
 export async function provisionUser(ctx: DomainContext, actor: Actor, client: ProvisioningClient, input: ProvisionUserInput): Promise<UserView> {
   assertRoleAllowed(client, input.role);
-  const directory = await findDirectory(ctx, client.directoryId);
+  const directory = await readDirectory(ctx, client.directoryId);
   const memberships = client.organizationId ? [{ organization: client.organizationId, role: await roleForProvisioning(ctx, client.organizationId, input.role) }] : [];
   const password = directory.kind === 'local' ? input.password : undefined;
   return createAccount(ctx, actor, {
-    directory: directory.id,
+    directory,
     attributes: input.attributes,
     ...(input.active !== undefined ? { active: input.active } : {}),
     memberships,
