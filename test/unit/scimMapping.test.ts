@@ -1,4 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import SCIMMY from 'scimmy';
 import type { UserView } from '../../src/identity/userView.js';
+import { assertKnownAttributes } from '../../src/scim/mapping/knownAttributes.js';
+import { badRequest } from '../../src/scim/problem.js';
 import { expectedVersion, etagOf } from '../../src/scim/mapping/etag.js';
 import { keeps, project } from '../../src/scim/mapping/projection.js';
 import { userInputFromScim, validateUserBody } from '../../src/scim/mapping/userIn.js';
@@ -98,6 +103,67 @@ describe('SCIM user mapping', () => {
     const { json, password } = validateUserBody({ schemas: [CORE], userName: 'x', password: 'secret' });
     expect(json.password).toBeUndefined();
     expect(password).toBe('secret');
+  });
+});
+
+/** The old way to validate a User body: a scimmy Schema instance (see validateUserBody for why it is not used). */
+function validateWithInstance(body: Record<string, unknown>) {
+  assertKnownAttributes(SCIMMY.Schemas.User.definition, body);
+  let instance: InstanceType<typeof SCIMMY.Schemas.User>;
+  try {
+    instance = new SCIMMY.Schemas.User(body, 'in');
+  } catch (error) {
+    if (error instanceof SCIMMY.Types.Error) throw error;
+    throw badRequest('invalidValue', (error as Error).message);
+  }
+  const password = (instance as unknown as { password?: unknown }).password;
+  return { json: JSON.parse(JSON.stringify(instance)) as Record<string, unknown>, password: typeof password === 'string' ? password : undefined };
+}
+
+/** Every POST and PUT body of a User in the contract fixtures (what Okta, Entra ID and the RFC cases send). */
+function fixtureUserBodies(): Array<[string, Record<string, unknown>]> {
+  const root = path.resolve('test/fixtures/scim');
+  const bodies: Array<[string, Record<string, unknown>]> = [];
+  for (const dir of readdirSync(root)) {
+    for (const file of readdirSync(path.join(root, dir))) {
+      const fixture = JSON.parse(readFileSync(path.join(root, dir, file), 'utf8')) as { steps?: Array<{ method: string; path: string; body?: unknown }> };
+      for (const [i, step] of (fixture.steps ?? []).entries()) {
+        if ((step.method === 'POST' || step.method === 'PUT') && /^\/Users(\/|$)/.test(step.path) && step.body && typeof step.body === 'object' && !Array.isArray(step.body)) {
+          bodies.push([`${dir}/${file} step ${i + 1}`, step.body as Record<string, unknown>]);
+        }
+      }
+    }
+  }
+  return bodies;
+}
+
+describe('User bodies validated with scimmy', () => {
+  beforeAll(() => declareResources());
+  const outcome = (validate: () => { json: Record<string, unknown>; password: string | undefined }) => {
+    try {
+      const { json, password } = validate();
+      return { input: userInputFromScim(json, password) };
+    } catch (error) {
+      return { status: (error as { status?: number }).status, scimType: (error as { scimType?: string }).scimType, message: (error as Error).message };
+    }
+  };
+  const bodies = fixtureUserBodies();
+
+  it('finds the fixtures', () => {
+    expect(bodies.length).toBeGreaterThan(5);
+  });
+
+  it.each([
+    ...bodies,
+    ['attribute names in another case', { schemas: [CORE], UserName: 'case@x.test', Name: { GivenName: 'Cy' }, Emails: [{ Value: 'case@x.test', Primary: true }] }],
+    ['namespaced enterprise attributes', { schemas: [CORE, ENT], userName: 'ns@x.test', [`${ENT}:department`]: 'Water', [`${ENT}:manager`]: { value: 'boss' } }],
+    ['an empty enterprise extension', { schemas: [CORE, ENT], userName: 'empty@x.test', [ENT]: {} }],
+    ['a body naming another schema only', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], userName: 'g@x.test' }],
+    ['a userName that is a number', { schemas: [CORE], userName: 42 }],
+    ['no userName', { schemas: [CORE], displayName: 'Nobody' }],
+    ['emails that are not a list', { schemas: [CORE], userName: 'e@x.test', emails: 'e@x.test' }],
+  ] as Array<[string, Record<string, unknown>]>)('gives %s the same outcome as a scimmy Schema instance', (_name, body) => {
+    expect(outcome(() => validateUserBody(body))).toEqual(outcome(() => validateWithInstance(body)));
   });
 });
 
