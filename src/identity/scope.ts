@@ -43,13 +43,14 @@ export async function findUserInScope(ctx: DomainContext, id: string, scope: Use
 
 /** The WHERE clause of a scope, as SQL (the directory, and the organizations a limited caller sees). */
 export function scopeSql(scope: UserScope, params: unknown[]): string[] {
+  // No organization at all: nobody, and no parameter pushed that the condition would not use.
+  if (scope.organizationIds?.length === 0) return ['(1=0)'];
   const parts: string[] = [];
   if (scope.directoryId) {
     parts.push('users.directory_id = ?');
     params.push(scope.directoryId);
   }
   if (scope.organizationIds) {
-    if (scope.organizationIds.length === 0) return ['(1=0)'];
     parts.push(`users.id IN (SELECT sm.user_id FROM memberships sm WHERE sm.organization_id IN (${scope.organizationIds.map(() => '?').join(', ')}))`);
     params.push(...scope.organizationIds);
   }

@@ -35,7 +35,15 @@ export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): 
   const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const order = compileOrder(query.sort, table, 'users.id ASC', 'users.created_at ASC');
   const { startIndex, count } = query.page;
-  const countAll = async () => Number((await ctx.db.rows<{ n: number | string }>(`SELECT COUNT(*) AS n FROM users${whereSql}`, params))[0]?.n ?? 0);
+  const countAll = async () => {
+    const directoryId = query.scope?.directoryId;
+    if (directoryId && !query.scope?.organizationIds && !query.where) {
+      // A whole directory: the count its triggers keep (migration count-directory-users), not a scan of the directory.
+      const [kept] = await ctx.db.rows<{ n: number | string }>('SELECT users AS n FROM directory_user_counts WHERE directory_id = ?', [directoryId]);
+      return Number(kept?.n ?? 0);
+    }
+    return Number((await ctx.db.rows<{ n: number | string }>(`SELECT COUNT(*) AS n FROM users${whereSql}`, params))[0]?.n ?? 0);
+  };
   if (count <= 0) return { total: await countAll(), items: [] };
   const page = [...params, startIndex - 1];
   let users: UserView[];
