@@ -200,13 +200,33 @@ const LIST_FIELDS = { position: 'l.position', value: 'l.value', type: 'l.type', 
  * The select-list entries that bring a user's children along with its row (`users` in the FROM clause), one JSON
  * column each: the whole view is one query, whatever the number of users.
  */
-function childColumns(dialect: Dialect): string {
+function childColumnsOf(dialect: Dialect): string {
   return [
     `${jsonRows(dialect, LIST_FIELDS, 'user_emails l WHERE l.user_id = users.id', 'l.position')} AS "emailsJson"`,
     `${jsonRows(dialect, LIST_FIELDS, 'user_phone_numbers l WHERE l.user_id = users.id', 'l.position')} AS "phonesJson"`,
     `${jsonRows(dialect, MEMBERSHIP_FIELDS, `${MEMBERSHIP_JOINS} WHERE m.user_id = users.id`, 'm.created_at, m.id')} AS "membershipsJson"`,
     `${jsonRows(dialect, { id: 'g.id', displayName: 'g.display_name' }, 'group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = users.id', 'g.display_name_normalized, g.id')} AS "groupsJson"`,
   ].join(', ');
+}
+const CHILD_COLUMNS = { sqlite: childColumnsOf('sqlite'), postgres: childColumnsOf('postgres') };
+
+/**
+ * The view query for each `rest` (a WHERE, ORDER BY and LIMIT) seen lately, as one string kept for the next
+ * request: the SQL is about 3 KB, and building it and hashing it anew (the statement cache is keyed by it) cost a
+ * few percent of a lookup's CPU. Variable parts of a query are parameters, so the shapes are few.
+ */
+const viewQueries = new Map<string, string>();
+const VIEW_QUERIES_KEPT = 256;
+
+function viewQuery(ctx: DomainContext, rest: string): string {
+  const key = `${ctx.db.dialect}${rest}`;
+  let sql = viewQueries.get(key);
+  if (sql === undefined) {
+    if (viewQueries.size >= VIEW_QUERIES_KEPT) viewQueries.clear();
+    sql = `SELECT ${columnsOf(ctx).list}, ${CHILD_COLUMNS[ctx.db.dialect]} FROM users${rest}`;
+    viewQueries.set(key, sql);
+  }
+  return sql;
 }
 
 function readList(value: unknown): ListRecord[] {
@@ -238,8 +258,8 @@ export async function selectUsers(ctx: DomainContext, rest: string, params: read
 
 /** Full views of users, in one query: `SELECT <every column and the children> FROM users` followed by `rest`. */
 export async function selectUserViews(ctx: DomainContext, rest: string, params: readonly unknown[]): Promise<UserView[]> {
-  const { list, read } = columnsOf(ctx);
-  const rows = await ctx.db.rows(`SELECT ${list}, ${childColumns(ctx.db.dialect)} FROM users${rest}`, params);
+  const { read } = columnsOf(ctx);
+  const rows = await ctx.db.rows(viewQuery(ctx, rest), params);
   return rows.map((row) => presentUser(read(row), readChildren(ctx, row)));
 }
 
@@ -268,7 +288,7 @@ export async function viewUsers(ctx: DomainContext, users: readonly UserRecord[]
   if (users.length === 0) return [];
   const children = new Map<string, UserChildren>();
   for (const part of chunk(users.map((u) => u.id))) {
-    const rows = await ctx.db.rows(`SELECT users.id AS id, ${childColumns(ctx.db.dialect)} FROM users WHERE users.id IN (${part.map(() => '?').join(', ')})`, part);
+    const rows = await ctx.db.rows(`SELECT users.id AS id, ${CHILD_COLUMNS[ctx.db.dialect]} FROM users WHERE users.id IN (${part.map(() => '?').join(', ')})`, part);
     for (const row of rows) children.set(String(row.id), readChildren(ctx, row));
   }
   const none: UserChildren = { emails: [], phones: [], memberships: [], groups: [] };

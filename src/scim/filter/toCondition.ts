@@ -10,8 +10,7 @@ function keyOf(path: string, map: AttributeMap): string {
   return lower.startsWith(core) ? lower.slice(core.length) : lower;
 }
 
-/** Whether string comparisons on `schemaPath` ignore case, from the schema's caseExact characteristic. */
-function ignoresCase(map: AttributeMap, schemaPath: string): boolean | undefined {
+function caseRuleOf(map: AttributeMap, schemaPath: string): boolean | undefined {
   try {
     const attribute = map.definition().attribute(schemaPath) as { type?: unknown; config?: { caseExact?: boolean } };
     if (String(attribute.type) !== 'string') return undefined;
@@ -19,6 +18,18 @@ function ignoresCase(map: AttributeMap, schemaPath: string): boolean | undefined
   } catch {
     return undefined;
   }
+}
+
+/** Case rules by attribute map and path: the schemas are declared once, at start, and looking one up is not free. */
+const caseRules = new WeakMap<AttributeMap, Map<string, boolean | undefined>>();
+
+/** Whether string comparisons on `schemaPath` ignore case, from the schema's caseExact characteristic. */
+function ignoresCase(map: AttributeMap, schemaPath: string): boolean | undefined {
+  let rules = caseRules.get(map);
+  if (!rules) caseRules.set(map, (rules = new Map()));
+  const key = schemaPath.toLowerCase();
+  if (!rules.has(key)) rules.set(key, caseRuleOf(map, schemaPath));
+  return rules.get(key);
 }
 
 function unknownAttribute(path: string): never {
