@@ -33,6 +33,7 @@ export interface ScimPrincipal {
   tokenId: string;
   name: string;
   directoryId: string;
+  directoryName: string;
   directoryKind: 'local' | 'sso';
   organizationId: string | null;
 }
@@ -143,15 +144,15 @@ export async function authenticateScimToken(ctx: DomainContext, presented: strin
     return known.principal;
   }
   // One plain query (see selectRows): the token and its directory's kind.
-  const [found] = await ctx.db.rows<{ id: string; name: string; directoryId: string; organizationId: string | null; kind: 'local' | 'sso'; revokedAt: unknown; expiresAt: unknown; lastUsedAt: unknown }>(
-    `SELECT t.id AS id, t.name AS name, t.directory_id AS "directoryId", t.organization_id AS "organizationId", d.kind AS kind,
+  const [found] = await ctx.db.rows<{ id: string; name: string; directoryId: string; directoryName: string; organizationId: string | null; kind: 'local' | 'sso'; revokedAt: unknown; expiresAt: unknown; lastUsedAt: unknown }>(
+    `SELECT t.id AS id, t.name AS name, t.directory_id AS "directoryId", d.name AS "directoryName", t.organization_id AS "organizationId", d.kind AS kind,
             t.revoked_at AS "revokedAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt"
        FROM scim_tokens t JOIN directories d ON d.id = t.directory_id WHERE t.token_hash = ?`,
     [hash],
   );
   const row = found && { ...found, revokedAt: readDate(found.revokedAt), expiresAt: readDate(found.expiresAt), lastUsedAt: readDate(found.lastUsedAt) };
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return null;
-  const principal: ScimPrincipal = { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryKind: row.kind, organizationId: row.organizationId };
+  const principal: ScimPrincipal = { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryName: row.directoryName, directoryKind: row.kind, organizationId: row.organizationId };
   const entry: VerifiedToken = { principal, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, until: now.getTime() + ctx.settings.scim.tokenCacheSeconds * 1000 };
   rememberToken(ctx, hash, entry);
   await recordUse(ctx, entry, now);

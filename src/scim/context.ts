@@ -49,7 +49,11 @@ export interface ScimServerContext {
 
 /** The context of one authenticated request. */
 export function scimRequestContext(server: ScimServerContext, principal: ScimPrincipal, request: { ip: string | undefined; requestId: string; ifMatch: string | undefined }): ScimRequestContext {
-  const client = { directoryId: principal.directoryId, organizationId: principal.organizationId };
+  const client: ProvisioningClient = {
+    directoryId: principal.directoryId,
+    organizationId: principal.organizationId,
+    directory: { id: principal.directoryId, name: principal.directoryName, kind: principal.directoryKind },
+  };
   return {
     ...server,
     principal,

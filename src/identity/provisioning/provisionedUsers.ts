@@ -5,7 +5,7 @@ import { DIRECT_SOURCE } from '../../db/models/Membership.js';
 import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
-import { findDirectory, readDirectory } from '../directories.js';
+import { findDirectory, readDirectory, type DirectoryRecord } from '../directories.js';
 import { invalid } from '../errors.js';
 import { findUserInScope, type UserScope } from '../scope.js';
 import type { UserAttributes, UserAttributesPatch } from '../userAttributes.js';
@@ -22,6 +22,8 @@ export interface ProvisioningClient {
   directoryId: string;
   /** Set for a local-directory client limited to one organization. */
   organizationId: string | null;
+  /** The directory itself, when the caller has it already (a directory is never renamed): spares reading it. */
+  directory?: DirectoryRecord;
 }
 
 export function provisioningScope(client: ProvisioningClient): UserScope {
@@ -50,7 +52,7 @@ function assertRoleAllowed(client: ProvisioningClient, role: string | undefined)
  */
 export async function provisionUser(ctx: DomainContext, actor: Actor, client: ProvisioningClient, input: ProvisionUserInput): Promise<UserView> {
   assertRoleAllowed(client, input.role);
-  const directory = await readDirectory(ctx, client.directoryId);
+  const directory = client.directory ?? (await readDirectory(ctx, client.directoryId));
   const memberships = client.organizationId ? [{ organization: client.organizationId, role: await roleForProvisioning(ctx, client.organizationId, input.role) }] : [];
   const password = directory.kind === 'local' ? input.password : undefined;
   return createAccount(ctx, actor, {

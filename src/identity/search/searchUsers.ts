@@ -1,7 +1,7 @@
 import { limitOffset } from '../../db/rows.js';
 import type { DomainContext } from '../context.js';
 import { scopeSql, type UserScope } from '../scope.js';
-import { readUserViews, selectUserViews, type UserView } from '../userView.js';
+import { selectUserViews, type UserView } from '../userView.js';
 import { compileCondition, compileOrder, type TableSpec } from './compile.js';
 import type { Condition, PageRequest, SortSpec } from './condition.js';
 import { USER_TABLE } from './fields.js';
@@ -23,9 +23,8 @@ export interface SearchResult<T> {
 
 /**
  * A page of the users in `scope` that match `where`, sorted, with the total. Filtering, sorting and paging happen in
- * SQL: one query for the page's users with their lists (for a sort, one for the page's ids first), and a COUNT
- * unless the page shows that nothing else matches. Ties (and the default order,
- * creation time) are broken by id, so pages never overlap or skip.
+ * SQL: one query for the page's users with their lists, and a count unless the page shows that nothing else
+ * matches. Ties (and the default order, creation time) are broken by id, so pages never overlap or skip.
  */
 export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): Promise<SearchResult<UserView>> {
   const table = query.table ?? USER_TABLE;
@@ -46,15 +45,14 @@ export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): 
   };
   if (count <= 0) return { total: await countAll(), items: [] };
   const page = [...params, startIndex - 1];
-  let users: UserView[];
-  if (query.sort) {
-    // A sort may need the whole match set in a sorter: sort the ids only, then read the page's users.
-    const ids = (await ctx.db.rows<{ id: string }>(`SELECT users.id FROM users${whereSql} ORDER BY ${order} ${limitOffset(count)}`, page)).map((r) => r.id);
-    const byId = new Map((await readUserViews(ctx, ids)).map((u) => [u.id, u]));
-    users = ids.map((id) => byId.get(id)).filter((u): u is UserView => u !== undefined);
-  } else {
-    users = await selectUserViews(ctx, `${whereSql} ORDER BY ${order} ${limitOffset(count)}`, page);
-  }
+  // The page's ids are chosen first when rows are skipped or sorted: PostgreSQL computes the whole select list (the
+  // children's subqueries) of every row an OFFSET skips, and a sort may feed the whole match set to a sorter. A
+  // first page in the default order (every lookup) is one plain query.
+  const rest =
+    startIndex === 1 && !query.sort
+      ? `${whereSql} ORDER BY ${order} ${limitOffset(count)}`
+      : ` WHERE users.id IN (SELECT users.id FROM users${whereSql} ORDER BY ${order} ${limitOffset(count)}) ORDER BY ${order}`;
+  const users = await selectUserViews(ctx, rest, page);
   // A first page that is not full holds every match: no COUNT needed (the usual case of a lookup by userName).
   const total = startIndex === 1 && users.length < count ? users.length : await countAll();
   return { total, items: users };
