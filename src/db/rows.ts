@@ -109,7 +109,28 @@ const asText: Reader = (v) => (v === null || v === undefined ? null : String(v))
 export interface ModelColumns<T> {
   /** `alias.column AS "attribute", …` */
   list: string;
+  /**
+   * The same columns as one JSON object per dialect (`{"attribute": value, …}`), to select as a single column: the
+   * driver then builds one value instead of one property per column. Read it with readJsonObject, then `read`.
+   */
+  json: Record<Dialect, string>;
   read(row: SqlRow): T;
+}
+
+/** Pairs per JSON object call: PostgreSQL's json_build_object takes at most 100 arguments. */
+const JSON_PAIRS = 50;
+
+/** A JSON object of `'key', expression` pairs, in as many calls as the database needs. */
+export function jsonObjectOf(dialect: Dialect, pairs: string[]): string {
+  const groups: string[] = [];
+  for (let i = 0; i < pairs.length; i += JSON_PAIRS) groups.push(pairs.slice(i, i + JSON_PAIRS).join(', '));
+  if (dialect === 'postgres') return groups.length === 1 ? `json_build_object(${groups[0]})` : `(${groups.map((g) => `jsonb_build_object(${g})`).join(' || ')})`;
+  return groups.map((g) => `json_object(${g})`).reduce((merged, next) => `json_patch(${merged}, ${next})`);
+}
+
+/** A JSON object column's value: text on SQLite, already parsed by the driver on PostgreSQL. */
+export function readJsonObject(value: unknown): SqlRow {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as SqlRow;
 }
 
 /**
@@ -120,6 +141,7 @@ export interface ModelColumns<T> {
 export function modelColumns<T>(model: ModelStatic<Model>, alias: string): ModelColumns<T> {
   const readers: Array<[string, Reader]> = [];
   const selected: string[] = [];
+  const pairs: string[] = [];
   for (const [name, attribute] of Object.entries(model.getAttributes())) {
     const key = (attribute.type as { key?: string }).key;
     let reader: Reader = (v) => (v === undefined ? null : v);
@@ -131,9 +153,11 @@ export function modelColumns<T>(model: ModelStatic<Model>, alias: string): Model
     } else if (key === DataTypes.STRING.key || key === DataTypes.TEXT.key) reader = asText;
     readers.push([name, reader]);
     selected.push(`${alias}.${attribute.field ?? name} AS "${name}"`);
+    pairs.push(`'${name}', ${alias}.${attribute.field ?? name}`);
   }
   return {
     list: selected.join(', '),
+    json: { sqlite: jsonObjectOf('sqlite', pairs), postgres: jsonObjectOf('postgres', pairs) },
     read(row) {
       const out: SqlRow = {};
       for (const [name, reader] of readers) out[name] = reader(row[name]);

@@ -4,7 +4,7 @@ import type { User } from '../db/models/User.js';
 import type { UserEmail } from '../db/models/UserEmail.js';
 import type { Dialect } from '../db/database.js';
 import { jsonRows, readJsonRows } from '../db/jsonRows.js';
-import { modelColumns, readBoolean, type ModelColumns, type SqlRow } from '../db/rows.js';
+import { modelColumns, readBoolean, readJsonObject, type ModelColumns, type SqlRow } from '../db/rows.js';
 import { chunk } from './chunks.js';
 import { scopeSql, type UserScope } from './scope.js';
 import type { DomainContext } from './context.js';
@@ -223,7 +223,7 @@ function viewQuery(ctx: DomainContext, rest: string): string {
   let sql = viewQueries.get(key);
   if (sql === undefined) {
     if (viewQueries.size >= VIEW_QUERIES_KEPT) viewQueries.clear();
-    sql = `SELECT ${columnsOf(ctx).list}, ${CHILD_COLUMNS[ctx.db.dialect]} FROM users${rest}`;
+    sql = `SELECT ${columnsOf(ctx).json[ctx.db.dialect]} AS "user", ${CHILD_COLUMNS[ctx.db.dialect]} FROM users${rest}`;
     viewQueries.set(key, sql);
   }
   return sql;
@@ -260,7 +260,7 @@ export async function selectUsers(ctx: DomainContext, rest: string, params: read
 export async function selectUserViews(ctx: DomainContext, rest: string, params: readonly unknown[]): Promise<UserView[]> {
   const { read } = columnsOf(ctx);
   const rows = await ctx.db.rows(viewQuery(ctx, rest), params);
-  return rows.map((row) => presentUser(read(row), readChildren(ctx, row)));
+  return rows.map((row) => presentUser(read(readJsonObject(row.user)), readChildren(ctx, row)));
 }
 
 function byIds<T>(ctx: DomainContext, ids: readonly string[], scope: UserScope, select: (ctx: DomainContext, rest: string, params: readonly unknown[]) => Promise<T[]>): Promise<T[]> {

@@ -1,4 +1,4 @@
-import { isUniqueViolation, numberPlaceholders, selectRows } from '../../src/db/rows.js';
+import { isUniqueViolation, jsonObjectOf, numberPlaceholders, readJsonObject, selectRows } from '../../src/db/rows.js';
 import { readUsers } from '../../src/identity/userView.js';
 import { openTestDeps, type TestDeps } from '../helpers/db.js';
 import { aUser } from '../helpers/factories.js';
@@ -88,6 +88,12 @@ describe('plain SQL reads on the driver (db.rows)', () => {
     const syntax = await deps.db.execute('UPDATE nowhere SET x = 1').then(() => undefined, (error: unknown) => error);
     expect(syntax).toBeDefined();
     expect(isUniqueViolation(syntax)).toBe(false);
+  });
+
+  it('builds JSON objects of more pairs than one database call takes', async () => {
+    const pairs = Array.from({ length: 60 }, (_, i) => `'k${i}', ${i}`);
+    const [row] = await deps.db.rows(`SELECT ${jsonObjectOf(deps.db.dialect, pairs)} AS o`);
+    expect(readJsonObject(row!.o)).toEqual(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i])));
   });
 
   it('numbers placeholders for PostgreSQL, leaving question marks inside literals alone', () => {
