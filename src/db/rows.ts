@@ -22,6 +22,20 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/'(?:[^']|'')*'|\?/g, (match) => (match === '?' ? `$${++n}` : match));
 }
 
+/** PostgreSQL texts of the statements run so far (the hot paths' SQL is built once and run again and again). */
+const pgTexts = new Map<string, string>();
+/** Statement texts kept: far more than the shapes the server runs; beyond it, forgotten and numbered again. */
+const PG_TEXTS = 1000;
+
+function pgText(sql: string): string {
+  let text = pgTexts.get(sql);
+  if (text === undefined) {
+    if (pgTexts.size >= PG_TEXTS) pgTexts.clear();
+    pgTexts.set(sql, (text = numberPlaceholders(sql)));
+  }
+  return text;
+}
+
 /** A date as sequelize writes DATE columns on SQLite (so that comparisons with stored values hold). */
 export function sqliteDate(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', ' +00:00');
@@ -57,7 +71,7 @@ async function onDriver<K extends 'rows' | 'changes'>(kind: K, sequelize: Sequel
   }
   const connection = (held ?? (await manager.getConnection({}))) as PgConnection;
   try {
-    const result = await connection.query(numberPlaceholders(sql), [...params]);
+    const result = await connection.query(pgText(sql), [...params]);
     return (kind === 'rows' ? result.rows : (result.rowCount ?? 0)) as Answer<K>;
   } catch (error) {
     throw failed(error);
