@@ -21,7 +21,7 @@ import { createOrganization } from '../src/identity/organizations.js';
 import { createUser } from '../src/identity/users.js';
 import { createAccount } from '../src/auth/local/onboarding.js';
 import { createLogger } from '../src/lib/logger.js';
-import { type BenchDb, benchEnv, fmt, measure, startServer, table } from './lib.js';
+import { type BenchDb, benchEnv, fmt, measure, removeBenchData, startServer, table } from './lib.js';
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '10000' }, requests: { type: 'string', default: '30' }, db: { type: 'string', default: 'sqlite' } } });
 const users = Number(values.users);
@@ -126,4 +126,5 @@ try {
   console.log(table(['request', 'matching users', 'p50 ms', 'p99 ms', 'server CPU ms', 'p99 under 100 ms'], rows));
 } finally {
   await server.stop();
+  await removeBenchData(env);
 }

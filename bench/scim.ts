@@ -7,10 +7,10 @@
  * created with `--group-members` members in one body, and the member PATCHes are measured against it.
  *
  *   npm run bench -- scim [--users 10000] [--group-members N] [--db sqlite|postgres] [--requests 3000]
- *                         [--concurrency 1] [--provision-concurrency 4]
+ *                         [--concurrency 1] [--provision-concurrency 4] [--warm-up 5000]
  *
  * --group-members defaults to half the users, at most 50,000, leaving 5,000 outside the group for the add PATCHes. The per-token rate limit is raised for the bench.
- * Each measured request kind runs on a warm server: 5,000 lookups precede the first measurement. Each kind runs
+ * Each measured request kind runs on a warm server: --warm-up lookups (5,000) precede the first measurement. Each kind runs
  * --requests times (3,000 by default: a major garbage collection falls in a shorter run, or not, by chance).
  */
 import { parseArgs } from 'node:util';
@@ -22,7 +22,7 @@ import { createDirectory } from '../src/identity/directories.js';
 import { createOrganization } from '../src/identity/organizations.js';
 import { createScimToken } from '../src/identity/scimTokens.js';
 import { createLogger } from '../src/lib/logger.js';
-import { type BenchDb, benchEnv, cpuMs, fmt, type Measured, measure, rssMiB, startServer, table } from './lib.js';
+import { type BenchDb, benchEnv, cpuMs, fmt, type Measured, measure, rssMiB, removeBenchData, startServer, table } from './lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '3000' },
     concurrency: { type: 'string', default: '1' },
     'provision-concurrency': { type: 'string', default: '4' },
+    'warm-up': { type: 'string', default: '5000' },
   },
 });
 const users = Number(values.users);
@@ -43,7 +44,7 @@ const concurrency = Number(values.concurrency);
 const provisionConcurrency = Number(values['provision-concurrency']);
 const BASELINE = 1000;
 /** Lookups before the first measurement. */
-const WARM_UP = 5000;
+const WARM_UP = Number(values['warm-up']);
 if (!Number.isInteger(users) || users < BASELINE + OUTSIDE) throw new Error(`--users must be a whole number of at least ${BASELINE + OUTSIDE}`);
 if (!Number.isInteger(groupMembers) || groupMembers < 400 || groupMembers > users - OUTSIDE) {
   throw new Error(`--group-members must be at least 400 and leave ${OUTSIDE.toLocaleString('en')} users outside the group (for the add PATCHes)`);
@@ -132,8 +133,10 @@ async function provision(from: number, to: number): Promise<Measured> {
 }
 
 const rows: (string | number)[][] = [];
-const row = (name: string, r: Measured, target: string, met: boolean | undefined) =>
+const row = (name: string, r: Measured, target: string, met: boolean | undefined) => {
   rows.push([name, r.count, fmt(r.perSecond, 0), fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.cpuPerRequest, 2), target, met === undefined ? '' : met ? 'yes' : 'NO']);
+  console.log(`  ${name}: p50 ${fmt(r.p50, 2)} ms, server CPU ${fmt(r.cpuPerRequest, 2)} ms/request`);
+};
 const pick = (i: number, n: number) => (i * 7919) % n;
 
 try {
@@ -198,4 +201,5 @@ try {
 } finally {
   await server.stop();
   await analyzer?.close();
+  await removeBenchData(env);
 }

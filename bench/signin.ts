@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config/load.js';
 import { migrateUp } from '../src/db/migrator.js';
 import { buildDeps } from '../src/deps.js';
 import { createLogger } from '../src/lib/logger.js';
-import { type BenchDb, benchEnv, cpuMs, percentile, startServer, table } from './lib.js';
+import { type BenchDb, benchEnv, cpuMs, percentile, removeBenchData, startServer, table } from './lib.js';
 
 const PASSWORD = 'glacier tuba orchid 1987';
 const { values } = parseArgs({ options: { users: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '4' }, seconds: { type: 'string', default: '10' }, db: { type: 'string', default: 'sqlite' } } });
@@ -80,4 +80,5 @@ try {
   console.log(table(['workload', 'sign-ins', 'per second', 'p50 ms (POST)', 'p99 ms (POST)', 'server CPU ms per sign-in (page + POST)'], rows.map(([name, r]) => [name, r.count, r.perSecond.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1), r.cpuPerRequest.toFixed(1)])));
 } finally {
   await server.stop();
+  await removeBenchData(env);
 }
