@@ -1,4 +1,5 @@
 import { DataTypes, type Model, type ModelStatic, type Sequelize, type Transaction } from 'sequelize';
+import { keptResults } from '../lib/keptResults.js';
 import type { Dialect } from './database.js';
 
 /** A result row as the driver returns it. */
@@ -22,19 +23,12 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/'(?:[^']|'')*'|\?/g, (match) => (match === '?' ? `$${++n}` : match));
 }
 
-/** PostgreSQL texts of the statements run so far (the hot paths' SQL is built once and run again and again). */
-const pgTexts = new Map<string, string>();
-/** Statement texts kept: far more than the shapes the server runs; beyond it, forgotten and numbered again. */
-const PG_TEXTS = 1000;
-
-function pgText(sql: string): string {
-  let text = pgTexts.get(sql);
-  if (text === undefined) {
-    if (pgTexts.size >= PG_TEXTS) pgTexts.clear();
-    pgTexts.set(sql, (text = numberPlaceholders(sql)));
-  }
-  return text;
-}
+/**
+ * PostgreSQL texts of the statements run so far (the hot paths' SQL is built once and run again and again), far more
+ * than the shapes the server runs.
+ */
+const pgTexts = keptResults<string>(1000);
+const pgText = (sql: string): string => pgTexts(sql, () => numberPlaceholders(sql));
 
 /** A date as sequelize writes DATE columns on SQLite (so that comparisons with stored values hold). */
 export function sqliteDate(date: Date): string {

@@ -5,6 +5,7 @@ import type { UserEmail } from '../db/models/UserEmail.js';
 import type { Dialect } from '../db/database.js';
 import { jsonRows, readJsonRows } from '../db/jsonRows.js';
 import { modelColumns, readBoolean, readJsonObject, type ModelColumns, type SqlRow } from '../db/rows.js';
+import { keptResults } from '../lib/keptResults.js';
 import { chunk } from './chunks.js';
 import { scopeSql, type UserScope } from './scope.js';
 import type { DomainContext } from './context.js';
@@ -215,18 +216,11 @@ const CHILD_COLUMNS = { sqlite: childColumnsOf('sqlite'), postgres: childColumns
  * request: the SQL is about 3 KB, and building it and hashing it anew (the statement cache is keyed by it) cost a
  * few percent of a lookup's CPU. Variable parts of a query are parameters, so the shapes are few.
  */
-const viewQueries = new Map<string, string>();
-const VIEW_QUERIES_KEPT = 256;
+const viewQueries = keptResults<string>(256);
 
 function viewQuery(ctx: DomainContext, rest: string): string {
-  const key = `${ctx.db.dialect}${rest}`;
-  let sql = viewQueries.get(key);
-  if (sql === undefined) {
-    if (viewQueries.size >= VIEW_QUERIES_KEPT) viewQueries.clear();
-    sql = `SELECT ${columnsOf(ctx).json[ctx.db.dialect]} AS "user", ${CHILD_COLUMNS[ctx.db.dialect]} FROM users${rest}`;
-    viewQueries.set(key, sql);
-  }
-  return sql;
+  const dialect = ctx.db.dialect;
+  return viewQueries(`${dialect}${rest}`, () => `SELECT ${columnsOf(ctx).json[dialect]} AS "user", ${CHILD_COLUMNS[dialect]} FROM users${rest}`);
 }
 
 function readList(value: unknown): ListRecord[] {

@@ -43,6 +43,11 @@ function scimError(status: number, scimType: ScimType | undefined, message: stri
   return new SCIMMY.Types.Error(status, scimType ?? '', message);
 }
 
+/** The detail of a 500: nothing about the failure, and the request id to quote (the logs hold the rest). */
+export function internalErrorDetail(requestId: string): string {
+  return `Something went wrong on our side. Quote the request id ${requestId} when reporting it.`;
+}
+
 export function toScimError(error: unknown, context: ErrorContext): InstanceType<typeof SCIMMY.Types.Error> {
   if (error instanceof SCIMMY.Types.Error) return error;
   if (error instanceof ScimProblem) return scimError(error.status, error.scimType, error.message);
@@ -51,7 +56,7 @@ export function toScimError(error: unknown, context: ErrorContext): InstanceType
     return scimError(status, scimType, error.message);
   }
   context.logger.error({ err: error, requestId: context.requestId }, 'SCIM request failed');
-  return scimError(500, undefined, `Something went wrong on our side. Quote the request id ${context.requestId} when reporting it.`);
+  return scimError(500, undefined, internalErrorDetail(context.requestId));
 }
 
 /** Runs a resource handler and rethrows whatever it throws as a SCIM error (scimmy would turn most into 404s). */

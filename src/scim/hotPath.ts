@@ -8,7 +8,7 @@ import { setFixedHeaders } from '../http/securityHeaders.js';
 import type { Logger } from '../lib/logger.js';
 import { requestContext } from '../lib/requestContext.js';
 import { scimRequestContext, type ScimRequestContext, type ScimServerContext } from './context.js';
-import { toScimError } from './errors.js';
+import { internalErrorDetail, toScimError } from './errors.js';
 import { readListQuery, readProjection, type RawParams } from './listQuery.js';
 import { checkBearer, isRefusal } from './middleware/authenticate.js';
 import type { BodyReader } from './middleware/body.js';
@@ -104,7 +104,7 @@ export function scimHotPath(deps: HotPathDeps): (req: IncomingMessage, res: Serv
     requestContext.run({ requestId }, () => {
       serve(req, res, route.handler, route.id, mark === -1 ? '' : url.slice(mark + 1), requestId).catch((error: unknown) => {
         server.logger.error({ err: error, requestId }, 'SCIM request failed');
-        if (!res.headersSent) sendScimError(res, 500, undefined, `Something went wrong on our side. Quote the request id ${requestId} when reporting it.`);
+        if (!res.headersSent) sendScimError(res, 500, undefined, internalErrorDetail(requestId));
       });
     });
     return true;

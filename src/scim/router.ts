@@ -7,6 +7,7 @@ import type { DomainContext } from '../identity/context.js';
 import type { Logger } from '../lib/logger.js';
 import { scimRequestContext, type ScimOptions, type ScimRequestContext, type ScimServerContext } from './context.js';
 import { DEFAULT_FILTER_LIMITS } from './filter/parseFilter.js';
+import { internalErrorDetail } from './errors.js';
 import { authenticateScim } from './middleware/authenticate.js';
 import { scimHotPath, type HotPathDeps } from './hotPath.js';
 import { parseScimBody, scimBodyReader } from './middleware/body.js';
@@ -89,7 +90,7 @@ export function scimServer(deps: ScimServerDeps): ScimServer {
   const afterScimmy: ErrorRequestHandler = (error, req, res, _next) => {
     if (!(error instanceof SCIMMY.Types.Error)) deps.logger.error({ err: error, requestId: req.id }, 'SCIM request failed');
     if (res.headersSent) return;
-    sendScimError(res, 500, undefined, `Something went wrong on our side. Quote the request id ${req.id} when reporting it.`);
+    sendScimError(res, 500, undefined, internalErrorDetail(req.id));
   };
   router.use(afterScimmy);
 
