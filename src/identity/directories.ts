@@ -154,7 +154,7 @@ export async function deleteDirectory(ctx: DomainContext, actor: Actor, idOrName
     if (users > 0) throw conflict('directory.has_users', `Directory "${directory.name}" still has ${users} users; delete them (or deprovision them from the IdP) first.`);
     const before = await present(ctx, directory);
     await directory.destroy({ transaction: t });
-    forgetVerifiedScimTokens(ctx);
+    forgetVerifiedScimTokens(ctx, t);
     await recordAudit(ctx, t, actor, { action: 'directory.deleted', targetType: 'directory', targetId: directory.id, directoryId: directory.id, details: { before } });
   });
 }

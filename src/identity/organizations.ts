@@ -119,7 +119,7 @@ export async function deleteOrganization(ctx: DomainContext, actor: Actor, idOrS
     await RoleMapping.destroy({ where: { organizationId: org.id }, transaction: t });
     await DirectoryOrganization.destroy({ where: { organizationId: org.id }, transaction: t });
     await ScimToken.destroy({ where: { organizationId: org.id }, transaction: t });
-    forgetVerifiedScimTokens(ctx);
+    forgetVerifiedScimTokens(ctx, t);
     await org.destroy({ transaction: t });
     await recordAudit(ctx, t, actor, { action: 'organization.deleted', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, membershipsRemoved: memberships } });
   });

@@ -115,7 +115,7 @@ export async function revokeScimToken(ctx: DomainContext, actor: Actor, id: stri
     if (!row.revokedAt) {
       row.revokedAt = ctx.clock.now();
       await row.save({ transaction: t });
-      forgetVerifiedScimTokens(ctx);
+      forgetVerifiedScimTokens(ctx, t);
       await recordAudit(ctx, t, actor, { action: 'scim_token.revoked', targetType: 'scim_token', targetId: row.id, directoryId: row.directoryId, organizationId: row.organizationId, details: { name: row.name } });
     }
     return present(ctx, row);

@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import type { DomainContext } from './context.js';
 import type { ScimPrincipal } from './scimTokens.js';
 
@@ -42,7 +43,11 @@ export function rememberToken(ctx: DomainContext, hash: string, token: VerifiedT
   map.set(hash, token);
 }
 
-/** Called when tokens are revoked or deleted: the next request of every token is checked against the database. */
-export function forgetVerifiedScimTokens(ctx: DomainContext): void {
-  tokensOf(ctx).clear();
+/**
+ * Called in the transaction that revokes or deletes tokens: once it commits, the next request of every token is
+ * checked against the database. Not before: until then the database still holds the token valid, and a request that
+ * verified it in the meantime would be trusted again for the whole cache time.
+ */
+export function forgetVerifiedScimTokens(ctx: DomainContext, t: Transaction): void {
+  t.afterCommit(() => tokensOf(ctx).clear());
 }

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../../src/identity/oneTimeTokens.js';
 import { authenticateScimToken, createScimToken, listScimTokens, revokeScimToken } from '../../src/identity/scimTokens.js';
@@ -129,6 +130,19 @@ describe('SCIM tokens', () => {
     expect(await authenticateScimToken(deps.ctx, here.token)).not.toBeNull();
     await revokeScimToken(deps.ctx, testActor, here.id);
     expect(await authenticateScimToken(deps.ctx, here.token)).toBeNull();
+  });
+
+  it('forgets a token revoked here once the revocation commits: a request that verifies it meanwhile does not keep it trusted', async () => {
+    const token = await createScimToken(deps.ctx, testActor, { directory: 'entra' });
+    expect(await authenticateScimToken(deps.ctx, token.token)).not.toBeNull();
+    deps.clock.advance(2_100);
+    // Another request, outside the revoking transaction: until it commits, the database still says the token is valid.
+    const anotherRequest = AsyncResource.bind(() => authenticateScimToken(deps.ctx, token.token));
+    await deps.db.tx(async () => {
+      await revokeScimToken(deps.ctx, testActor, token.id);
+      expect(await anotherRequest()).not.toBeNull();
+    });
+    expect(await authenticateScimToken(deps.ctx, token.token)).toBeNull();
   });
 
   it('checks the expiry of a trusted token on every request', async () => {
