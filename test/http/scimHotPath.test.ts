@@ -41,11 +41,13 @@ describe('the SCIM hot path', () => {
   let t: ScimTestApp;
   let client: ScimClient;
   let ann: string;
+  let stranger: string;
   beforeAll(async () => {
     t = await openScimApp({ server: { trustProxy: 1 } });
     client = await t.client();
     ann = (await client.createUser('ann@hot.test', { externalId: 'ext-ann', title: 'Engineer' })).id;
     await client.createUser('bob@hot.test');
+    stranger = (await (await t.client()).createUser('zed@elsewhere.test')).id;
   });
   afterAll(() => t.close());
 
@@ -67,20 +69,24 @@ describe('the SCIM hot path', () => {
   const get = (path: string) => both((at) => client.get(at(path)));
 
   it.each([
-    ['a user', () => `/Users/${ann}`],
-    ['a user, some attributes', () => `/Users/${ann}?attributes=userName,emails.value`],
-    ['a user, attributes excluded', () => `/Users/${ann}?excludedAttributes=emails,urn:ietf:params:scim:schemas:extension:idbridge:2.0:User`],
-    ['a user of another directory, or none', () => '/Users/00000000-0000-4000-8000-000000000000'],
-    ['a lookup by userName, in another case', () => `/Users?${filterQuery('userName eq "ANN@hot.test"')}`],
-    ['a lookup that finds nobody', () => `/Users?${filterQuery('userName eq "nobody@hot.test"')}&startIndex=1&count=100`],
-    ['a sorted second page', () => '/Users?sortBy=userName&sortOrder=descending&startIndex=2&count=1'],
-    ['a bad filter', () => `/Users?${filterQuery('userName xx "a"')}`],
-    ['an unknown attribute in a filter', () => `/Users?${filterQuery('shoeSize eq 9')}`],
-    ['a count that is not a number', () => '/Users?count=ten'],
-    ['a repeated parameter', () => '/Users?count=1&count=2'],
-  ])('answers %s the same way', async (_name, path) => {
+    ['a user', () => `/Users/${ann}`, 200],
+    ['a user, some attributes', () => `/Users/${ann}?attributes=userName,emails.value`, 200],
+    ['a user, attributes excluded', () => `/Users/${ann}?excludedAttributes=emails,urn:ietf:params:scim:schemas:extension:idbridge:2.0:User`, 200],
+    ['a user of another directory', () => `/Users/${stranger}`, 404],
+    ['an id that names nobody', () => '/Users/00000000-0000-4000-8000-000000000000', 404],
+    ['a lookup by userName, in another case', () => `/Users?${filterQuery('userName eq "ANN@hot.test"')}`, 200],
+    ['a lookup that finds nobody', () => `/Users?${filterQuery('userName eq "nobody@hot.test"')}&startIndex=1&count=100`, 200],
+    ['a lookup of another directory\'s user', () => `/Users?${filterQuery('userName eq "zed@elsewhere.test"')}`, 200],
+    ['a sorted second page', () => '/Users?sortBy=userName&sortOrder=descending&startIndex=2&count=1', 200],
+    ['a bad filter', () => `/Users?${filterQuery('userName xx "a"')}`, 400],
+    ['an unknown attribute in a filter', () => `/Users?${filterQuery('shoeSize eq 9')}`, 400],
+    ['a count that is not a number', () => '/Users?count=ten', 400],
+    ['a repeated parameter', () => '/Users?count=1&count=2', 400],
+  ])('answers %s the same way', async (_name, path, status) => {
     const [hot, other] = await get(path());
+    expect(hot.status).toBe(status);
     expect(seen(hot)).toEqual(seen(other));
+    expect(hot.text).not.toContain('elsewhere.test');
   });
 
   it('answers a missing or a wrong token the same way: 401 with WWW-Authenticate', async () => {
