@@ -10,14 +10,40 @@ interface Running {
   port: number;
 }
 
-/** Starts the server the way `npm start` does, on a free port, and waits until it listens. */
+/** Every server this file starts, so that none outlives a failed test (a live child keeps jest from exiting). */
+const children = new Set<ChildProcessWithoutNullStreams>();
+
+/** tsx runs the server in a child process of its own: killing tsx alone would leave the server running. */
+function killGroup(child: ChildProcessWithoutNullStreams): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // the group has already exited
+  }
+}
+
+afterEach(() => {
+  for (const child of children) killGroup(child);
+  children.clear();
+});
+
+/**
+ * Starts the server the way `npm start` does, on a free port, and waits until it listens. A cold start
+ * compiles the sources with tsx and takes about 2 s here; the wait is generous because a loaded CI machine
+ * has been seen taking over 20 s.
+ */
 function start(env: NodeJS.ProcessEnv): Promise<Running> {
   const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
     env: { PATH: process.env.PATH, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', ...env },
+    detached: true,
   });
+  children.add(child);
   const stdout: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout.join('')}`)), 20_000);
+    const timer = setTimeout(() => {
+      killGroup(child);
+      reject(new Error(`server did not start within 60 s:\n${stdout.join('')}`));
+    }, 60_000);
     child.stderr.on('data', (chunk) => stdout.push(String(chunk)));
     child.stdout.on('data', (chunk) => {
       stdout.push(String(chunk));
@@ -27,7 +53,10 @@ function start(env: NodeJS.ProcessEnv): Promise<Running> {
         resolve({ child, stdout, port: Number(match[1]) });
       }
     });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${stdout.join('')}`)));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${stdout.join('')}`));
+    });
   });
 }
 
@@ -68,15 +97,16 @@ describe('npm start', () => {
     expect(secondOutput).not.toContain('token=');
     expect(secondOutput).toContain('have not finished setting up');
     for (const line of secondOutput.split('\n').filter((l) => l.startsWith('{'))) expect(() => JSON.parse(line)).not.toThrow();
-  }, 60_000);
+  }, 150_000);
 
   it('refuses to start in production with development secrets, listing what to fix', async () => {
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0', SMTP_URL: 'smtp://127.0.0.1:2525' } });
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0', SMTP_URL: 'smtp://127.0.0.1:2525' }, detached: true });
+    children.add(child);
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(78);
     expect(stderr).toContain('SESSION_SECRET is required in production');
     expect(stderr).toContain('DATA_ENCRYPTION_KEY is required in production');
-  }, 30_000);
+  }, 90_000);
 });
