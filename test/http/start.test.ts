@@ -27,23 +27,23 @@ afterEach(() => {
   children.clear();
 });
 
+/** `tsx src/main.ts`, as `npm start` runs it, in a process group of its own (see killGroup), with only PATH and `env`. */
+function spawnServer(env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env: { PATH: process.env.PATH, ...env }, detached: true });
+  children.add(child);
+  return child;
+}
+
 /**
  * Starts the server the way `npm start` does, on a free port, and waits until it listens. A cold start
  * compiles the sources with tsx and takes about 2 s here; the wait is generous because a loaded CI machine
  * has been seen taking over 20 s.
  */
 function start(env: NodeJS.ProcessEnv): Promise<Running> {
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', ...env },
-    detached: true,
-  });
-  children.add(child);
+  const child = spawnServer({ NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', ...env });
   const stdout: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killGroup(child);
-      reject(new Error(`server did not start within 60 s:\n${stdout.join('')}`));
-    }, 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${stdout.join('')}`)), 60_000);
     child.stderr.on('data', (chunk) => stdout.push(String(chunk)));
     child.stdout.on('data', (chunk) => {
       stdout.push(String(chunk));
@@ -100,8 +100,7 @@ describe('npm start', () => {
   }, 150_000);
 
   it('refuses to start in production with development secrets, listing what to fix', async () => {
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0', SMTP_URL: 'smtp://127.0.0.1:2525' }, detached: true });
-    children.add(child);
+    const child = spawnServer({ NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0', SMTP_URL: 'smtp://127.0.0.1:2525' });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     const code = await new Promise((resolve) => child.on('exit', resolve));
