@@ -19,7 +19,7 @@ import { loadAdminPrincipal } from '../src/identity/admin/principal.js';
 import { createDirectory } from '../src/identity/directories.js';
 import { createOrganization } from '../src/identity/organizations.js';
 import { createUser } from '../src/identity/users.js';
-import { createAccount } from '../src/auth/local/onboarding.js';
+import { createAccount } from '../src/identity/accounts/onboarding.js';
 import { createLogger } from '../src/lib/logger.js';
 import { type BenchDb, benchEnv, fmt, measure, removeBenchData, startServer, table } from './lib.js';
 

@@ -5,9 +5,9 @@
  *   npm run bench -- signin [--users 20] [--concurrency 4] [--seconds 10] [--db sqlite|postgres]
  */
 import { parseArgs } from 'node:util';
-import { createAccount } from '../src/auth/local/onboarding.js';
-import { hashPassword, verifyPassword } from '../src/auth/local/passwordHasher.js';
-import { hashParameters } from '../src/auth/local/passwords.js';
+import { createAccount } from '../src/identity/accounts/onboarding.js';
+import { hashPassword, verifyPassword } from '../src/identity/credentials/passwordHasher.js';
+import { hashParameters } from '../src/identity/credentials/passwords.js';
 import { loadConfig } from '../src/config/load.js';
 import { migrateUp } from '../src/db/migrator.js';
 import { buildDeps } from '../src/deps.js';

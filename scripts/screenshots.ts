@@ -8,9 +8,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { activateAccount, createAccount } from '../src/auth/local/onboarding.js';
-import { completeSignIn } from '../src/auth/local/signIn.js';
-import { configureSaml } from '../src/auth/saml/settings.js';
+import { activateAccount, createAccount } from '../src/identity/accounts/onboarding.js';
+import { completeSignIn } from '../src/identity/selfService/signIn.js';
+import { configureSaml } from '../src/identity/saml/settings.js';
 import { createAdminApiToken } from '../src/identity/admin/apiTokens.js';
 import { loadAdminPrincipal } from '../src/identity/admin/principal.js';
 import { createDirectory } from '../src/identity/directories.js';

@@ -7,7 +7,7 @@ import { chunk } from './chunks.js';
 import type { DomainContext } from './context.js';
 import { findDirectory } from './directories.js';
 import { conflict, DomainError, invalid, notFound } from './errors.js';
-import { grantForMembers, mappingsForGroup, reapplyGroup, revokeForMembers } from './roleMappings.js';
+import { grantForMembers, mappingsForGroup, revokeForMembers } from './roleMappings.js';
 import { normalise, parseInput } from './validation.js';
 
 export interface GroupMemberView {
@@ -163,80 +163,6 @@ export interface GroupChangeOptions {
   expectedVersion?: number;
 }
 
-/** Renames a group or changes its externalId; role mappings that match by name are re-evaluated at once. */
-export async function updateGroup(ctx: DomainContext, actor: Actor, id: string, input: { displayName?: string; externalId?: string | null }, options: GroupChangeOptions = {}): Promise<GroupView> {
-  const attrs = parseInput(groupAttributesSchema.partial(), input, 'group.invalid');
-  return ctx.db.tx(async (t) => {
-    const group = await findGroupInScope(ctx, id, options.scope);
-    checkGroupVersion(group, options.expectedVersion);
-    const before = { displayName: group.displayName, externalId: group.externalId };
-    const renamed = attrs.displayName !== undefined && attrs.displayName !== group.displayName;
-    const reidentified = attrs.externalId !== undefined && (attrs.externalId ?? null) !== group.externalId;
-    if (!renamed && !reidentified) return presentGroup(ctx, group, { members: false });
-    if (renamed) group.set({ displayName: attrs.displayName as string, displayNameNormalized: normalise(attrs.displayName as string) });
-    if (reidentified) group.externalId = attrs.externalId ?? null;
-    try {
-      await touchGroup(ctx, t, group);
-    } catch (error) {
-      if (error instanceof UniqueConstraintError) throw groupNameTaken(String(attrs.displayName));
-      throw error;
-    }
-    await reapplyGroup(ctx, t, group);
-    await recordAudit(ctx, t, actor, { action: 'group.updated', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { before, after: { displayName: group.displayName, externalId: group.externalId } } });
-    return presentGroup(ctx, group, { members: false });
-  });
-}
-
-/** Adds members (those already in stay once); roles mapped from the group follow in the same transaction. */
-export async function addGroupMembers(ctx: DomainContext, actor: Actor, id: string, userIds: readonly string[], options: GroupChangeOptions = {}): Promise<{ added: number }> {
-  return ctx.db.tx(async (t) => {
-    const group = await findGroupInScope(ctx, id, options.scope);
-    checkGroupVersion(group, options.expectedVersion);
-    const members = await checkMembers(ctx, t, group.directoryId, userIds);
-    const added = await insertMembers(ctx, t, group, members);
-    if (added.length > 0) {
-      await touchGroup(ctx, t, group);
-      await recordAudit(ctx, t, actor, { action: 'group.members_added', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { members: idsForAudit(added) } });
-    }
-    return { added: added.length };
-  });
-}
-
-/** Removes members; ids that are not members are ignored. What the group gave them goes with it. */
-export async function removeGroupMembers(ctx: DomainContext, actor: Actor, id: string, userIds: readonly string[], options: GroupChangeOptions = {}): Promise<{ removed: number }> {
-  return ctx.db.tx(async (t) => {
-    const group = await findGroupInScope(ctx, id, options.scope);
-    checkGroupVersion(group, options.expectedVersion);
-    const unique = [...new Set(userIds)];
-    const removed = await deleteMembers(ctx, t, group, unique);
-    if (removed > 0) {
-      await touchGroup(ctx, t, group);
-      await recordAudit(ctx, t, actor, { action: 'group.members_removed', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { members: idsForAudit(unique), removed } });
-    }
-    return { removed };
-  });
-}
-
-/** Sets the members to exactly `userIds`. */
-export async function replaceGroupMembers(ctx: DomainContext, actor: Actor, id: string, userIds: readonly string[], options: GroupChangeOptions = {}): Promise<{ added: number; removed: number }> {
-  return ctx.db.tx(async (t) => {
-    const group = await findGroupInScope(ctx, id, options.scope);
-    checkGroupVersion(group, options.expectedVersion);
-    const wanted = new Set(await checkMembers(ctx, t, group.directoryId, userIds));
-    const rows = await ctx.db.models.GroupMember.findAll({ where: { groupId: group.id }, attributes: ['userId'], raw: true, transaction: t });
-    const current = new Set(rows.map((row) => row.userId));
-    const toRemove = [...current].filter((id) => !wanted.has(id));
-    const toAdd = [...wanted].filter((id) => !current.has(id));
-    const removed = await deleteMembers(ctx, t, group, toRemove);
-    const added = await insertMembers(ctx, t, group, toAdd);
-    if (removed > 0 || added.length > 0) {
-      await touchGroup(ctx, t, group);
-      await recordAudit(ctx, t, actor, { action: 'group.members_replaced', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { added: idsForAudit(added), removed: idsForAudit(toRemove) } });
-    }
-    return { added: added.length, removed };
-  });
-}
-
 /** Deletes a group; only the memberships it gave go with it. */
 export async function deleteGroup(ctx: DomainContext, actor: Actor, id: string, options: GroupChangeOptions = {}): Promise<void> {
   await ctx.db.tx(async (t) => {
@@ -247,10 +173,4 @@ export async function deleteGroup(ctx: DomainContext, actor: Actor, id: string, 
     await group.destroy({ transaction: t });
     await recordAudit(ctx, t, actor, { action: 'group.deleted', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { displayName: group.displayName, members, membershipsRemoved } });
   });
-}
-
-export async function listGroups(ctx: DomainContext, filter: { directory?: string; limit?: number; offset?: number } = {}): Promise<{ total: number; groups: GroupView[] }> {
-  const where = filter.directory ? { directoryId: (await findDirectory(ctx, filter.directory)).id } : {};
-  const { rows, count } = await ctx.db.models.Group.findAndCountAll({ where, order: [['displayNameNormalized', 'ASC'], ['id', 'ASC']], limit: filter.limit ?? 100, offset: filter.offset ?? 0 });
-  return { total: count, groups: await Promise.all(rows.map((g) => presentGroup(ctx, g, { members: false }))) };
 }

@@ -5,7 +5,7 @@ import type { DomainContext } from './context.js';
 import { findLocalDirectory } from './directories.js';
 import { conflict } from './errors.js';
 import { activationLink } from './links.js';
-import { issueOneTimeToken } from './oneTimeTokens.js';
+import { issueOneTimeToken } from './credentials/oneTimeTokens.js';
 import { createUser, findUserByUserName, getUser } from './users.js';
 import type { UserView } from './userView.js';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
-import { sendExpiryReminders } from '../auth/local/expiryReminders.js';
-import { sweepSamlCaches } from '../auth/saml/replayCache.js';
+import { sendExpiryReminders } from '../identity/credentials/expiryReminders.js';
+import { sweepSamlCaches } from '../identity/saml/replayCache.js';
 import { sweepOidcPayloads } from '../db/oidcAdapter.js';
 import { sweepRateLimits } from '../http/rateLimit.js';
 import type { DomainContext } from '../identity/context.js';

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { activateAccount, createAccount } from '../../src/auth/local/onboarding.js';
-import { hasConfirmedTotp } from '../../src/auth/local/totp.js';
+import { activateAccount, createAccount } from '../../src/identity/accounts/onboarding.js';
+import { hasConfirmedTotp } from '../../src/identity/credentials/totp.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { getUser } from '../../src/identity/users.js';
 import { enrolTotp, GOOD_PASSWORD, totpCode } from '../helpers/accounts.js';

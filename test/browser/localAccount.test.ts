@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { createAccount } from '../../src/auth/local/onboarding.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { GOOD_PASSWORD, OTHER_PASSWORD, totpCode } from '../helpers/accounts.js';

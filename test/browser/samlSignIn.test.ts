@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Browser } from 'playwright-core';
-import { createAccount } from '../../src/auth/local/onboarding.js';
-import { configureSaml } from '../../src/auth/saml/settings.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
+import { configureSaml } from '../../src/identity/saml/settings.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';

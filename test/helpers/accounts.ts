@@ -1,7 +1,7 @@
 import { generateSync } from 'otplib';
-import { createAccount } from '../../src/auth/local/onboarding.js';
-import { activateAccount } from '../../src/auth/local/onboarding.js';
-import { confirmTotpEnrolment, startTotpEnrolment } from '../../src/auth/local/mfa.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
+import { activateAccount } from '../../src/identity/accounts/onboarding.js';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../../src/identity/selfService/enrolment.js';
 import type { DomainContext } from '../../src/identity/context.js';
 import { testActor } from './db.js';
 import type { TestMailbox } from './smtp.js';

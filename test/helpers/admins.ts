@@ -1,7 +1,7 @@
 import { createAdminApiToken } from '../../src/identity/admin/apiTokens.js';
 import { loadAdminPrincipal } from '../../src/identity/admin/principal.js';
 import { createPlatformAdmin } from '../../src/identity/platformAdmins.js';
-import { activateAccount } from '../../src/auth/local/onboarding.js';
+import { activateAccount } from '../../src/identity/accounts/onboarding.js';
 import type { DomainContext } from '../../src/identity/context.js';
 import { activeLocalUser, GOOD_PASSWORD } from './accounts.js';
 import { testActor } from './db.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import request from 'supertest';
-import { createAccount } from '../../src/auth/local/onboarding.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createGroup } from '../../src/identity/groups.js';
 import { createOrganization } from '../../src/identity/organizations.js';

@@ -1,4 +1,4 @@
-import { createAccount } from '../../src/auth/local/onboarding.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { getUser } from '../../src/identity/users.js';

@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { createAccount } from '../../src/auth/local/onboarding.js';
-import { configureSaml } from '../../src/auth/saml/settings.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
+import { configureSaml } from '../../src/identity/saml/settings.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOidcClient } from '../../src/identity/oidcClients.js';
 import { createOrganization } from '../../src/identity/organizations.js';

@@ -1,5 +1,5 @@
-import { adminResetPassword } from '../../src/auth/local/passwordReset.js';
-import { createAccount } from '../../src/auth/local/onboarding.js';
+import { adminResetPassword } from '../../src/identity/selfService/passwordReset.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { getUser } from '../../src/identity/users.js';
 import { HOUR } from '../../src/lib/clock.js';
@@ -176,7 +176,7 @@ describe('activation', () => {
   });
 
   it('makes a resent link replace the previous one', async () => {
-    const { resendActivation } = await import('../../src/auth/local/onboarding.js');
+    const { resendActivation } = await import('../../src/identity/accounts/onboarding.js');
     const user = await newUser('resend@example.com');
     const first = new URL(t.mailbox.last('resend@example.com').link as string);
     await resendActivation(t.deps.ctx, testActor, user.id);

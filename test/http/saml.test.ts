@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
-import { createAccount } from '../../src/auth/local/onboarding.js';
-import { configureSaml } from '../../src/auth/saml/settings.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
+import { configureSaml } from '../../src/identity/saml/settings.js';
 import { listAuditEvents } from '../../src/identity/audit.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';

@@ -1,5 +1,5 @@
 import { listAuditEvents } from '../../src/identity/audit.js';
-import { createAccount } from '../../src/auth/local/onboarding.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization, updateOrganization } from '../../src/identity/organizations.js';
 import { createScimToken, listScimTokens } from '../../src/identity/scimTokens.js';

@@ -2,7 +2,8 @@ import { listAuditEvents } from '../../src/identity/audit.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { addDirectMembership } from '../../src/identity/memberships.js';
 import { createOrganization } from '../../src/identity/organizations.js';
-import { addGroupMembers, createGroup, deleteGroup, getGroup, removeGroupMembers, replaceGroupMembers, updateGroup } from '../../src/identity/groups.js';
+import { changeGroup } from '../../src/identity/groupChanges.js';
+import { createGroup, deleteGroup, getGroup } from '../../src/identity/groups.js';
 import { createRoleMapping, deleteRoleMapping, updateRoleMapping } from '../../src/identity/roleMappings.js';
 import { getUser } from '../../src/identity/users.js';
 import { openTestDeps, testActor, type TestDeps } from '../helpers/db.js';
@@ -25,18 +26,25 @@ describe('groups and role mappings', () => {
   afterAll(() => deps.close());
 
   const rolesOf = async (userId: string) => (await getUser(deps.ctx, userId)).memberships.map((m) => `${m.organization.slug}:${m.role}`);
+  const addMembers = async (groupId: string, userIds: string[]) => ({ added: (await changeGroup(deps.ctx, testActor, groupId, [{ type: 'addMembers', userIds }])).added });
+  const removeMembers = (groupId: string, userIds: string[]) => changeGroup(deps.ctx, testActor, groupId, [{ type: 'removeMembers', userIds }]);
+  const replaceMembers = async (groupId: string, userIds: string[]) => {
+    const { added, removed } = await changeGroup(deps.ctx, testActor, groupId, [{ type: 'replaceMembers', userIds }]);
+    return { added, removed };
+  };
+  const rename = (groupId: string, displayName: string, options: { expectedVersion?: number } = {}) => changeGroup(deps.ctx, testActor, groupId, [{ type: 'attributes', displayName }], options);
 
   it('creates a group with members, and adding an existing member changes nothing', async () => {
     const group = await createGroup(deps.ctx, testActor, { directory: 'okta', displayName: 'Water Operators', externalId: 'ext-1', members: [users[0]!, users[1]!] });
     expect(group.members?.map((m) => m.value).sort()).toEqual([users[0], users[1]].sort());
-    expect(await addGroupMembers(deps.ctx, testActor, group.id, [users[0]!, users[0]!])).toEqual({ added: 0 });
+    expect(await addMembers(group.id, [users[0]!, users[0]!])).toEqual({ added: 0 });
     expect((await getGroup(deps.ctx, group.id)).members).toHaveLength(2);
   });
 
   it('refuses members from another directory, names them, and adds none', async () => {
     const stranger = await aUser(deps.ctx, { directory: 'other' });
     const group = await createGroup(deps.ctx, testActor, { directory: 'okta', displayName: 'Strict' });
-    await expect(addGroupMembers(deps.ctx, testActor, group.id, [users[2]!, stranger.id])).rejects.toMatchObject({ code: 'group.unknown_members', message: expect.stringContaining(stranger.id) });
+    await expect(addMembers(group.id, [users[2]!, stranger.id])).rejects.toMatchObject({ code: 'group.unknown_members', message: expect.stringContaining(stranger.id) });
     expect((await getGroup(deps.ctx, group.id)).members).toEqual([]);
   });
 
@@ -48,9 +56,9 @@ describe('groups and role mappings', () => {
     const group = await createGroup(deps.ctx, testActor, { directory: 'okta', displayName: 'River Admins', members: [users[0]!] });
     const mapping = await createRoleMapping(deps.ctx, testActor, { directory: 'okta', matchType: 'displayName', matchValue: 'river admins', organization: 'river', role: 'administrator' });
     expect(await rolesOf(users[0]!)).toEqual(['river:administrator']);
-    await addGroupMembers(deps.ctx, testActor, group.id, [users[1]!]);
+    await addMembers(group.id, [users[1]!]);
     expect(await rolesOf(users[1]!)).toEqual(['river:administrator']);
-    await removeGroupMembers(deps.ctx, testActor, group.id, [users[0]!]);
+    await removeMembers(group.id, [users[0]!]);
     expect(await rolesOf(users[0]!)).toEqual([]);
     await deleteRoleMapping(deps.ctx, testActor, mapping.id);
     expect(await rolesOf(users[1]!)).toEqual([]);
@@ -77,9 +85,9 @@ describe('groups and role mappings', () => {
     const group = await createGroup(deps.ctx, testActor, { directory: 'okta', displayName: 'Temp', members: [users[3]!] });
     await createRoleMapping(deps.ctx, testActor, { directory: 'okta', matchType: 'displayName', matchValue: 'River Viewers', organization: 'river', role: 'viewer' });
     expect(await rolesOf(users[3]!)).toEqual([]);
-    await updateGroup(deps.ctx, testActor, group.id, { displayName: 'River Viewers' });
+    await rename(group.id, 'River Viewers');
     expect(await rolesOf(users[3]!)).toEqual(['river:viewer']);
-    await updateGroup(deps.ctx, testActor, group.id, { displayName: 'Not Mapped' });
+    await rename(group.id, 'Not Mapped');
     expect(await rolesOf(users[3]!)).toEqual([]);
   });
 
@@ -98,9 +106,9 @@ describe('groups and role mappings', () => {
 
   it('replaces members with exactly the given set, and rolls back entirely on a bad id', async () => {
     const group = await createGroup(deps.ctx, testActor, { directory: 'okta', displayName: 'Replace Me', members: [users[0]!, users[1]!] });
-    expect(await replaceGroupMembers(deps.ctx, testActor, group.id, [users[1]!, users[2]!])).toEqual({ added: 1, removed: 1 });
+    expect(await replaceMembers(group.id, [users[1]!, users[2]!])).toEqual({ added: 1, removed: 1 });
     expect((await getGroup(deps.ctx, group.id)).members?.map((m) => m.value).sort()).toEqual([users[1], users[2]].sort());
-    await expect(replaceGroupMembers(deps.ctx, testActor, group.id, [users[0]!, 'no-such-user'])).rejects.toMatchObject({ code: 'group.unknown_members' });
+    await expect(replaceMembers(group.id, [users[0]!, 'no-such-user'])).rejects.toMatchObject({ code: 'group.unknown_members' });
     expect((await getGroup(deps.ctx, group.id)).members?.map((m) => m.value).sort()).toEqual([users[1], users[2]].sort());
   });
 
@@ -108,20 +116,20 @@ describe('groups and role mappings', () => {
     const group = await createGroup(deps.ctx, testActor, { directory: 'okta', displayName: 'Concurrent' });
     const extra: string[] = [];
     for (let i = 0; i < 6; i++) extra.push((await aUser(deps.ctx, { directory: 'okta' })).id);
-    await Promise.all(extra.map((id) => addGroupMembers(deps.ctx, testActor, group.id, [id])));
+    await Promise.all(extra.map((id) => addMembers(group.id, [id])));
     expect((await getGroup(deps.ctx, group.id)).members?.map((m) => m.value).sort()).toEqual([...extra].sort());
   });
 
   it('audits member changes with the ids involved', async () => {
     const group = await createGroup(deps.ctx, testActor, { directory: 'okta', displayName: 'Audited' });
-    await addGroupMembers(deps.ctx, testActor, group.id, [users[0]!]);
+    await addMembers(group.id, [users[0]!]);
     const { events } = await listAuditEvents(deps.ctx, { action: 'group.members_added' });
     expect(events[0]).toMatchObject({ target: { type: 'group', id: group.id }, details: { members: { count: 1, ids: [users[0]] } } });
   });
 
   it('refuses a stale version on a group change', async () => {
     const group = await createGroup(deps.ctx, testActor, { directory: 'okta', displayName: 'Versioned' });
-    await updateGroup(deps.ctx, testActor, group.id, { displayName: 'Versioned 2' }, { expectedVersion: group.version });
-    await expect(updateGroup(deps.ctx, testActor, group.id, { displayName: 'Versioned 3' }, { expectedVersion: group.version })).rejects.toMatchObject({ kind: 'precondition_failed' });
+    await rename(group.id, 'Versioned 2', { expectedVersion: group.version });
+    await expect(rename(group.id, 'Versioned 3', { expectedVersion: group.version })).rejects.toMatchObject({ kind: 'precondition_failed' });
   });
 });

@@ -1,8 +1,8 @@
-import { sendExpiryReminders } from '../../src/auth/local/expiryReminders.js';
-import { adminResetMfa } from '../../src/auth/local/mfa.js';
-import { createAccount } from '../../src/auth/local/onboarding.js';
-import { PasswordPolicyError, setUserPassword } from '../../src/auth/local/passwords.js';
-import { signInWithPassword } from '../../src/auth/local/signIn.js';
+import { sendExpiryReminders } from '../../src/identity/credentials/expiryReminders.js';
+import { adminResetMfa } from '../../src/identity/selfService/enrolment.js';
+import { createAccount } from '../../src/identity/accounts/onboarding.js';
+import { PasswordPolicyError, setUserPassword } from '../../src/identity/credentials/passwords.js';
+import { signInWithPassword } from '../../src/identity/selfService/signIn.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { createSession, findSession } from '../../src/identity/sessions.js';

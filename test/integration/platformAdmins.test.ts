@@ -1,6 +1,6 @@
 import { activationLink } from '../../src/identity/links.js';
 import { bootstrapPlatformAdmin, createPlatformAdmin, reissueAdminSetupLink } from '../../src/identity/platformAdmins.js';
-import { peekOneTimeToken } from '../../src/identity/oneTimeTokens.js';
+import { peekOneTimeToken } from '../../src/identity/credentials/oneTimeTokens.js';
 import { systemActor } from '../../src/identity/actor.js';
 import { openTestDeps, testActor, type TestDeps } from '../helpers/db.js';
 
@@ -42,7 +42,7 @@ describe('platform administrators', () => {
 
 describe('platform administrators and MFA', () => {
   it('must enrol TOTP when they activate, whatever their organizations require', async () => {
-    const { effectivePolicy } = await import('../../src/identity/policy.js');
+    const { effectivePolicy } = await import('../../src/identity/effectivePolicy.js');
     const deps = await openTestDeps();
     try {
       const admin = await createPlatformAdmin(deps.ctx, testActor, { email: 'mfa-admin@utility.example', name: 'Mfa Admin' });

@@ -1,6 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
-import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../../src/identity/oneTimeTokens.js';
+import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../../src/identity/credentials/oneTimeTokens.js';
 import { authenticateScimToken, createScimToken, listScimTokens, revokeScimToken } from '../../src/identity/scimTokens.js';
 import { createOrganization, deleteOrganization } from '../../src/identity/organizations.js';
 import { createDirectory } from '../../src/identity/directories.js';

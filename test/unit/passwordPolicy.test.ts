@@ -1,4 +1,4 @@
-import { checkPassword, personalWords, sharesRun } from '../../src/auth/local/passwordPolicy.js';
+import { checkPassword, personalWords, sharesRun } from '../../src/identity/credentials/passwordPolicy.js';
 import { translate } from '../../src/i18n/translate.js';
 
 const rules = { minLength: 8, maxLength: 128, minStrength: 3 };

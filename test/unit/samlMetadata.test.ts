@@ -1,4 +1,4 @@
-import { parseIdpMetadata } from '../../src/auth/saml/metadata.js';
+import { parseIdpMetadata } from '../../src/identity/saml/metadata.js';
 import { checkResponseEnvelope, SamlRejection } from '../../src/auth/saml/responseChecks.js';
 import { allowedReturnTo } from '../../src/auth/saml/routes/relayState.js';
 import { loadConfig } from '../../src/config/load.js';

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { configureSaml, getSamlSettings, removeSaml } from '../../auth/saml/settings.js';
-import { parseIdpMetadata } from '../../auth/saml/metadata.js';
+import { configureSaml, getSamlSettings, removeSaml } from '../../identity/saml/settings.js';
+import { parseIdpMetadata } from '../../identity/saml/metadata.js';
 import { listAuditEvents, type AuditQuery } from '../../identity/audit.js';
 import type { DomainContext } from '../../identity/context.js';
 import { createDirectory, deleteDirectory, getDirectory, linkOrganization, listDirectories, unlinkOrganization } from '../../identity/directories.js';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { parseIdpMetadata } from '../../auth/saml/metadata.js';
+import { parseIdpMetadata } from '../../identity/saml/metadata.js';
 import { spMetadataXml } from '../../auth/saml/routes/spMetadata.js';
-import { configureSaml, findSamlConfig, getSamlSettings, spEndpoints, type SamlSettingsInput } from '../../auth/saml/settings.js';
+import { configureSaml, findSamlConfig, getSamlSettings, spEndpoints, type SamlSettingsInput } from '../../identity/saml/settings.js';
 import { createDirectory, getDirectory, linkOrganization, listDirectories, unlinkOrganization } from '../../identity/directories.js';
 import { isDomainError } from '../../identity/errors.js';
 import { listOrganizations } from '../../identity/organizations.js';

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { hasConfirmedTotp } from '../../auth/local/totp.js';
+import { hasConfirmedTotp } from '../../identity/credentials/totp.js';
 import { ADMIN_SORTS, adminListUsers, type AdminSort } from '../../identity/admin/listUsers.js';
 import { type AdminPrincipal } from '../../identity/admin/principal.js';
 import { adminCreateUser, adminEditUser, adminGetUser, type AdminEditUserInput } from '../../identity/admin/userActions.js';

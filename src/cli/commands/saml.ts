@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseIdpMetadata } from '../../auth/saml/metadata.js';
-import { configureSaml, findSamlConfig, getSamlSettings, NAMEID_FORMATS, type SamlSettingsInput, type SamlSettingsView } from '../../auth/saml/settings.js';
+import { parseIdpMetadata } from '../../identity/saml/metadata.js';
+import { configureSaml, findSamlConfig, getSamlSettings, NAMEID_FORMATS, type SamlSettingsInput, type SamlSettingsView } from '../../identity/saml/settings.js';
 import { findDirectory } from '../../identity/directories.js';
 import { list, optional, required, UsageError, type Command } from '../command.js';
 

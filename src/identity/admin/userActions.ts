@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { createAccount, resendActivation } from '../../auth/local/onboarding.js';
-import { adminResetPassword } from '../../auth/local/passwordReset.js';
-import { adminResetMfa } from '../../auth/local/mfa.js';
+import { createAccount, resendActivation } from '../accounts/onboarding.js';
+import { adminResetPassword } from '../selfService/passwordReset.js';
+import { adminResetMfa } from '../selfService/enrolment.js';
 import type { Organization } from '../../db/models/Organization.js';
 import type { DomainContext } from '../context.js';
 import { findLocalDirectory } from '../directories.js';

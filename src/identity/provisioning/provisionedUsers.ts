@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
-import { createAccount } from '../../auth/local/onboarding.js';
-import { setUserPassword } from '../../auth/local/passwords.js';
+import { createAccount } from '../accounts/onboarding.js';
+import { setUserPassword } from '../credentials/passwords.js';
 import { DIRECT_SOURCE } from '../../db/models/Membership.js';
 import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';

@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n/translate.js';
-import type { SamlSettingsView } from '../../auth/saml/settings.js';
+import type { SamlSettingsView } from '../../identity/saml/settings.js';
 import type { DirectoryView } from '../../identity/directories.js';
 import type { OrganizationView } from '../../identity/organizations.js';
 import type { ScimTokenView } from '../../identity/scimTokens.js';

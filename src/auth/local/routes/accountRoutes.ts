@@ -10,11 +10,11 @@ import { render } from '../../../pages/render.js';
 import { accountPage } from '../../../pages/views/account.js';
 import { enrolment } from '../../../pages/views/enrol.js';
 import type { NewPasswordErrors } from '../../../pages/views/passwords.js';
-import { confirmTotpEnrolment, regenerateRecoveryCodes, startTotpEnrolment } from '../mfa.js';
-import { changePassword } from '../passwordChange.js';
-import { PasswordPolicyError } from '../passwords.js';
-import { remainingRecoveryCodes } from '../recoveryCodes.js';
-import { hasConfirmedTotp } from '../totp.js';
+import { confirmTotpEnrolment, regenerateRecoveryCodes, startTotpEnrolment } from '../../../identity/selfService/enrolment.js';
+import { changePassword } from '../../../identity/selfService/passwordChange.js';
+import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
+import { remainingRecoveryCodes } from '../../../identity/credentials/recoveryCodes.js';
+import { hasConfirmedTotp } from '../../../identity/credentials/totp.js';
 import { clientOf, field, pageRequest, redirect, type PagesDeps } from './context.js';
 import { passwordErrors } from './errors.js';
 

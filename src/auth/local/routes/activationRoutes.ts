@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import { TokenError } from '../../../identity/oneTimeTokens.js';
+import { TokenError } from '../../../identity/credentials/oneTimeTokens.js';
 import { toLocale } from '../../../i18n/locales.js';
 import { translator } from '../../../i18n/translate.js';
 import { render } from '../../../pages/render.js';
 import { activationForm, type NewPasswordErrors } from '../../../pages/views/passwords.js';
-import { activateAccount, describeActivation } from '../onboarding.js';
-import { PasswordPolicyError } from '../passwords.js';
-import { completeSignIn } from '../signIn.js';
+import { activateAccount, describeActivation } from '../../../identity/accounts/onboarding.js';
+import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
+import { completeSignIn } from '../../../identity/selfService/signIn.js';
 import { clientOf, field, pageRequest, redirect, type PagesDeps } from './context.js';
 import { passwordErrors, renderLinkProblem } from './errors.js';
 

@@ -1,13 +1,13 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { isDomainError } from '../../../identity/errors.js';
-import { TokenError } from '../../../identity/oneTimeTokens.js';
+import { TokenError } from '../../../identity/credentials/oneTimeTokens.js';
 import { CsrfError } from '../../../http/csrf.js';
 import { RateLimitedError } from '../../../http/rateLimit.js';
 import type { Logger } from '../../../lib/logger.js';
 import { render } from '../../../pages/render.js';
 import { message } from '../../../pages/views/messages.js';
 import { linkProblem } from '../../../pages/views/passwords.js';
-import { type PasswordPolicyError } from '../passwords.js';
+import { type PasswordPolicyError } from '../../../identity/credentials/passwords.js';
 import type { NewPasswordErrors } from '../../../pages/views/passwords.js';
 import { pageRequest } from './context.js';
 import { translator, type Translate } from '../../../i18n/translate.js';

@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from '../../../http/rateLimit.js';
-import { TokenError } from '../../../identity/oneTimeTokens.js';
+import { TokenError } from '../../../identity/credentials/oneTimeTokens.js';
 import { translator } from '../../../i18n/translate.js';
 import type { Locale } from '../../../i18n/locales.js';
 import { HOUR } from '../../../lib/clock.js';
 import { render } from '../../../pages/render.js';
 import { forgotForm, forgotSent, resetForm, type NewPasswordErrors } from '../../../pages/views/passwords.js';
-import { completePasswordReset, describeResetLink, requestPasswordReset } from '../passwordReset.js';
-import { PasswordPolicyError } from '../passwords.js';
+import { completePasswordReset, describeResetLink, requestPasswordReset } from '../../../identity/selfService/passwordReset.js';
+import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
 import { clientOf, field, padTo, pageRequest, redirect, type PagesDeps } from './context.js';
 import { passwordErrors, renderLinkProblem } from './errors.js';
 

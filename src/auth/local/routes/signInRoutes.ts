@@ -8,11 +8,11 @@ import { expiredPasswordForm } from '../../../pages/views/passwords.js';
 import { identifierStep, passwordStep, totpStep } from '../../../pages/views/signIn.js';
 import { message } from '../../../pages/views/messages.js';
 import type { SessionStage } from '../../../identity/sessions.js';
-import { confirmTotpEnrolment, startTotpEnrolment } from '../mfa.js';
-import { renewExpiredPassword } from '../passwordChange.js';
-import { PasswordPolicyError } from '../passwords.js';
-import { completeSignIn, signInWithPassword, verifySecondFactor, type NextStep } from '../signIn.js';
-import { directoryForEmail } from '../../saml/settings.js';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../../../identity/selfService/enrolment.js';
+import { renewExpiredPassword } from '../../../identity/selfService/passwordChange.js';
+import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
+import { completeSignIn, signInWithPassword, verifySecondFactor, type NextStep } from '../../../identity/selfService/signIn.js';
+import { directoryForEmail } from '../../../identity/saml/settings.js';
 import { clientOf, field, padTo, pageRequest, redirect, safeReturnTo, type PagesDeps } from './context.js';
 import { passwordErrors } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { generateServiceProviderMetadata } from '@node-saml/passport-saml';
 import type { Settings } from '../../../config/schema.js';
-import { spEndpoints } from '../settings.js';
+import { spEndpoints } from '../../../identity/saml/settings.js';
 import type { SpCredentials } from '../spCredentials.js';
 
 /**

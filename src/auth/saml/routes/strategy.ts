@@ -3,11 +3,11 @@ import { MultiSamlStrategy, type Profile } from '@node-saml/passport-saml';
 import type { Settings } from '../../../config/schema.js';
 import type { DomainContext } from '../../../identity/context.js';
 import { findDirectory } from '../../../identity/directories.js';
-import { requestIdCache } from '../replayCache.js';
+import { requestIdCache } from '../../../identity/saml/replayCache.js';
 import { bindRequestToBrowser, type BindingOptions } from './browserBinding.js';
-import { findSamlConfig, spEndpoints } from '../settings.js';
+import { findSamlConfig, spEndpoints } from '../../../identity/saml/settings.js';
 import type { SpCredentials } from '../spCredentials.js';
-import { SamlSignInRefused } from '../samlSignIn.js';
+import { SamlSignInRefused } from '../../../identity/saml/signIn.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

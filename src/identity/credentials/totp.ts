@@ -1,7 +1,7 @@
 import { generateSecret, generateURI, verifySync } from 'otplib';
 import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
-import type { DomainContext } from '../../identity/context.js';
+import type { DomainContext } from '../context.js';
 
 /** RFC 6238 as Google and Microsoft Authenticator expect it: SHA-1, 6 digits, 30-second steps. */
 export const TOTP_PERIOD_SECONDS = 30;

@@ -1,5 +1,5 @@
 import { Op, UniqueConstraintError } from 'sequelize';
-import type { DomainContext } from '../../identity/context.js';
+import type { DomainContext } from '../context.js';
 import { MINUTE } from '../../lib/clock.js';
 
 /** node-saml's cache contract, implemented on the database so that every instance shares it. */

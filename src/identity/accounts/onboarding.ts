@@ -1,21 +1,21 @@
 import type { Transaction } from 'sequelize';
 import type { User } from '../../db/models/User.js';
-import type { Actor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { readDirectory } from '../../identity/directories.js';
-import { DomainError, invalid } from '../../identity/errors.js';
-import { activationLink } from '../../identity/links.js';
-import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../../identity/oneTimeTokens.js';
-import { effectivePolicy } from '../../identity/policy.js';
-import { findUserInScope, type UserScope } from '../../identity/scope.js';
-import { applyStatusEvent } from '../../identity/userLifecycle.js';
-import { createUser, type CreateUserInput } from '../../identity/users.js';
-import { viewUser, type UserView } from '../../identity/userView.js';
+import type { Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { readDirectory } from '../directories.js';
+import { DomainError, invalid } from '../errors.js';
+import { activationLink } from '../links.js';
+import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../credentials/oneTimeTokens.js';
+import { effectivePolicy } from '../effectivePolicy.js';
+import { findUserInScope, type UserScope } from '../scope.js';
+import { applyStatusEvent } from '../userLifecycle.js';
+import { createUser, type CreateUserInput } from '../users.js';
+import { viewUser, type UserView } from '../userView.js';
 import { toLocale, type Locale } from '../../i18n/locales.js';
 import { HOUR } from '../../lib/clock.js';
-import { mailUser } from '../../identity/notify.js';
-import { assertAcceptablePassword, setUserPassword, storePassword } from './passwords.js';
+import { mailUser } from '../notify.js';
+import { assertAcceptablePassword, setUserPassword, storePassword } from '../credentials/passwords.js';
 
 export interface CreateAccountInput extends CreateUserInput {
   /** A password chosen for the user (SCIM): checked by the policy; the user is then ACTIVE and gets no activation email. */

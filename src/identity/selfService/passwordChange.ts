@@ -1,15 +1,15 @@
-import type { Actor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { DomainError } from '../../identity/errors.js';
-import { signInLink } from '../../identity/links.js';
-import { findUserInScope } from '../../identity/scope.js';
-import { endUserSessions } from '../../identity/sessions.js';
-import { applyStatusEvent } from '../../identity/userLifecycle.js';
+import type { Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { DomainError } from '../errors.js';
+import { signInLink } from '../links.js';
+import { findUserInScope } from '../scope.js';
+import { endUserSessions } from '../sessions.js';
+import { applyStatusEvent } from '../userLifecycle.js';
 import type { Locale } from '../../i18n/locales.js';
-import { mailUser } from '../../identity/notify.js';
-import { verifyPassword } from './passwordHasher.js';
-import { assertAcceptablePassword, storePassword } from './passwords.js';
+import { mailUser } from '../notify.js';
+import { verifyPassword } from '../credentials/passwordHasher.js';
+import { assertAcceptablePassword, storePassword } from '../credentials/passwords.js';
 import { stepAfterPassword, type NextStep } from './signIn.js';
 
 /**

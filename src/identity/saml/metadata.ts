@@ -1,6 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
 import xpath from 'xpath';
-import { invalid } from '../../identity/errors.js';
+import { invalid } from '../errors.js';
 
 export interface IdpMetadata {
   entityId: string;

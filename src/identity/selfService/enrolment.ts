@@ -1,13 +1,13 @@
-import type { Actor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { DomainError } from '../../identity/errors.js';
-import { signInLink } from '../../identity/links.js';
-import { findUserInScope, type UserScope } from '../../identity/scope.js';
-import { viewUser, type UserView } from '../../identity/userView.js';
-import { mailUser } from '../../identity/notify.js';
-import { generateRecoveryCodes, removeRecoveryCodes } from './recoveryCodes.js';
-import { acceptTotpCode, beginTotpEnrolment, hasConfirmedTotp, pendingTotpSecret, removeTotp, totpUri } from './totp.js';
+import type { Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { DomainError } from '../errors.js';
+import { signInLink } from '../links.js';
+import { findUserInScope, type UserScope } from '../scope.js';
+import { viewUser, type UserView } from '../userView.js';
+import { mailUser } from '../notify.js';
+import { generateRecoveryCodes, removeRecoveryCodes } from '../credentials/recoveryCodes.js';
+import { acceptTotpCode, beginTotpEnrolment, hasConfirmedTotp, pendingTotpSecret, removeTotp, totpUri } from '../credentials/totp.js';
 
 export interface EnrolmentView {
   secret: string;

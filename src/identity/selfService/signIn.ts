@@ -1,19 +1,19 @@
 import type { Transaction } from 'sequelize';
 import type { User } from '../../db/models/User.js';
-import type { Actor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { findLocalDirectory } from '../../identity/directories.js';
-import { effectivePolicy } from '../../identity/policy.js';
-import { findUserInScope } from '../../identity/scope.js';
-import { canSignIn } from '../../identity/statusMachine.js';
-import { applyStatusEvent } from '../../identity/userLifecycle.js';
-import { normalise } from '../../identity/validation.js';
-import { autoUnlockIfDue, clearSignInFailures, recordSignInFailure } from './lockout.js';
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwordHasher.js';
-import { hashParameters, passwordExpiresAt } from './passwords.js';
-import { useRecoveryCode } from './recoveryCodes.js';
-import { acceptTotpCode, hasConfirmedTotp } from './totp.js';
+import type { Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { findLocalDirectory } from '../directories.js';
+import { effectivePolicy } from '../effectivePolicy.js';
+import { findUserInScope } from '../scope.js';
+import { canSignIn } from '../statusMachine.js';
+import { applyStatusEvent } from '../userLifecycle.js';
+import { normalise } from '../validation.js';
+import { autoUnlockIfDue, clearSignInFailures, recordSignInFailure } from '../credentials/lockout.js';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../credentials/passwordHasher.js';
+import { hashParameters, passwordExpiresAt } from '../credentials/passwords.js';
+import { useRecoveryCode } from '../credentials/recoveryCodes.js';
+import { acceptTotpCode, hasConfirmedTotp } from '../credentials/totp.js';
 
 /** What a signing-in user must do next. */
 export type NextStep = 'totp' | 'enrol_totp' | 'new_password' | 'signed_in';

@@ -1,9 +1,9 @@
 import { Op, type Transaction } from 'sequelize';
-import type { TokenPurpose } from '../db/models/OneTimeToken.js';
-import { sha256Hex } from '../lib/crypto.js';
-import { randomToken } from '../lib/random.js';
-import type { DomainContext } from './context.js';
-import { DomainError } from './errors.js';
+import type { TokenPurpose } from '../../db/models/OneTimeToken.js';
+import { sha256Hex } from '../../lib/crypto.js';
+import { randomToken } from '../../lib/random.js';
+import type { DomainContext } from '../context.js';
+import { DomainError } from '../errors.js';
 
 export interface IssuedToken {
   /** The secret for the link: shown once, never stored. */

@@ -1,24 +1,24 @@
 import type { User } from '../../db/models/User.js';
-import type { Actor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { findLocalDirectory } from '../../identity/directories.js';
-import { DomainError } from '../../identity/errors.js';
-import { passwordResetLink, signInLink } from '../../identity/links.js';
-import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken, TokenError } from '../../identity/oneTimeTokens.js';
-import { effectivePolicy } from '../../identity/policy.js';
-import { findUserInScope, type UserScope } from '../../identity/scope.js';
-import { endUserSessions } from '../../identity/sessions.js';
-import { revokeOidcForUser } from '../../identity/oidcAccounts.js';
-import { canResetPassword } from '../../identity/statusMachine.js';
-import { applyStatusEvent } from '../../identity/userLifecycle.js';
-import { viewUser, type UserView } from '../../identity/userView.js';
-import { normalise } from '../../identity/validation.js';
+import type { Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { findLocalDirectory } from '../directories.js';
+import { DomainError } from '../errors.js';
+import { passwordResetLink, signInLink } from '../links.js';
+import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken, TokenError } from '../credentials/oneTimeTokens.js';
+import { effectivePolicy } from '../effectivePolicy.js';
+import { findUserInScope, type UserScope } from '../scope.js';
+import { endUserSessions } from '../sessions.js';
+import { revokeOidcForUser } from '../oidcAccounts.js';
+import { canResetPassword } from '../statusMachine.js';
+import { applyStatusEvent } from '../userLifecycle.js';
+import { viewUser, type UserView } from '../userView.js';
+import { normalise } from '../validation.js';
 import type { Locale } from '../../i18n/locales.js';
 import { HOUR } from '../../lib/clock.js';
-import { clearSignInFailures } from './lockout.js';
-import { mailUser, userLocale } from '../../identity/notify.js';
-import { assertAcceptablePassword, assertLocalUser, clearPassword, storePassword } from './passwords.js';
+import { clearSignInFailures } from '../credentials/lockout.js';
+import { mailUser, userLocale } from '../notify.js';
+import { assertAcceptablePassword, assertLocalUser, clearPassword, storePassword } from '../credentials/passwords.js';
 
 /**
  * Self-service "forgot password": emails a reset link to a local user who could use it. Anyone can ask for any

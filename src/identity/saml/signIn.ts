@@ -1,12 +1,12 @@
 import type { User } from '../../db/models/User.js';
-import type { Actor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { DomainError } from '../../identity/errors.js';
-import { createUser } from '../../identity/users.js';
-import { normalise } from '../../identity/validation.js';
-import { findUserInScope } from '../../identity/scope.js';
-import type { ClientInfo } from '../local/signIn.js';
+import type { Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { DomainError } from '../errors.js';
+import { createUser } from '../users.js';
+import { normalise } from '../validation.js';
+import { findUserInScope } from '../scope.js';
+import type { ClientInfo } from '../selfService/signIn.js';
 import { findSamlConfig } from './settings.js';
 
 /** What a validated assertion says about the person. */

@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import type { DomainContext } from '../../identity/context.js';
+import type { DomainContext } from '../context.js';
 import { sha256Hex } from '../../lib/crypto.js';
 
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';

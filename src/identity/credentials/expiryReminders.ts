@@ -1,11 +1,11 @@
 import { Op } from 'sequelize';
-import { systemActor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { effectivePolicy } from '../../identity/policy.js';
+import { systemActor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { effectivePolicy } from '../effectivePolicy.js';
 import { DAY } from '../../lib/clock.js';
-import { accountLink } from '../../identity/links.js';
-import { mailUser } from '../../identity/notify.js';
+import { accountLink } from '../links.js';
+import { mailUser } from '../notify.js';
 
 /**
  * Emails a reminder to each user whose password expires within the reminder period, once per password (a new

@@ -1,12 +1,12 @@
 import type { Transaction } from 'sequelize';
 import type { User } from '../../db/models/User.js';
-import { systemActor, type Actor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { applyStatusEvent } from '../../identity/userLifecycle.js';
+import { systemActor, type Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { applyStatusEvent } from '../userLifecycle.js';
 import { MINUTE } from '../../lib/clock.js';
-import { mailUser } from '../../identity/notify.js';
-import { forgotPasswordLink } from '../../identity/links.js';
+import { mailUser } from '../notify.js';
+import { forgotPasswordLink } from '../links.js';
 
 /**
  * Counts a failed sign-in (wrong password or code) against the account, in a window of the configured length. At the

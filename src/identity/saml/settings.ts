@@ -2,12 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { SamlConfig, SamlMatchAttribute } from '../../db/models/SamlConfig.js';
 import type { Settings } from '../../config/schema.js';
-import type { Actor } from '../../identity/actor.js';
-import { recordAudit } from '../../identity/audit.js';
-import type { DomainContext } from '../../identity/context.js';
-import { findDirectory } from '../../identity/directories.js';
-import { conflict, invalid, notFound } from '../../identity/errors.js';
-import { parseInput } from '../../identity/validation.js';
+import type { Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { findDirectory } from '../directories.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import { parseInput } from '../validation.js';
 
 export const NAMEID_FORMATS = {
   email: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
