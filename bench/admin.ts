@@ -8,18 +8,17 @@
  *
  *   npm run bench -- admin [--users 10000] [--requests 30] [--db sqlite|postgres]
  */
+import { createAccount } from '../src/identity/accounts/create.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load.js';
 import { migrateUp } from '../src/db/migrator.js';
 import { buildDeps } from '../src/deps.js';
-import type { Actor } from '../src/identity/actor.js';
-import { ADMIN_SORTS } from '../src/identity/admin/listUsers.js';
-import { createAdminApiToken } from '../src/identity/admin/apiTokens.js';
-import { loadAdminPrincipal } from '../src/identity/admin/principal.js';
+import type { OperatorPrincipal } from '../src/identity/principal.js';
+import { ADMIN_SORTS } from '../src/identity/accounts/read.js';
+import { createAdminApiToken } from '../src/identity/apiTokens.js';
+import { loadAdminPrincipal } from '../src/identity/principal.js';
 import { createDirectory } from '../src/identity/directories.js';
 import { createOrganization } from '../src/identity/organizations.js';
-import { createUser } from '../src/identity/users.js';
-import { createAccount } from '../src/identity/accounts/onboarding.js';
 import { createLogger } from '../src/lib/logger.js';
 import { type BenchDb, benchEnv, fmt, measure, removeBenchData, startServer, table } from './lib.js';
 
@@ -29,7 +28,7 @@ const requests = Number(values.requests);
 const env = benchEnv(values.db as BenchDb, { MFA_REQUIRED_FOR_PLATFORM_ADMINS: 'false', RATE_LIMIT_SIGN_IN_PER_MINUTE: '10000' });
 const ADMIN_PASSWORD = 'glacier tuba orchid 1987';
 const ADMIN_EMAIL = 'platform.admin@example.com';
-const actor: Actor = { type: 'operator', label: 'bench' };
+const actor: OperatorPrincipal = { kind: 'operator', actor: { type: 'operator', label: 'bench' } };
 const GIVEN = ['Ana', 'Bruno', 'Carmen', 'David', 'Elena', 'Fernando', 'Grace', 'Hector', 'Irene', 'Jorge', 'Karen', 'Luis', 'Maria', 'Nora', 'Oscar', 'Paula'];
 const FAMILY = ['Smith', 'Garcia', 'Johnson', 'Martinez', 'Brown', 'Lopez', 'Davis', 'Gonzalez', 'Miller', 'Wilson', 'Moore', 'Taylor', 'Anderson', 'Thomas', 'Jackson', 'White', 'Harris', 'Martin'];
 
@@ -53,7 +52,7 @@ async function seed(): Promise<{ platformToken: string; orgToken: string }> {
       platformAdminId = (await createAccount(ctx, actor, { directory: 'local', attributes: { userName: ADMIN_EMAIL, name: { givenName: 'Platform', familyName: 'Admin' }, emails: [{ value: ADMIN_EMAIL, type: 'work', primary: true }] }, isPlatformAdmin: true, password: ADMIN_PASSWORD })).id;
       continue;
     }
-    const user = await createUser(ctx, actor, {
+    const user = await createAccount(ctx, actor, {
       directory: admin || i % 10 !== 3 ? sso.id : 'local',
       attributes: { userName, name: { givenName: given, familyName: family }, emails: [{ value: userName, type: 'work', primary: true }], title: 'Analyst' },
       memberships: [{ organization, role: admin ? 'full-access' : 'standard-user' }],

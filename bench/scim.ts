@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load.js';
 import { migrateUp } from '../src/db/migrator.js';
 import { buildDeps } from '../src/deps.js';
-import type { Actor } from '../src/identity/actor.js';
+import type { OperatorPrincipal } from '../src/identity/principal.js';
 import { createDirectory } from '../src/identity/directories.js';
 import { createOrganization } from '../src/identity/organizations.js';
 import { createScimToken } from '../src/identity/scimTokens.js';
@@ -50,7 +50,7 @@ if (!Number.isInteger(groupMembers) || groupMembers < 400 || groupMembers > user
   throw new Error(`--group-members must be at least 400 and leave ${OUTSIDE.toLocaleString('en')} users outside the group (for the add PATCHes)`);
 }
 const env = benchEnv(values.db as BenchDb, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000', SCIM_MAX_BODY_BYTES: String(64 * 1024 * 1024) });
-const actor: Actor = { type: 'operator', label: 'bench' };
+const actor: OperatorPrincipal = { kind: 'operator', actor: { type: 'operator', label: 'bench' } };
 
 async function seedDirectory(): Promise<string> {
   const deps = buildDeps(loadConfig({ env }), { logger: createLogger({ level: 'silent' }) });

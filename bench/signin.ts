@@ -4,8 +4,8 @@
  *
  *   npm run bench -- signin [--users 20] [--concurrency 4] [--seconds 10] [--db sqlite|postgres]
  */
+import { createAccount } from '../src/identity/accounts/create.js';
 import { parseArgs } from 'node:util';
-import { createAccount } from '../src/identity/accounts/onboarding.js';
 import { hashPassword, verifyPassword } from '../src/identity/credentials/passwordHasher.js';
 import { hashParameters } from '../src/identity/credentials/passwords.js';
 import { loadConfig } from '../src/config/load.js';
@@ -28,7 +28,7 @@ async function seed(): Promise<string[]> {
   const emails: string[] = [];
   for (let i = 0; i < users; i++) {
     const email = `bench${i}@example.com`;
-    await createAccount(deps.ctx, { type: 'operator', label: 'bench' }, { directory: 'local', attributes: { userName: email, emails: [{ value: email }] }, password: PASSWORD });
+    await createAccount(deps.ctx, { kind: 'operator', actor: { type: 'operator', label: 'bench' } }, { directory: 'local', attributes: { userName: email, emails: [{ value: email }] }, password: PASSWORD });
     emails.push(email);
   }
   const params = hashParameters(deps.ctx);

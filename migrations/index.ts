@@ -29,6 +29,7 @@ import { migration as createOidcPayloads } from './20261122301200-create-oidc-pa
 import { migration as createRateLimitWindows } from './20261122301300-create-rate-limit-windows.js';
 import { migration as addUsersDirectoryCreatedIndex } from './20261122301400-add-users-directory-created-index.js';
 import { migration as countDirectoryUsers } from './20261202100000-count-directory-users.js';
+import { migration as revokeUnlimitedLocalScimTokens } from './20261205100000-revoke-unlimited-local-scim-tokens.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -65,4 +66,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261122301300-create-rate-limit-windows', ...createRateLimitWindows },
   { name: '20261122301400-add-users-directory-created-index', ...addUsersDirectoryCreatedIndex },
   { name: '20261202100000-count-directory-users', ...countDirectoryUsers },
+  { name: '20261205100000-revoke-unlimited-local-scim-tokens', ...revokeUnlimitedLocalScimTokens },
 ];

@@ -6,22 +6,23 @@
  *
  * Everything here is fictitious; the SAML certificate is the test-only one of test/fixtures/saml.
  */
+import { activateAccount } from '../src/identity/selfService/activation.js';
+import { createAccount } from '../src/identity/accounts/create.js';
+import { lockAccount } from '../src/identity/accounts/status.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { activateAccount, createAccount } from '../src/identity/accounts/onboarding.js';
 import { completeSignIn } from '../src/identity/selfService/signIn.js';
 import { configureSaml } from '../src/identity/saml/settings.js';
-import { createAdminApiToken } from '../src/identity/admin/apiTokens.js';
-import { loadAdminPrincipal } from '../src/identity/admin/principal.js';
+import { createAdminApiToken } from '../src/identity/apiTokens.js';
+import { loadAdminPrincipal } from '../src/identity/principal.js';
 import { createDirectory } from '../src/identity/directories.js';
 import { createOrganization } from '../src/identity/organizations.js';
 import { createScimToken } from '../src/identity/scimTokens.js';
-import { lockUser } from '../src/identity/userLifecycle.js';
 import { enrolTotp, GOOD_PASSWORD, totpCode } from '../test/helpers/accounts.js';
 import { platformAdmin } from '../test/helpers/admins.js';
 import { openTestApp } from '../test/helpers/app.js';
 import { launchChromium, serve } from '../test/helpers/browser.js';
-import { testActor } from '../test/helpers/db.js';
+import { testOperator } from '../test/helpers/db.js';
 import { fixtureKey } from '../test/helpers/samlIdp.js';
 
 const OUT = path.resolve('docs/screenshots');
@@ -46,24 +47,24 @@ async function main(): Promise<void> {
   const ctx = t.deps.ctx;
   const clock = t.deps.clock;
   try {
-    await createOrganization(ctx, testActor, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
-    await createOrganization(ctx, testActor, { kind: 'utility', name: 'Lakeside Energy', slug: 'lakeside' });
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Acme Foods', slug: 'acme' });
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Globex', slug: 'globex' });
-    await createDirectory(ctx, testActor, { kind: 'sso', name: 'acme-okta', organizations: ['acme'] });
-    await configureSaml(ctx, testActor, 'acme-okta', {
+    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
+    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'Lakeside Energy', slug: 'lakeside' });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Acme Foods', slug: 'acme' });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Globex', slug: 'globex' });
+    await createDirectory(ctx, testOperator, { kind: 'sso', name: 'acme-okta', organizations: ['acme'] });
+    await configureSaml(ctx, testOperator, 'acme-okta', {
       entityId: 'http://www.okta.com/exk1demo',
       ssoUrl: 'https://acme.okta.example/app/idbridge/sso/saml',
       certificates: [fixtureKey('idp').cert],
       domains: ['acme-foods.example'],
     });
-    await createScimToken(ctx, testActor, { directory: 'acme-okta', name: 'Okta provisioning', expiresInDays: 365 });
+    await createScimToken(ctx, testOperator, { directory: 'acme-okta', name: 'Okta provisioning', expiresInDays: 365 });
 
     const ids: Record<string, string> = {};
     for (const [givenName, familyName, organization, role, state] of PEOPLE) {
       clock.advance(26 * HOUR);
       const email = `${givenName.normalize('NFD').replace(/[^\w]/g, '')}.${familyName.normalize('NFD').replace(/[^\w]/g, '')}@${organization}.example`.toLowerCase();
-      const user = await createAccount(ctx, testActor, {
+      const user = await createAccount(ctx, testOperator, {
         directory: 'local',
         attributes: { userName: email, name: { givenName, familyName }, emails: [{ value: email, primary: true }], phoneNumbers: [{ value: '+1 555 0100', primary: true }], title: role === 'administrator' ? 'Customer service lead' : 'Analyst' },
         memberships: [{ organization, role }],
@@ -74,11 +75,11 @@ async function main(): Promise<void> {
       await activateAccount(ctx, { token: new URL(t.mailbox.last(email).link as string).searchParams.get('token') as string, password: GOOD_PASSWORD, language: 'en' });
       clock.advance(3 * HOUR);
       await completeSignIn(ctx, user.id, ['pwd']);
-      if (state === 'locked') await lockUser(ctx, testActor, user.id);
+      if (state === 'locked') await lockAccount(ctx, testOperator, user.id);
     }
     for (const [userName, givenName, familyName] of [['c.ruiz@acme-foods.example', 'Carmen', 'Ruiz'], ['j.park@acme-foods.example', 'Jae', 'Park']] as const) {
       clock.advance(5 * HOUR);
-      const user = await createAccount(ctx, testActor, { directory: 'acme-okta', attributes: { userName, externalId: `00u${givenName.toLowerCase()}`, name: { givenName, familyName }, emails: [{ value: userName, primary: true }], title: 'Buyer' }, memberships: [{ organization: 'acme', role: 'standard-user' }] });
+      const user = await createAccount(ctx, testOperator, { directory: 'acme-okta', attributes: { userName, externalId: `00u${givenName.toLowerCase()}`, name: { givenName, familyName }, emails: [{ value: userName, primary: true }], title: 'Buyer' }, memberships: [{ organization: 'acme', role: 'standard-user' }] });
       ids[givenName] = user.id;
       await completeSignIn(ctx, user.id, ['saml']);
     }

@@ -31,18 +31,18 @@ export function createApp(deps: Deps): App {
   const access = accessLogger(deps.logger);
   app.use(accessLog(access));
   app.use(security);
-  app.use(healthRoutes(deps.db));
-  const scim = scimServer({ ctx: deps.ctx, logger: deps.logger, settings: deps.settings, accessLogger: access, securityHeaders: fixedHeadersOf(security), trustProxy: app.get('trust proxy fn') });
+  app.use(healthRoutes(deps.services.health.readiness));
+  const scim = scimServer({ services: deps.services, clock: deps.ctx.clock, logger: deps.logger, settings: deps.settings, accessLogger: access, securityHeaders: fixedHeadersOf(security), trustProxy: app.get('trust proxy fn') });
   // First after the health checks: provisioning is the busiest traffic, and no other router serves /scim.
   app.use(SCIM_BASE_PATH, scim.router);
   const sessionCookie = cookieName('idb_session', deps.sessions.policy);
-  const provider = createOidcProvider({ ctx: deps.ctx, settings: deps.settings, logger: deps.logger, keys: deps.oidcKeys, cookieSecret: deps.secrets.sessionSecret, sessionCookie });
-  app.use(oidcRoutes({ ctx: deps.ctx, provider, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, sessionCookie }));
-  app.use(ADMIN_API_BASE, adminApi({ ctx: deps.ctx, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, publicUrl: deps.settings.server.publicUrl }));
-  app.use(CONSOLE_BASE, adminConsole({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, samlSp: deps.samlSp }));
-  const saml = samlRoutes({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });
+  const provider = createOidcProvider({ services: deps.services, adapter: deps.oidcAdapter, settings: deps.settings, logger: deps.logger, keys: deps.oidcKeys, cookieSecret: deps.secrets.sessionSecret, sessionCookie });
+  app.use(oidcRoutes({ services: deps.services, provider, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, sessionCookie }));
+  app.use(ADMIN_API_BASE, adminApi({ services: deps.services, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, publicUrl: deps.settings.server.publicUrl }));
+  app.use(CONSOLE_BASE, adminConsole({ services: deps.services, catalog: deps.ctx.catalog, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, samlSp: deps.samlSp }));
+  const saml = samlRoutes({ services: deps.services, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });
   app.use(saml.router);
-  app.use(localPages({ ctx: deps.ctx, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, federatedSignOut: saml.federatedSignOut }, deps.secrets.sessionSecret));
+  app.use(localPages({ services: deps.services, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, federatedSignOut: saml.federatedSignOut }, deps.secrets.sessionSecret));
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(deps.logger));
   return (req, res) => {

@@ -2,7 +2,10 @@ import path from 'node:path';
 import type { Settings } from './config/schema.js';
 import { resolveSecrets, type ResolvedSecrets } from './config/secrets.js';
 import { openDatabase, type Database } from './db/database.js';
+import { migrateDown, migrateUp, pendingMigrations } from './db/migrator.js';
+import { oidcAdapterFor, sweepOidcPayloads, type OidcAdapter } from './db/oidcAdapter.js';
 import type { DomainContext } from './identity/context.js';
+import { createServices, type Services } from './identity/services.js';
 import { RoleCatalog } from './identity/roleCatalog.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { DataCipher } from './lib/crypto.js';
@@ -20,7 +23,16 @@ export interface Deps {
   secrets: ResolvedSecrets;
   logger: Logger;
   db: Database;
+  /** The domain's context: for the domain itself, the composition root and tests; edges get `services`. */
   ctx: DomainContext;
+  /** The domain's commands and queries, which every edge calls. */
+  services: Services;
+  /** oidc-provider's storage, on idbridge's database. */
+  oidcAdapter: new (model: string) => OidcAdapter;
+  /** The schema's migrations, for the start and the CLI. */
+  migrations: Migrations;
+  /** Deletes expired OpenID Connect artefacts (a scheduled job). */
+  sweepOidc(): Promise<number>;
   /** Sends the mail outbox; main starts its polling, tests drain it. */
   mail: MailDispatcher;
   sessions: SessionCookies;
@@ -29,6 +41,14 @@ export interface Deps {
   /** The private keys that sign ID tokens, the first one active. */
   oidcKeys: PrivateJwk[];
   close(): Promise<void>;
+}
+
+export interface Migrations {
+  /** The database, described without its password. */
+  description: string;
+  up(): Promise<string[]>;
+  down(options: { to: string | 0 }): Promise<string[]>;
+  pending(): Promise<string[]>;
 }
 
 export interface BuildOptions {
@@ -67,13 +87,18 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
   });
   const samlSp = loadSpCredentials(settings);
   const oidcKeys = resolveSigningKeys(settings);
-  const sessions = new SessionCookies(ctx, { secure: settings.server.publicUrl.startsWith('https://') });
+  const services = createServices(ctx);
+  const sessions = new SessionCookies(services.sessions, { secure: settings.server.publicUrl.startsWith('https://') });
   return {
     settings,
     secrets,
     logger,
     db,
     ctx,
+    services,
+    oidcAdapter: oidcAdapterFor(db, ctx.clock, (id) => services.oidcClients.metadata(id)),
+    migrations: { description: db.description, up: () => migrateUp(db, logger), down: (options) => migrateDown(db, options, logger), pending: () => pendingMigrations(db) },
+    sweepOidc: () => sweepOidcPayloads(db, ctx.clock),
     mail,
     sessions,
     samlSp,

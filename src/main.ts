@@ -2,9 +2,6 @@ import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { buildDeps } from './deps.js';
-import { migrateUp } from './db/migrator.js';
-import { systemActor } from './identity/actor.js';
-import { bootstrapPlatformAdmin } from './identity/platformAdmins.js';
 import { backgroundJobs, startJobs } from './jobs/scheduler.js';
 
 async function main(): Promise<void> {
@@ -28,13 +25,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const { logger, db, ctx } = deps;
+  const { logger, services } = deps;
   if (deps.secrets.generated) logger.warn('using development secrets generated in the data directory; set SESSION_SECRET and DATA_ENCRYPTION_KEY in production');
 
-  const applied = await migrateUp(db, logger);
-  logger.info({ database: db.description, applied: applied.length }, 'database ready');
+  const applied = await deps.migrations.up();
+  logger.info({ database: deps.migrations.description, applied: applied.length }, 'database ready');
 
-  const bootstrap = await bootstrapPlatformAdmin(ctx, systemActor);
+  const bootstrap = await services.accounts.bootstrapPlatformAdmin();
   if (bootstrap.created) {
     logger.info({ email: bootstrap.email }, 'created the platform administrator');
     // Printed once, on the start that creates the account: the token is stored only as a hash.
@@ -58,7 +55,7 @@ async function main(): Promise<void> {
   }
 
   deps.mail.start();
-  const stopJobs = startJobs(backgroundJobs(ctx), logger);
+  const stopJobs = startJobs(backgroundJobs(deps), logger);
   if (!settings.mail.smtpUrl) logger.warn('no SMTP_URL: emails are written to files in the data directory and their links logged');
 
   const app = createApp(deps);

@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
-import { authenticateAdminApiToken } from '../identity/admin/apiTokens.js';
-import { loadAdminPrincipal, type AdminPrincipal } from '../identity/admin/principal.js';
-import type { DomainContext } from '../identity/context.js';
+import type { AdminPrincipal } from '../identity/principal.js';
+import type { Services } from '../identity/services.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -20,21 +19,21 @@ export class AdminAuthError extends Error {
 }
 
 /** An API token in the Authorization header, else the signed-in console session; never both kinds of trust mixed. */
-export function adminAuthentication(ctx: DomainContext): RequestHandler {
+export function adminAuthentication(services: Services): RequestHandler {
   return (req, _res, next) => {
     (async () => {
       const via = { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id };
       const header = req.get('authorization');
       if (header) {
         const [scheme, token] = header.split(/\s+/, 2);
-        const principal = scheme?.toLowerCase() === 'bearer' && token ? await authenticateAdminApiToken(ctx, token, via) : null;
+        const principal = scheme?.toLowerCase() === 'bearer' && token ? await services.administrators.authenticateApiToken(token, via) : null;
         if (!principal) throw new AdminAuthError(401, 'auth.invalid_token', 'The API token is missing, unknown, revoked or expired, or its administrator may no longer administer.');
         req.admin = principal;
         req.adminVia = 'token';
         return;
       }
       if (req.session?.stage !== 'signed_in') throw new AdminAuthError(401, 'auth.required', 'Sign in, or send an administrator API token as a Bearer token.');
-      const principal = await loadAdminPrincipal(ctx, req.session.userId, via);
+      const principal = await services.administrators.principalFor(req.session.userId, via);
       if (!principal) throw new AdminAuthError(403, 'auth.not_an_administrator', 'This account does not administer any organization.');
       req.admin = principal;
       req.adminVia = 'session';

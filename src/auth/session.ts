@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { DomainContext } from '../identity/context.js';
-import { createSession, destroySession, findSession, type SessionStage, type SessionView } from '../identity/sessions.js';
+import type { SessionStage, SessionView } from '../identity/sessions.js';
+import type { Services } from '../identity/services.js';
 import { clearCookie, getCookie, setCookie, type CookiePolicy } from '../http/cookies.js';
 
 const COOKIE = 'idb_session';
@@ -15,13 +15,13 @@ declare module 'express-serve-static-core' {
 /** The signed-in (or signing-in) session, stored in the database so that every instance shares it. */
 export class SessionCookies {
   constructor(
-    private readonly ctx: DomainContext,
+    private readonly store: Services['sessions'],
     readonly policy: CookiePolicy,
   ) {}
 
   middleware(): RequestHandler {
     return (req, _res, next) => {
-      findSession(this.ctx, getCookie(req, this.policy, COOKIE))
+      this.store.find(getCookie(req, this.policy, COOKIE))
         .then((session) => {
           req.session = session;
           next();
@@ -32,15 +32,15 @@ export class SessionCookies {
 
   /** Replaces the request's session with a new one (a new id at every step of signing in). */
   async start(req: Request, res: Response, input: { userId: string; stage: SessionStage; data?: Record<string, unknown> }): Promise<SessionView> {
-    if (req.session) await destroySession(this.ctx, req.session.id);
-    const { token, session } = await createSession(this.ctx, input);
+    if (req.session) await this.store.destroy(req.session.id);
+    const { token, session } = await this.store.create(input);
     setCookie(res, this.policy, COOKIE, token);
     req.session = session;
     return session;
   }
 
   async end(req: Request, res: Response): Promise<void> {
-    if (req.session) await destroySession(this.ctx, req.session.id);
+    if (req.session) await this.store.destroy(req.session.id);
     req.session = null;
     clearCookie(res, this.policy, COOKIE);
   }

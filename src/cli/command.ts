@@ -1,6 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Deps } from '../deps.js';
-import type { Actor } from '../identity/actor.js';
+import type { Settings } from '../config/schema.js';
+import type { Migrations } from '../deps.js';
+import type { Principal } from '../identity/principal.js';
+import type { Services } from '../identity/services.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | string[] | undefined>;
@@ -13,7 +15,8 @@ export interface Command {
   options: OptionSpec;
   /** Commands that need no database (config describe). */
   offline?: boolean;
-  run(input: { deps: Deps; values: Values; actor: Actor }): Promise<object>;
+  /** `principal`: the operator, who acts at platform level (the audit trail names the OS user). */
+  run(input: { services: Services; principal: Principal; values: Values; settings: Settings; migrations: Migrations }): Promise<object>;
   text(result: object): string;
 }
 

@@ -1,9 +1,8 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
-import { migrateUp } from '../db/migrator.js';
 import { buildDeps, type Deps } from '../deps.js';
-import { operatorActor } from '../identity/actor.js';
+import { operatorPrincipal } from '../identity/principal.js';
 import { isDomainError } from '../identity/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { UsageError, type Command } from './command.js';
@@ -72,8 +71,8 @@ export async function runCli(argv: string[], env?: NodeJS.ProcessEnv): Promise<O
   try {
     const settings = loadConfig(env ? { env } : {});
     deps = buildDeps(settings, { logger: createLogger({ level: 'warn', destination: process.stderr }) });
-    if (!command.offline) await migrateUp(deps.db);
-    const result = await command.run({ deps, values: values as Record<string, string>, actor: operatorActor(operatorName()) });
+    if (!command.offline) await deps.migrations.up();
+    const result = await command.run({ services: deps.services, settings: deps.settings, migrations: deps.migrations, values: values as Record<string, string>, principal: operatorPrincipal(operatorName()) });
     return { code: 0, stdout: json ? JSON.stringify(result) : command.text(result) };
   } catch (error) {
     if (error instanceof UsageError) return failure(json, 2, 'usage.invalid', error.message, command.usage);

@@ -1,31 +1,20 @@
 import { Router } from 'express';
-import type { Database } from '../db/database.js';
-import { pendingMigrations } from '../db/migrator.js';
+import type { Readiness } from '../identity/readiness.js';
 
 /** /healthz: the process answers. /readyz: the database answers and its schema is current. */
-export function healthRoutes(db: Database): Router {
+export function healthRoutes(readiness: () => Promise<Readiness>): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    try {
-      await db.sequelize.query('SELECT 1');
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    const state = await readiness();
+    if (state.ready) {
+      res.json({ status: 'ready', database: 'ok', dialect: state.dialect, migrations: 'current' });
       return;
     }
-    try {
-      const pending = await pendingMigrations(db);
-      if (pending.length > 0) {
-        res.status(503).json({ status: 'unavailable', database: 'ok', migrations: 'pending', pending });
-        return;
-      }
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: 'ok', migrations: 'unknown' });
-      return;
-    }
-    res.json({ status: 'ready', database: 'ok', dialect: db.dialect, migrations: 'current' });
+    const { ready: _ready, ...detail } = state;
+    res.status(503).json({ status: 'unavailable', ...detail });
   });
   return router;
 }

@@ -1,9 +1,10 @@
 import { Op, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
 import type { Directory, DirectoryKind } from '../db/models/Directory.js';
-import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
+import { authorize } from './policy/index.js';
+import type { Principal } from './principal.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
 import { parseInput } from './validation.js';
@@ -76,16 +77,19 @@ export async function findLocalDirectory(ctx: DomainContext): Promise<Directory>
   return findDirectory(ctx, LOCAL_DIRECTORY);
 }
 
-export async function getDirectory(ctx: DomainContext, idOrName: string): Promise<DirectoryView> {
+export async function getDirectory(ctx: DomainContext, principal: Principal, idOrName: string): Promise<DirectoryView> {
+  await authorize(ctx, principal, 'directory.read', { type: 'platform' });
   return present(ctx, await findDirectory(ctx, idOrName));
 }
 
-export async function listDirectories(ctx: DomainContext): Promise<DirectoryView[]> {
+export async function listDirectories(ctx: DomainContext, principal: Principal): Promise<DirectoryView[]> {
+  await authorize(ctx, principal, 'directory.read', { type: 'platform' });
   const rows = await ctx.db.models.Directory.findAll({ order: [['name', 'ASC']] });
   return Promise.all(rows.map((row) => present(ctx, row)));
 }
 
-export async function createDirectory(ctx: DomainContext, actor: Actor, input: CreateDirectoryInput): Promise<DirectoryView> {
+export async function createDirectory(ctx: DomainContext, principal: Principal, input: CreateDirectoryInput): Promise<DirectoryView> {
+  await authorize(ctx, principal, 'directory.manage', { type: 'platform' });
   const data = parseInput(createSchema, input, 'directory.invalid');
   if (data.kind === 'local') {
     throw conflict('directory.local_exists', 'There is exactly one local directory, named "local", and it already exists; create an "sso" directory instead.', 'kind');
@@ -105,13 +109,14 @@ export async function createDirectory(ctx: DomainContext, actor: Actor, input: C
       await ctx.db.models.DirectoryOrganization.findOrCreate({ where: { directoryId: directory.id, organizationId: org.id }, defaults: { directoryId: directory.id, organizationId: org.id, createdAt: now }, transaction: t });
     }
     const view = await present(ctx, directory);
-    await recordAudit(ctx, t, actor, { action: 'directory.created', targetType: 'directory', targetId: directory.id, directoryId: directory.id, details: { after: view } });
+    await recordAudit(ctx, t, principal.actor, { action: 'directory.created', targetType: 'directory', targetId: directory.id, directoryId: directory.id, details: { after: view } });
     return view;
   });
 }
 
 /** Allows a directory to grant roles in an organization (through role mappings or SCIM). */
-export async function linkOrganization(ctx: DomainContext, actor: Actor, input: { directory: string; organization: string }): Promise<DirectoryView> {
+export async function linkOrganization(ctx: DomainContext, principal: Principal, input: { directory: string; organization: string }): Promise<DirectoryView> {
+  await authorize(ctx, principal, 'directory.manage', { type: 'platform' });
   return ctx.db.tx(async (t) => {
     const directory = await findDirectory(ctx, input.directory);
     const org = await findOrganization(ctx, input.organization);
@@ -121,21 +126,22 @@ export async function linkOrganization(ctx: DomainContext, actor: Actor, input: 
       transaction: t,
     });
     if (created) {
-      await recordAudit(ctx, t, actor, { action: 'directory.organization_linked', targetType: 'directory', targetId: directory.id, directoryId: directory.id, organizationId: org.id, details: { organization: org.slug } });
+      await recordAudit(ctx, t, principal.actor, { action: 'directory.organization_linked', targetType: 'directory', targetId: directory.id, directoryId: directory.id, organizationId: org.id, details: { organization: org.slug } });
     }
     return present(ctx, directory);
   });
 }
 
 /** Stops a directory from granting roles in an organization; the memberships its role mappings gave there go too. */
-export async function unlinkOrganization(ctx: DomainContext, actor: Actor, input: { directory: string; organization: string }): Promise<DirectoryView> {
+export async function unlinkOrganization(ctx: DomainContext, principal: Principal, input: { directory: string; organization: string }): Promise<DirectoryView> {
+  await authorize(ctx, principal, 'directory.manage', { type: 'platform' });
   return ctx.db.tx(async (t) => {
     const directory = await findDirectory(ctx, input.directory);
     const org = await findOrganization(ctx, input.organization);
     const removed = await ctx.db.models.DirectoryOrganization.destroy({ where: { directoryId: directory.id, organizationId: org.id }, transaction: t });
     if (!removed) throw invalid('directory.not_linked', `Directory "${directory.name}" is not linked to organization "${org.slug}".`, 'organization');
     await ctx.db.models.RoleMapping.destroy({ where: { directoryId: directory.id, organizationId: org.id }, transaction: t });
-    await recordAudit(ctx, t, actor, { action: 'directory.organization_unlinked', targetType: 'directory', targetId: directory.id, directoryId: directory.id, organizationId: org.id, details: { organization: org.slug } });
+    await recordAudit(ctx, t, principal.actor, { action: 'directory.organization_unlinked', targetType: 'directory', targetId: directory.id, directoryId: directory.id, organizationId: org.id, details: { organization: org.slug } });
     return present(ctx, directory);
   });
 }
@@ -146,7 +152,8 @@ export async function isLinked(ctx: DomainContext, directoryId: string, organiza
 }
 
 /** Deletes an SSO directory that has no users left. */
-export async function deleteDirectory(ctx: DomainContext, actor: Actor, idOrName: string): Promise<void> {
+export async function deleteDirectory(ctx: DomainContext, principal: Principal, idOrName: string): Promise<void> {
+  await authorize(ctx, principal, 'directory.manage', { type: 'platform' });
   await ctx.db.tx(async (t) => {
     const directory = await findDirectory(ctx, idOrName);
     if (directory.kind === 'local') throw conflict('directory.local_required', 'The local directory cannot be deleted.');
@@ -155,6 +162,6 @@ export async function deleteDirectory(ctx: DomainContext, actor: Actor, idOrName
     const before = await present(ctx, directory);
     await directory.destroy({ transaction: t });
     forgetVerifiedScimTokens(ctx, t);
-    await recordAudit(ctx, t, actor, { action: 'directory.deleted', targetType: 'directory', targetId: directory.id, directoryId: directory.id, details: { before } });
+    await recordAudit(ctx, t, principal.actor, { action: 'directory.deleted', targetType: 'directory', targetId: directory.id, directoryId: directory.id, details: { before } });
   });
 }

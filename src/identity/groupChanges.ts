@@ -1,8 +1,9 @@
 import { UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Group } from '../db/models/Group.js';
-import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
+import { groupScopeFor } from './policy/index.js';
+import type { Principal } from './principal.js';
 import { notFound } from './errors.js';
 import {
   checkGroupVersion,
@@ -63,15 +64,16 @@ async function memberIdsWhere(ctx: DomainContext, t: Transaction, groupId: strin
  * removed with set semantics in SQL (an existing member is not duplicated; removing a non-member changes nothing),
  * roles the group gives through mappings follow in the same transaction, and the version moves once.
  */
-export async function changeGroup(ctx: DomainContext, actor: Actor, id: string, changes: readonly GroupChange[], options: GroupChangeOptions = {}): Promise<GroupChangeResult> {
+export async function changeGroup(ctx: DomainContext, principal: Principal, id: string, changes: readonly GroupChange[], options: GroupChangeOptions = {}): Promise<GroupChangeResult> {
+  const scope = groupScopeFor(principal, 'group.manage');
   return ctx.db.tx(async (t) => {
-    const group = await lockGroup(ctx, t, id, options.scope?.directoryId);
+    const group = await lockGroup(ctx, t, id, scope.directoryId);
     checkGroupVersion(group, options.expectedVersion);
     let added = 0;
     let removed = 0;
     let attributesChanged = false;
     const audit = async (action: string, details: Record<string, unknown>) =>
-      recordAudit(ctx, t, actor, { action, targetType: 'group', targetId: group.id, directoryId: group.directoryId, details });
+      recordAudit(ctx, t, principal.actor, { action, targetType: 'group', targetId: group.id, directoryId: group.directoryId, details });
 
     for (const change of changes) {
       switch (change.type) {

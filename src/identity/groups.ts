@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Group } from '../db/models/Group.js';
-import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { chunk } from './chunks.js';
 import type { DomainContext } from './context.js';
+import { groupScopeFor } from './policy/index.js';
+import type { Principal } from './principal.js';
 import { findDirectory } from './directories.js';
 import { conflict, DomainError, invalid, notFound } from './errors.js';
 import { grantForMembers, mappingsForGroup, revokeForMembers } from './roleMappings.js';
@@ -132,10 +133,12 @@ export interface CreateGroupInput {
   members?: string[];
 }
 
-export async function createGroup(ctx: DomainContext, actor: Actor, input: CreateGroupInput): Promise<GroupView> {
+export async function createGroup(ctx: DomainContext, principal: Principal, input: CreateGroupInput): Promise<GroupView> {
   const attrs = parseInput(groupAttributesSchema, input, 'group.invalid');
+  const scope = groupScopeFor(principal, 'group.manage');
   return ctx.db.tx(async (t) => {
     const directory = await findDirectory(ctx, input.directory);
+    if (scope.directoryId && scope.directoryId !== directory.id) throw notFound('directory');
     const now = ctx.clock.now();
     let group: Group;
     try {
@@ -149,28 +152,28 @@ export async function createGroup(ctx: DomainContext, actor: Actor, input: Creat
     }
     const members = await checkMembers(ctx, t, directory.id, input.members ?? []);
     await insertMembers(ctx, t, group, members);
-    await recordAudit(ctx, t, actor, { action: 'group.created', targetType: 'group', targetId: group.id, directoryId: directory.id, details: { displayName: group.displayName, externalId: group.externalId, members: idsForAudit(members) } });
+    await recordAudit(ctx, t, principal.actor, { action: 'group.created', targetType: 'group', targetId: group.id, directoryId: directory.id, details: { displayName: group.displayName, externalId: group.externalId, members: idsForAudit(members) } });
     return presentGroup(ctx, group, { members: members.length > 0 });
   });
 }
 
-export async function getGroup(ctx: DomainContext, id: string, options: { scope?: GroupScope; members?: boolean } = {}): Promise<GroupView> {
-  return presentGroup(ctx, await findGroupInScope(ctx, id, options.scope), { members: options.members ?? true });
+export async function getGroup(ctx: DomainContext, principal: Principal, id: string, options: { members?: boolean } = {}): Promise<GroupView> {
+  return presentGroup(ctx, await findGroupInScope(ctx, id, groupScopeFor(principal, 'group.read')), { members: options.members ?? true });
 }
 
 export interface GroupChangeOptions {
-  scope?: GroupScope;
   expectedVersion?: number;
 }
 
 /** Deletes a group; only the memberships it gave go with it. */
-export async function deleteGroup(ctx: DomainContext, actor: Actor, id: string, options: GroupChangeOptions = {}): Promise<void> {
+export async function deleteGroup(ctx: DomainContext, principal: Principal, id: string, options: GroupChangeOptions = {}): Promise<void> {
+  const scope = groupScopeFor(principal, 'group.manage');
   await ctx.db.tx(async (t) => {
-    const group = await findGroupInScope(ctx, id, options.scope);
+    const group = await findGroupInScope(ctx, id, scope);
     checkGroupVersion(group, options.expectedVersion);
     const members = await ctx.db.models.GroupMember.count({ where: { groupId: group.id }, transaction: t });
     const membershipsRemoved = await ctx.db.models.Membership.destroy({ where: { groupId: group.id }, transaction: t });
     await group.destroy({ transaction: t });
-    await recordAudit(ctx, t, actor, { action: 'group.deleted', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { displayName: group.displayName, members, membershipsRemoved } });
+    await recordAudit(ctx, t, principal.actor, { action: 'group.deleted', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { displayName: group.displayName, members, membershipsRemoved } });
   });
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { OidcClient } from '../db/models/OidcClient.js';
 import { randomToken } from '../lib/random.js';
-import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
+import { authorize } from './policy/index.js';
+import type { Principal } from './principal.js';
 import { notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
 import { parseInput } from './validation.js';
@@ -57,7 +58,8 @@ async function organizationIds(ctx: DomainContext, references: readonly string[]
 }
 
 /** Registers a portal application. The secret is in the result only (and kept encrypted for the token endpoint). */
-export async function createOidcClient(ctx: DomainContext, actor: Actor, input: OidcClientInput): Promise<OidcClientView & { clientSecret: string }> {
+export async function createOidcClient(ctx: DomainContext, principal: Principal, input: OidcClientInput): Promise<OidcClientView & { clientSecret: string }> {
+  await authorize(ctx, principal, 'oidc_client.manage', { type: 'platform' });
   const data = parseInput(inputSchema, input, 'oidc_client.invalid');
   return ctx.db.tx(async (t) => {
     const id = `idb-${randomToken(ctx.random, 12)}`;
@@ -78,12 +80,13 @@ export async function createOidcClient(ctx: DomainContext, actor: Actor, input: 
       { transaction: t },
     );
     const view = await present(ctx, client);
-    await recordAudit(ctx, t, actor, { action: 'oidc_client.created', targetType: 'oidc_client', targetId: id, details: { after: view } });
+    await recordAudit(ctx, t, principal.actor, { action: 'oidc_client.created', targetType: 'oidc_client', targetId: id, details: { after: view } });
     return { ...view, clientSecret: secret };
   });
 }
 
-export async function listOidcClients(ctx: DomainContext): Promise<OidcClientView[]> {
+export async function listOidcClients(ctx: DomainContext, principal: Principal): Promise<OidcClientView[]> {
+  await authorize(ctx, principal, 'oidc_client.read', { type: 'platform' });
   const rows = await ctx.db.models.OidcClient.findAll({ order: [['name', 'ASC'], ['id', 'ASC']] });
   return Promise.all(rows.map((row) => present(ctx, row)));
 }
@@ -94,11 +97,13 @@ async function find(ctx: DomainContext, clientId: string): Promise<OidcClient> {
   return client;
 }
 
-export async function getOidcClient(ctx: DomainContext, clientId: string): Promise<OidcClientView> {
+export async function getOidcClient(ctx: DomainContext, principal: Principal, clientId: string): Promise<OidcClientView> {
+  await authorize(ctx, principal, 'oidc_client.read', { type: 'platform' });
   return present(ctx, await find(ctx, clientId));
 }
 
-export async function updateOidcClient(ctx: DomainContext, actor: Actor, clientId: string, input: Partial<OidcClientInput>): Promise<OidcClientView> {
+export async function updateOidcClient(ctx: DomainContext, principal: Principal, clientId: string, input: Partial<OidcClientInput>): Promise<OidcClientView> {
+  await authorize(ctx, principal, 'oidc_client.manage', { type: 'platform' });
   const data = parseInput(inputSchema.partial(), input, 'oidc_client.invalid');
   return ctx.db.tx(async (t) => {
     const client = await find(ctx, clientId);
@@ -111,17 +116,18 @@ export async function updateOidcClient(ctx: DomainContext, actor: Actor, clientI
     client.updatedAt = ctx.clock.now();
     await client.save({ transaction: t });
     const after = await present(ctx, client);
-    await recordAudit(ctx, t, actor, { action: 'oidc_client.updated', targetType: 'oidc_client', targetId: client.id, details: { before, after } });
+    await recordAudit(ctx, t, principal.actor, { action: 'oidc_client.updated', targetType: 'oidc_client', targetId: client.id, details: { before, after } });
     return after;
   });
 }
 
 /** Deletes a client and everything issued to it: its users are signed out of it. */
-export async function deleteOidcClient(ctx: DomainContext, actor: Actor, clientId: string): Promise<void> {
+export async function deleteOidcClient(ctx: DomainContext, principal: Principal, clientId: string): Promise<void> {
+  await authorize(ctx, principal, 'oidc_client.manage', { type: 'platform' });
   await ctx.db.tx(async (t) => {
     const client = await find(ctx, clientId);
     await client.destroy({ transaction: t });
-    await recordAudit(ctx, t, actor, { action: 'oidc_client.deleted', targetType: 'oidc_client', targetId: client.id, details: { name: client.name } });
+    await recordAudit(ctx, t, principal.actor, { action: 'oidc_client.deleted', targetType: 'oidc_client', targetId: client.id, details: { name: client.name } });
   });
 }
 

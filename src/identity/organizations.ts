@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { UniqueConstraintError } from 'sequelize';
 import type { Organization, OrganizationKind, OrganizationPolicy } from '../db/models/Organization.js';
-import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
+import { authorize, organizationScopeFor } from './policy/index.js';
+import type { Principal } from './principal.js';
 import { conflict, notFound } from './errors.js';
 import { nameSchema, parseInput, slugSchema } from './validation.js';
 import { forgetVerifiedScimTokens } from './verifiedScimTokens.js';
@@ -52,7 +53,8 @@ export function presentOrganization(org: Organization): OrganizationView {
   };
 }
 
-export async function createOrganization(ctx: DomainContext, actor: Actor, input: CreateOrganizationInput): Promise<OrganizationView> {
+export async function createOrganization(ctx: DomainContext, principal: Principal, input: CreateOrganizationInput): Promise<OrganizationView> {
+  await authorize(ctx, principal, 'organization.manage', { type: 'platform' });
   const data = parseInput(createSchema, input, 'organization.invalid');
   if (data.policy.provisioningMaxRole) ctx.catalog.require(data.kind, data.policy.provisioningMaxRole, 'policy.provisioningMaxRole');
   const now = ctx.clock.now();
@@ -63,7 +65,7 @@ export async function createOrganization(ctx: DomainContext, actor: Actor, input
         { transaction: t },
       );
       const view = presentOrganization(org);
-      await recordAudit(ctx, t, actor, { action: 'organization.created', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { after: view } });
+      await recordAudit(ctx, t, principal.actor, { action: 'organization.created', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { after: view } });
       return view;
     } catch (error) {
       if (error instanceof UniqueConstraintError) throw conflict('organization.slug_taken', `An organization with the slug "${data.slug}" already exists.`, 'slug');
@@ -72,10 +74,12 @@ export async function createOrganization(ctx: DomainContext, actor: Actor, input
   });
 }
 
-export async function listOrganizations(ctx: DomainContext, filter: { kind?: OrganizationKind; ids?: readonly string[] } = {}): Promise<OrganizationView[]> {
+/** The organizations the principal sees (an organization administrator: the ones it manages), by name. */
+export async function listOrganizations(ctx: DomainContext, principal: Principal, filter: { kind?: OrganizationKind } = {}): Promise<OrganizationView[]> {
+  const visible = organizationScopeFor(principal, 'organization.read');
   const where: Record<string, unknown> = {};
   if (filter.kind) where.kind = filter.kind;
-  if (filter.ids) where.id = [...filter.ids];
+  if (visible !== 'all') where.id = visible;
   const rows = await ctx.db.models.Organization.findAll({ where, order: [['name', 'ASC'], ['id', 'ASC']] });
   return rows.map(presentOrganization);
 }
@@ -89,11 +93,15 @@ export async function findOrganization(ctx: DomainContext, idOrSlug: string): Pr
   return org;
 }
 
-export async function getOrganization(ctx: DomainContext, idOrSlug: string): Promise<OrganizationView> {
-  return presentOrganization(await findOrganization(ctx, idOrSlug));
+/** An organization the principal sees, or "not found". */
+export async function getOrganization(ctx: DomainContext, principal: Principal, idOrSlug: string): Promise<OrganizationView> {
+  const org = await findOrganization(ctx, idOrSlug);
+  await authorize(ctx, principal, 'organization.read', { type: 'organization', organizationId: org.id });
+  return presentOrganization(org);
 }
 
-export async function updateOrganization(ctx: DomainContext, actor: Actor, idOrSlug: string, input: UpdateOrganizationInput): Promise<OrganizationView> {
+export async function updateOrganization(ctx: DomainContext, principal: Principal, idOrSlug: string, input: UpdateOrganizationInput): Promise<OrganizationView> {
+  await authorize(ctx, principal, 'organization.manage', { type: 'platform' });
   const data = parseInput(updateSchema, input, 'organization.invalid');
   return ctx.db.tx(async (t) => {
     const org = await findOrganization(ctx, idOrSlug);
@@ -104,13 +112,14 @@ export async function updateOrganization(ctx: DomainContext, actor: Actor, idOrS
     org.updatedAt = ctx.clock.now();
     await org.save({ transaction: t });
     const after = presentOrganization(org);
-    await recordAudit(ctx, t, actor, { action: 'organization.updated', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, after } });
+    await recordAudit(ctx, t, principal.actor, { action: 'organization.updated', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, after } });
     return after;
   });
 }
 
 /** Deletes an organization and every membership in it; the users themselves stay. */
-export async function deleteOrganization(ctx: DomainContext, actor: Actor, idOrSlug: string): Promise<void> {
+export async function deleteOrganization(ctx: DomainContext, principal: Principal, idOrSlug: string): Promise<void> {
+  await authorize(ctx, principal, 'organization.manage', { type: 'platform' });
   await ctx.db.tx(async (t) => {
     const org = await findOrganization(ctx, idOrSlug);
     const before = presentOrganization(org);
@@ -121,6 +130,6 @@ export async function deleteOrganization(ctx: DomainContext, actor: Actor, idOrS
     await ScimToken.destroy({ where: { organizationId: org.id }, transaction: t });
     forgetVerifiedScimTokens(ctx, t);
     await org.destroy({ transaction: t });
-    await recordAudit(ctx, t, actor, { action: 'organization.deleted', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, membershipsRemoved: memberships } });
+    await recordAudit(ctx, t, principal.actor, { action: 'organization.deleted', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, membershipsRemoved: memberships } });
   });
 }

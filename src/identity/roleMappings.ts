@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Group } from '../db/models/Group.js';
 import type { RoleMapping, RoleMappingMatch } from '../db/models/RoleMapping.js';
-import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { chunk } from './chunks.js';
 import type { DomainContext } from './context.js';
+import { authorize } from './policy/index.js';
+import type { Principal } from './principal.js';
 import { findDirectory, isLinked } from './directories.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
@@ -137,7 +138,8 @@ async function resolve(ctx: DomainContext, data: z.output<typeof inputSchema>) {
 }
 
 /** Maps groups of a directory to a role in an organization; their members get it at once. */
-export async function createRoleMapping(ctx: DomainContext, actor: Actor, input: RoleMappingInput): Promise<RoleMappingView> {
+export async function createRoleMapping(ctx: DomainContext, principal: Principal, input: RoleMappingInput): Promise<RoleMappingView> {
+  await authorize(ctx, principal, 'role_mapping.manage', { type: 'platform' });
   const data = parseInput(inputSchema, input, 'role_mapping.invalid');
   return ctx.db.tx(async (t) => {
     const { directory, org } = await resolve(ctx, data);
@@ -154,12 +156,13 @@ export async function createRoleMapping(ctx: DomainContext, actor: Actor, input:
     }
     const granted = await reapplyMapping(ctx, t, mapping);
     const view = await present(ctx, mapping);
-    await recordAudit(ctx, t, actor, { action: 'role_mapping.created', targetType: 'role_mapping', targetId: mapping.id, directoryId: directory.id, organizationId: org.id, details: { after: view, membershipsGranted: granted } });
+    await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.created', targetType: 'role_mapping', targetId: mapping.id, directoryId: directory.id, organizationId: org.id, details: { after: view, membershipsGranted: granted } });
     return view;
   });
 }
 
-export async function updateRoleMapping(ctx: DomainContext, actor: Actor, id: string, input: Partial<Omit<RoleMappingInput, 'directory'>>): Promise<RoleMappingView> {
+export async function updateRoleMapping(ctx: DomainContext, principal: Principal, id: string, input: Partial<Omit<RoleMappingInput, 'directory'>>): Promise<RoleMappingView> {
+  await authorize(ctx, principal, 'role_mapping.manage', { type: 'platform' });
   return ctx.db.tx(async (t) => {
     const mapping = await ctx.db.models.RoleMapping.findByPk(id, { transaction: t });
     if (!mapping) throw notFound('role_mapping');
@@ -179,23 +182,25 @@ export async function updateRoleMapping(ctx: DomainContext, actor: Actor, id: st
     }
     const granted = await reapplyMapping(ctx, t, mapping);
     const after = await present(ctx, mapping);
-    await recordAudit(ctx, t, actor, { action: 'role_mapping.updated', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: org.id, details: { before, after, membershipsGranted: granted } });
+    await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.updated', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: org.id, details: { before, after, membershipsGranted: granted } });
     return after;
   });
 }
 
-export async function deleteRoleMapping(ctx: DomainContext, actor: Actor, id: string): Promise<void> {
+export async function deleteRoleMapping(ctx: DomainContext, principal: Principal, id: string): Promise<void> {
+  await authorize(ctx, principal, 'role_mapping.manage', { type: 'platform' });
   await ctx.db.tx(async (t) => {
     const mapping = await ctx.db.models.RoleMapping.findByPk(id, { transaction: t });
     if (!mapping) throw notFound('role_mapping');
     const before = await present(ctx, mapping);
     const removed = await ctx.db.models.Membership.destroy({ where: { roleMappingId: mapping.id }, transaction: t });
     await mapping.destroy({ transaction: t });
-    await recordAudit(ctx, t, actor, { action: 'role_mapping.deleted', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: mapping.organizationId, details: { before, membershipsRemoved: removed } });
+    await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.deleted', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: mapping.organizationId, details: { before, membershipsRemoved: removed } });
   });
 }
 
-export async function listRoleMappings(ctx: DomainContext, filter: { directory?: string } = {}): Promise<RoleMappingView[]> {
+export async function listRoleMappings(ctx: DomainContext, principal: Principal, filter: { directory?: string } = {}): Promise<RoleMappingView[]> {
+  await authorize(ctx, principal, 'role_mapping.read', { type: 'platform' });
   const where = filter.directory ? { directoryId: (await findDirectory(ctx, filter.directory)).id } : {};
   const rows = await ctx.db.models.RoleMapping.findAll({ where, order: [['createdAt', 'ASC'], ['id', 'ASC']] });
   return Promise.all(rows.map((row) => present(ctx, row)));

@@ -4,9 +4,10 @@ import { readDate } from '../db/rows.js';
 import { sha256Hex } from '../lib/crypto.js';
 import { randomToken } from '../lib/random.js';
 import { DAY, MINUTE } from '../lib/clock.js';
-import type { Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
+import { authorize } from './policy/index.js';
+import type { Principal, ScimTokenGrant } from './principal.js';
 import { findDirectory } from './directories.js';
 import { invalid, notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
@@ -28,15 +29,6 @@ export interface ScimTokenView {
   state: 'active' | 'expired' | 'revoked';
 }
 
-/** What a verified SCIM token may do: its directory, and one organization when it is limited to one. */
-export interface ScimPrincipal {
-  tokenId: string;
-  name: string;
-  directoryId: string;
-  directoryName: string;
-  directoryKind: 'local' | 'sso';
-  organizationId: string | null;
-}
 
 export interface CreateScimTokenInput {
   directory: string;
@@ -67,7 +59,8 @@ async function present(ctx: DomainContext, token: ScimToken): Promise<ScimTokenV
 }
 
 /** Creates a bearer token for a directory's SCIM endpoint. The token is in the result only; the database keeps its hash. */
-export async function createScimToken(ctx: DomainContext, actor: Actor, input: CreateScimTokenInput): Promise<ScimTokenView & { token: string }> {
+export async function createScimToken(ctx: DomainContext, principal: Principal, input: CreateScimTokenInput): Promise<ScimTokenView & { token: string }> {
+  await authorize(ctx, principal, 'scim_token.manage', { type: 'platform' });
   const days = input.expiresInDays ?? ctx.settings.scim.tokenDefaultExpiresInDays;
   if (!Number.isInteger(days) || days < 0 || days > 3650) throw invalid('scim_token.invalid', 'expiresInDays must be a whole number of days from 0 (no expiry) to 3650.', 'expiresInDays');
   const name = (input.name ?? '').trim() || `token ${ctx.clock.now().toISOString().slice(0, 10)}`;
@@ -77,6 +70,11 @@ export async function createScimToken(ctx: DomainContext, actor: Actor, input: C
     const org = input.organization ? await findOrganization(ctx, input.organization) : null;
     if (org && directory.kind !== 'local') {
       throw invalid('scim_token.org_limit_local_only', 'Only tokens of the local directory can be limited to one organization; an SSO directory token sees its whole directory.', 'organization');
+    }
+    // The local directory holds every organization's non-SSO users: a token of all of it would be a credential
+    // across tenants living in a third-party tool. Each local token is limited to one organization.
+    if (!org && directory.kind === 'local') {
+      throw invalid('scim_token.organization_required', 'A token of the local directory must be limited to one organization (give --org, or the organization): the local directory holds the users of every organization.', 'organization');
     }
     const token = `${SCIM_TOKEN_PREFIX}${randomToken(ctx.random, 32)}`;
     const now = ctx.clock.now();
@@ -88,7 +86,7 @@ export async function createScimToken(ctx: DomainContext, actor: Actor, input: C
         name,
         tokenHash: sha256Hex(token),
         tokenHint: token.slice(-4),
-        createdBy: actor.label,
+        createdBy: principal.actor.label,
         createdAt: now,
         expiresAt: days > 0 ? new Date(now.getTime() + days * DAY) : null,
         lastUsedAt: null,
@@ -97,18 +95,20 @@ export async function createScimToken(ctx: DomainContext, actor: Actor, input: C
       { transaction: t },
     );
     const view = await present(ctx, row);
-    await recordAudit(ctx, t, actor, { action: 'scim_token.created', targetType: 'scim_token', targetId: row.id, directoryId: directory.id, organizationId: org?.id ?? null, details: { name, expiresAt: view.expiresAt } });
+    await recordAudit(ctx, t, principal.actor, { action: 'scim_token.created', targetType: 'scim_token', targetId: row.id, directoryId: directory.id, organizationId: org?.id ?? null, details: { name, expiresAt: view.expiresAt } });
     return { ...view, token };
   });
 }
 
-export async function listScimTokens(ctx: DomainContext, filter: { directory?: string } = {}): Promise<ScimTokenView[]> {
+export async function listScimTokens(ctx: DomainContext, principal: Principal, filter: { directory?: string } = {}): Promise<ScimTokenView[]> {
+  await authorize(ctx, principal, 'scim_token.read', { type: 'platform' });
   const where = filter.directory ? { directoryId: (await findDirectory(ctx, filter.directory)).id } : {};
   const rows = await ctx.db.models.ScimToken.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'ASC']] });
   return Promise.all(rows.map((row) => present(ctx, row)));
 }
 
-export async function revokeScimToken(ctx: DomainContext, actor: Actor, id: string): Promise<ScimTokenView> {
+export async function revokeScimToken(ctx: DomainContext, principal: Principal, id: string): Promise<ScimTokenView> {
+  await authorize(ctx, principal, 'scim_token.manage', { type: 'platform' });
   return ctx.db.tx(async (t) => {
     const row = await ctx.db.models.ScimToken.findByPk(id, { transaction: t });
     if (!row) throw notFound('scim_token');
@@ -116,7 +116,7 @@ export async function revokeScimToken(ctx: DomainContext, actor: Actor, id: stri
       row.revokedAt = ctx.clock.now();
       await row.save({ transaction: t });
       forgetVerifiedScimTokens(ctx, t);
-      await recordAudit(ctx, t, actor, { action: 'scim_token.revoked', targetType: 'scim_token', targetId: row.id, directoryId: row.directoryId, organizationId: row.organizationId, details: { name: row.name } });
+      await recordAudit(ctx, t, principal.actor, { action: 'scim_token.revoked', targetType: 'scim_token', targetId: row.id, directoryId: row.directoryId, organizationId: row.organizationId, details: { name: row.name } });
     }
     return present(ctx, row);
   });
@@ -124,24 +124,24 @@ export async function revokeScimToken(ctx: DomainContext, actor: Actor, id: stri
 
 /** How often the last-used time is written: every request would turn each read into a write. */
 const LAST_USED_RESOLUTION_MS = MINUTE;
-async function recordUse(ctx: DomainContext, verified: { principal: ScimPrincipal; lastUsedAt: Date | null }, now: Date): Promise<void> {
+async function recordUse(ctx: DomainContext, verified: { grant: ScimTokenGrant; lastUsedAt: Date | null }, now: Date): Promise<void> {
   if (verified.lastUsedAt && now.getTime() - verified.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
   verified.lastUsedAt = now;
   await ctx.db.models.ScimToken.update(
     { lastUsedAt: now },
-    { where: { id: verified.principal.tokenId, [Op.or]: [{ lastUsedAt: null }, { lastUsedAt: { [Op.lte]: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] } },
+    { where: { id: verified.grant.tokenId, [Op.or]: [{ lastUsedAt: null }, { lastUsedAt: { [Op.lte]: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] } },
   );
 }
 
-/** The principal of a presented bearer token, or null when it is unknown, revoked or expired. Records its use. */
-export async function authenticateScimToken(ctx: DomainContext, presented: string): Promise<ScimPrincipal | null> {
+/** What a presented bearer token is, or null when it is unknown, revoked or expired. Records its use. */
+export async function authenticateScimToken(ctx: DomainContext, presented: string): Promise<ScimTokenGrant | null> {
   if (!presented.startsWith(SCIM_TOKEN_PREFIX) || presented.length > 200) return null;
   const hash = sha256Hex(presented);
   const now = ctx.clock.now();
   const known = rememberedToken(ctx, hash, now);
   if (known) {
     await recordUse(ctx, known, now);
-    return known.principal;
+    return known.grant;
   }
   // One plain query (see selectRows): the token and its directory's kind.
   const [found] = await ctx.db.rows<{ id: string; name: string; directoryId: string; directoryName: string; organizationId: string | null; kind: 'local' | 'sso'; revokedAt: unknown; expiresAt: unknown; lastUsedAt: unknown }>(
@@ -152,13 +152,9 @@ export async function authenticateScimToken(ctx: DomainContext, presented: strin
   );
   const row = found && { ...found, revokedAt: readDate(found.revokedAt), expiresAt: readDate(found.expiresAt), lastUsedAt: readDate(found.lastUsedAt) };
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return null;
-  const principal: ScimPrincipal = { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryName: row.directoryName, directoryKind: row.kind, organizationId: row.organizationId };
-  const entry: VerifiedToken = { principal, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, until: now.getTime() + ctx.settings.scim.tokenCacheSeconds * 1000 };
+  const grant: ScimTokenGrant = { tokenId: row.id, name: row.name, directoryId: row.directoryId, directoryName: row.directoryName, directoryKind: row.kind, organizationId: row.organizationId };
+  const entry: VerifiedToken = { grant, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, until: now.getTime() + ctx.settings.scim.tokenCacheSeconds * 1000 };
   rememberToken(ctx, hash, entry);
   await recordUse(ctx, entry, now);
-  return principal;
-}
-
-export function scimTokenActor(principal: ScimPrincipal, extra: { ip?: string; requestId?: string } = {}): Actor {
-  return { type: 'scim_token', id: principal.tokenId, label: `scim token "${principal.name}"`, ...extra };
+  return grant;
 }

@@ -10,6 +10,13 @@ import { notFound } from './errors.js';
 export interface UserScope {
   directoryId?: string;
   organizationIds?: readonly string[];
+  /** One user only (the user themself). */
+  userId?: string;
+  /**
+   * Platform administrators are out of sight (for every principal below platform level). They are always users of
+   * the local directory (createPlatformAdmin), so a whole SSO directory's kept user count needs no correction.
+   */
+  hidePlatformAdmins?: boolean;
 }
 
 export const everything: UserScope = {};
@@ -18,6 +25,8 @@ export const everything: UserScope = {};
 export function scopeWhere(ctx: DomainContext, scope: UserScope): WhereOptions<User> {
   const where: Record<string | symbol, unknown> = {};
   if (scope.directoryId) where.directoryId = scope.directoryId;
+  if (scope.hidePlatformAdmins) where.isPlatformAdmin = false;
+  if (scope.userId) where[Op.and] = [{ id: scope.userId }];
   if (scope.organizationIds) {
     const ids = scope.organizationIds.map((id) => ctx.db.sequelize.escape(id)).join(', ') || 'NULL';
     where.id = { [Op.in]: ctx.db.sequelize.literal(`(SELECT user_id FROM memberships WHERE organization_id IN (${ids}))`) };
@@ -50,6 +59,11 @@ export function scopeSql(scope: UserScope, params: unknown[]): string[] {
     parts.push('users.directory_id = ?');
     params.push(scope.directoryId);
   }
+  if (scope.userId) {
+    parts.push('users.id = ?');
+    params.push(scope.userId);
+  }
+  if (scope.hidePlatformAdmins) parts.push('NOT users.is_platform_admin');
   if (scope.organizationIds) {
     parts.push(`users.id IN (SELECT sm.user_id FROM memberships sm WHERE sm.organization_id IN (${scope.organizationIds.map(() => '?').join(', ')}))`);
     params.push(...scope.organizationIds);

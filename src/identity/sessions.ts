@@ -37,8 +37,10 @@ function absoluteExpiry(ctx: DomainContext, stage: SessionStage, createdAt: Date
 export async function createSession(ctx: DomainContext, input: { userId: string; stage: SessionStage; data?: SessionData }): Promise<{ token: string; session: SessionView }> {
   const token = randomToken(ctx.random, 32);
   const now = ctx.clock.now();
+  // A signed-in session remembers when the user authenticated (OpenID Connect's auth_time).
+  const data = input.stage === 'signed_in' ? { authTime: now.toISOString(), ...input.data } : (input.data ?? {});
   const row = await ctx.db.models.Session.create(
-    { id: sha256Hex(token), userId: input.userId, stage: input.stage, data: input.data ?? {}, createdAt: now, lastSeenAt: now, expiresAt: absoluteExpiry(ctx, input.stage, now) },
+    { id: sha256Hex(token), userId: input.userId, stage: input.stage, data, createdAt: now, lastSeenAt: now, expiresAt: absoluteExpiry(ctx, input.stage, now) },
     { transaction: ctx.db.current() },
   );
   return { token, session: present(row) };

@@ -1,13 +1,13 @@
 import type { Transaction } from 'sequelize';
 import type { DomainContext } from './context.js';
-import type { ScimPrincipal } from './scimTokens.js';
+import type { ScimTokenGrant } from './principal.js';
 
 /** Tokens a process remembers at most (there are a few per directory). */
 const REMEMBERED_TOKENS = 1000;
 
 /** A token verified against the database, trusted by this process until `until` (settings.scim.tokenCacheSeconds). */
 export interface VerifiedToken {
-  principal: ScimPrincipal;
+  grant: ScimTokenGrant;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   until: number;

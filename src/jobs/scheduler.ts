@@ -1,9 +1,5 @@
-import { sendExpiryReminders } from '../identity/credentials/expiryReminders.js';
-import { sweepSamlCaches } from '../identity/saml/replayCache.js';
-import { sweepOidcPayloads } from '../db/oidcAdapter.js';
-import { sweepRateLimits } from '../http/rateLimit.js';
-import type { DomainContext } from '../identity/context.js';
-import { sweepSessions } from '../identity/sessions.js';
+import type { Settings } from '../config/schema.js';
+import type { Services } from '../identity/services.js';
 import { MINUTE } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -14,13 +10,14 @@ export interface Job {
 }
 
 /** The periodic work of an instance. Each job is safe to run on several instances at once. */
-export function backgroundJobs(ctx: DomainContext): Job[] {
+export function backgroundJobs(input: { services: Services; settings: Settings; sweepOidc: () => Promise<number> }): Job[] {
+  const { maintenance } = input.services;
   return [
-    { name: 'password-expiry-reminders', everyMs: ctx.settings.jobs.expiryReminderIntervalMinutes * MINUTE, run: () => sendExpiryReminders(ctx) },
-    { name: 'session-sweep', everyMs: 15 * MINUTE, run: () => sweepSessions(ctx) },
-    { name: 'oidc-sweep', everyMs: 15 * MINUTE, run: () => sweepOidcPayloads(ctx.db, ctx.clock) },
-    { name: 'saml-cache-sweep', everyMs: 15 * MINUTE, run: () => sweepSamlCaches(ctx) },
-    { name: 'rate-limit-sweep', everyMs: 15 * MINUTE, run: () => sweepRateLimits(ctx.db, ctx.clock) },
+    { name: 'password-expiry-reminders', everyMs: input.settings.jobs.expiryReminderIntervalMinutes * MINUTE, run: () => maintenance.sendExpiryReminders() },
+    { name: 'session-sweep', everyMs: 15 * MINUTE, run: () => maintenance.sweepSessions() },
+    { name: 'oidc-sweep', everyMs: 15 * MINUTE, run: input.sweepOidc },
+    { name: 'saml-cache-sweep', everyMs: 15 * MINUTE, run: () => maintenance.sweepSamlCaches() },
+    { name: 'rate-limit-sweep', everyMs: 15 * MINUTE, run: () => maintenance.sweepRateLimits() },
   ];
 }
 

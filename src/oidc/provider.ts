@@ -1,10 +1,6 @@
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Settings } from '../config/schema.js';
-import { oidcAdapterFor } from '../db/oidcAdapter.js';
-import type { DomainContext } from '../identity/context.js';
-import { accountClaims, mayUseClient } from '../identity/oidcAccounts.js';
-import { oidcClientMetadata } from '../identity/oidcClients.js';
-import { findSession } from '../identity/sessions.js';
+import type { Services } from '../identity/services.js';
 import { parseAcceptLanguage, pickLocale } from '../i18n/locales.js';
 import type { Logger } from '../lib/logger.js';
 import type { PrivateJwk } from './keys.js';
@@ -13,7 +9,9 @@ import { errorPage, loggedOutPage, logoutPage } from './pages.js';
 export const OIDC_PREFIX = '/oidc';
 
 export interface ProviderDeps {
-  ctx: DomainContext;
+  services: Services;
+  /** oidc-provider's storage (deps.ts builds it on idbridge's database). */
+  adapter: unknown;
   settings: Settings;
   logger: Logger;
   keys: PrivateJwk[];
@@ -32,12 +30,12 @@ function localeOf(ctx: KoaContextWithOIDC) {
  * idbridge's database. Sign-in happens on idbridge's own pages (password + TOTP, or SAML), through interactions.
  */
 export function createOidcProvider(deps: ProviderDeps): Provider {
-  const { ctx, settings } = deps;
+  const { services, settings } = deps;
 
   /** The signed-in idbridge session of the browser, for the account oidc-provider remembers (if any). */
   async function idbridgeSessionMatches(koa: KoaContextWithOIDC, accountId: string | undefined): Promise<boolean> {
     if (!accountId) return false;
-    const session = await findSession(ctx, koa.cookies.get(deps.sessionCookie) ?? undefined);
+    const session = await services.sessions.find(koa.cookies.get(deps.sessionCookie) ?? undefined);
     return session?.stage === 'signed_in' && session.userId === accountId;
   }
 
@@ -52,13 +50,13 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
   );
 
   const configuration: Configuration = {
-    adapter: oidcAdapterFor(ctx.db, ctx.clock, (id) => oidcClientMetadata(ctx, id)) as unknown as Configuration['adapter'],
+    adapter: deps.adapter as Configuration['adapter'],
     clients: [],
     async findAccount(koa, sub) {
-      const claims = await accountClaims(ctx, sub);
+      const claims = await services.oidcAccounts.claims(sub);
       if (!claims) return undefined;
       const restricted = (koa.oidc?.client as unknown as { idbridge_organizations?: string[] } | undefined)?.idbridge_organizations ?? [];
-      if (!(await mayUseClient(ctx, sub, restricted))) return undefined;
+      if (!(await services.oidcAccounts.mayUseClient(sub, restricted))) return undefined;
       return { accountId: sub, claims: async () => claims as never };
     },
     claims: {

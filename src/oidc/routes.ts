@@ -1,8 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
-import type { DomainContext } from '../identity/context.js';
-import { mayUseClient } from '../identity/oidcAccounts.js';
-import { destroySession, findSession } from '../identity/sessions.js';
+import type { Services } from '../identity/services.js';
 import { csrfProtection } from '../http/csrf.js';
 import type { SessionCookies } from '../auth/session.js';
 import type { Logger } from '../lib/logger.js';
@@ -13,7 +11,7 @@ import { consentBody } from './pages.js';
 import { OIDC_PREFIX } from './provider.js';
 
 export interface OidcRoutesDeps {
-  ctx: DomainContext;
+  services: Services;
   provider: Provider;
   sessions: SessionCookies;
   logger: Logger;
@@ -28,7 +26,7 @@ type ClientExtras = { clientId: string; clientName?: string; idbridge_first_part
  * interaction sends the browser there and back), consent is skipped for first-party clients and asked otherwise.
  */
 export function oidcRoutes(deps: OidcRoutesDeps): Router {
-  const { ctx, provider, sessions } = deps;
+  const { services, provider, sessions } = deps;
   const router = Router();
   const interactions = Router();
   const csrf = csrfProtection({ secret: deps.secret, cookies: sessions.policy, sessionId: (req) => req.session?.id });
@@ -37,8 +35,8 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
   provider.use(async (koa, next) => {
     await next();
     if (koa.method === 'POST' && koa.path === `${OIDC_PREFIX}/session/end/confirm` && koa.status >= 300 && koa.status < 400) {
-      const session = await findSession(ctx, koa.cookies.get(deps.sessionCookie) ?? undefined);
-      if (session) await destroySession(ctx, session.id);
+      const session = await services.sessions.find(koa.cookies.get(deps.sessionCookie) ?? undefined);
+      if (session) await services.sessions.destroy(session.id);
     }
   });
 
@@ -68,7 +66,7 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
       if (req.session?.stage !== 'signed_in') {
         return res.redirect(303, `/sign-in?return_to=${encodeURIComponent(`${OIDC_PREFIX}/interaction/${details.uid}`)}`);
       }
-      if (!(await mayUseClient(ctx, req.session.userId, client.idbridge_organizations ?? []))) {
+      if (!(await services.oidcAccounts.mayUseClient(req.session.userId, client.idbridge_organizations ?? []))) {
         return noAccess(req, res);
       }
       const amr = (req.session.data.methods as string[] | undefined) ?? ['pwd'];

@@ -1,9 +1,6 @@
-import type { Actor } from '../identity/actor.js';
-import type { DomainContext } from '../identity/context.js';
-import type { GroupScope } from '../identity/groups.js';
-import { provisioningScope, type ProvisioningClient } from '../identity/provisioning/provisionedUsers.js';
-import type { UserScope } from '../identity/scope.js';
-import { scimTokenActor, type ScimPrincipal } from '../identity/scimTokens.js';
+import type { ScimTokenGrant, ScimTokenPrincipal } from '../identity/principal.js';
+import { scimTokenPrincipal } from '../identity/principal.js';
+import type { Services } from '../identity/services.js';
 import type { Logger } from '../lib/logger.js';
 import type { FilterLimits } from './filter/parseFilter.js';
 
@@ -20,18 +17,15 @@ export interface ScimOptions {
 }
 
 /**
- * What every resource handler gets for one request (scimmy passes it as `ctx`): the domain, who is calling and what it
- * may see, and the request's conditional headers. Tenancy flows only through here, never through scimmy's globals.
+ * What every resource handler gets for one request (scimmy passes it as `ctx`): the domain's services, the token
+ * calling as a principal (the policy decides what it sees and changes), and the request's conditional headers.
+ * Tenancy flows only through here, never through scimmy's globals.
  */
 export interface ScimRequestContext {
-  domain: DomainContext;
+  services: Services;
   logger: Logger;
   options: ScimOptions;
-  principal: ScimPrincipal;
-  client: ProvisioningClient;
-  actor: Actor;
-  userScope: UserScope;
-  groupScope: GroupScope;
+  principal: ScimTokenPrincipal;
   /** `${PUBLIC_URL}/scim/v2`, the base of every meta.location. */
   baseUrl: string;
   /** The raw If-Match header, when the request has one. */
@@ -41,26 +35,17 @@ export interface ScimRequestContext {
 
 /** What every request of one SCIM server shares. */
 export interface ScimServerContext {
-  domain: DomainContext;
+  services: Services;
   logger: Logger;
   options: ScimOptions;
   baseUrl: string;
 }
 
 /** The context of one authenticated request. */
-export function scimRequestContext(server: ScimServerContext, principal: ScimPrincipal, request: { ip: string | undefined; requestId: string; ifMatch: string | undefined }): ScimRequestContext {
-  const client: ProvisioningClient = {
-    directoryId: principal.directoryId,
-    organizationId: principal.organizationId,
-    directory: { id: principal.directoryId, name: principal.directoryName, kind: principal.directoryKind },
-  };
+export function scimRequestContext(server: ScimServerContext, grant: ScimTokenGrant, request: { ip: string | undefined; requestId: string; ifMatch: string | undefined }): ScimRequestContext {
   return {
     ...server,
-    principal,
-    client,
-    actor: scimTokenActor(principal, { ...(request.ip ? { ip: request.ip } : {}), requestId: request.requestId }),
-    userScope: provisioningScope(client),
-    groupScope: { directoryId: principal.directoryId },
+    principal: scimTokenPrincipal(grant, { ...(request.ip ? { ip: request.ip } : {}), requestId: request.requestId }),
     ifMatch: request.ifMatch,
     requestId: request.requestId,
   };

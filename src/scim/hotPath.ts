@@ -68,7 +68,7 @@ export function scimHotPath(deps: HotPathDeps): (req: IncomingMessage, res: Serv
 
   const { server, buckets } = deps;
   const serve = async (req: IncomingMessage & { body?: unknown }, res: ServerResponse, handler: Handler, id: string | undefined, search: string, requestId: string) => {
-    const bearer = await checkBearer(server.domain, req.headers.authorization);
+    const bearer = await checkBearer(server.services, req.headers.authorization);
     if (isRefusal(bearer)) return sendScimError(res, 401, undefined, bearer.detail, { 'WWW-Authenticate': bearer.challenge });
     const retryAfter = buckets.take(bearer.tokenId);
     if (retryAfter !== undefined) {

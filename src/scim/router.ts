@@ -3,7 +3,8 @@ import { Router, type ErrorRequestHandler, type Request } from 'express';
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import type { Settings } from '../config/schema.js';
-import type { DomainContext } from '../identity/context.js';
+import type { Services } from '../identity/services.js';
+import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { scimRequestContext, type ScimOptions, type ScimRequestContext, type ScimServerContext } from './context.js';
 import { DEFAULT_FILTER_LIMITS } from './filter/parseFilter.js';
@@ -23,7 +24,8 @@ import { serviceProviderConfig } from './serviceProviderConfig.js';
 export const SCIM_BASE_PATH = '/scim/v2';
 
 export interface ScimServerDeps {
-  ctx: DomainContext;
+  services: Services;
+  clock: Clock;
   logger: Logger;
   settings: Settings;
   /** What the hot path needs of the app: its access logger, the security headers it sends, and its trust of proxies. */
@@ -58,17 +60,17 @@ export function scimOptions(settings: Settings): ScimOptions {
 export function scimServer(deps: ScimServerDeps): ScimServer {
   declareResources();
   const options = scimOptions(deps.settings);
-  const server: ScimServerContext = { domain: deps.ctx, logger: deps.logger, options, baseUrl: `${deps.settings.server.publicUrl}${SCIM_BASE_PATH}` };
-  const buckets = tokenBuckets({ perSecond: options.rateLimitPerSecond, burst: options.rateLimitBurst, clock: deps.ctx.clock });
+  const server: ScimServerContext = { services: deps.services, logger: deps.logger, options, baseUrl: `${deps.settings.server.publicUrl}${SCIM_BASE_PATH}` };
+  const buckets = tokenBuckets({ perSecond: options.rateLimitPerSecond, burst: options.rateLimitBurst, clock: deps.clock });
   const readBody = scimBodyReader(options.maxBodyBytes);
 
   const contextOf = (req: Request): ScimRequestContext =>
-    (req.scimContext ??= scimRequestContext(server, req.scimPrincipal!, { ip: req.ip, requestId: req.id, ifMatch: req.get('if-match') }));
+    (req.scimContext ??= scimRequestContext(server, req.scimGrant!, { ip: req.ip, requestId: req.id, ifMatch: req.get('if-match') }));
 
   const scimmy = new SCIMMYRouters({
     type: 'bearer',
     // Authentication already happened (authenticateScim): scimmy's own 401 has no WWW-Authenticate header.
-    handler: (req) => req.scimPrincipal?.tokenId ?? '',
+    handler: (req) => req.scimGrant?.tokenId ?? '',
     context: contextOf,
     baseUri: () => deps.settings.server.publicUrl,
   });
@@ -78,7 +80,7 @@ export function scimServer(deps: ScimServerDeps): ScimServer {
 
   const router = Router();
   router.use(scimResponseHeaders);
-  router.use(authenticateScim(deps.ctx));
+  router.use(authenticateScim(deps.services));
   router.use(rateLimitScim(buckets));
   router.use(fixScimQuery);
   router.use(parseScimBody(readBody));

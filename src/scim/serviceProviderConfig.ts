@@ -9,7 +9,7 @@ import { SCIM_CONTENT_TYPE } from './middleware/sendError.js';
  */
 export function serviceProviderConfig(options: ScimOptions, baseUrl: string): RequestHandler {
   return (req, res) => {
-    const local = req.scimPrincipal?.directoryKind === 'local';
+    const local = req.scimGrant?.directoryKind === 'local';
     res.set('Content-Type', SCIM_CONTENT_TYPE).send(
       JSON.stringify({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],

@@ -1,13 +1,14 @@
+import { activateAccount } from '../../src/identity/selfService/activation.js';
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { activateAccount, createAccount } from '../../src/identity/accounts/onboarding.js';
 import { hasConfirmedTotp } from '../../src/identity/credentials/totp.js';
 import { createOrganization } from '../../src/identity/organizations.js';
-import { getUser } from '../../src/identity/users.js';
 import { enrolTotp, GOOD_PASSWORD, totpCode } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, onServer, serve } from '../helpers/browser.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 
 describe('the admin console in Chromium', () => {
   let t: TestApp;
@@ -21,7 +22,7 @@ describe('the admin console in Chromium', () => {
   /** An active local user with a given name, activated through the emailed link as a person would. */
   async function person(givenName: string, familyName: string, organization: string, role: string): Promise<string> {
     const email = `${givenName}.${familyName}@${organization}.example`.toLowerCase();
-    const user = await createAccount(t.deps.ctx, testActor, { directory: 'local', attributes: { userName: email, name: { givenName, familyName }, emails: [{ value: email, primary: true }] }, memberships: [{ organization, role }] });
+    const user = await createAccount(t.deps.ctx, testOperator, { directory: 'local', attributes: { userName: email, name: { givenName, familyName }, emails: [{ value: email, primary: true }] }, memberships: [{ organization, role }] });
     await t.deliver();
     await activateAccount(t.deps.ctx, { token: new URL(t.mailbox.last(email).link as string).searchParams.get('token') as string, password: GOOD_PASSWORD, language: 'en' });
     people[givenName] = user.id;
@@ -61,9 +62,9 @@ describe('the admin console in Chromium', () => {
   beforeAll(async () => {
     t = await openTestApp();
     const ctx = t.deps.ctx;
-    await createOrganization(ctx, testActor, { kind: 'utility', name: 'River Water', slug: 'river' });
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Globex', slug: 'globex' });
+    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river' });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Globex', slug: 'globex' });
     await person('Hannah', 'Schmidt', 'river', 'operator');
     await person('Ahmed', 'Khan', 'river', 'viewer');
     await person('Zoe', 'Adams', 'river', 'operator');
@@ -156,13 +157,13 @@ describe('the admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Lock', exact: true }).click();
     await page.waitForURL(`**/admin/users/${people.Bruno}`);
     expect(await flash()).toBe('Bruno Diaz is locked.');
-    expect((await getUser(t.deps.ctx, people.Bruno as string)).status).toBe('LOCKED_BY_ADMIN');
+    expect((await getAccount(t.deps.ctx, testOperator, people.Bruno as string)).status).toBe('LOCKED_BY_ADMIN');
     expect(await page.getByTestId('attributes').textContent()).toContain('Locked by admin');
 
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     await page.getByTestId('flash').filter({ hasText: 'unlocked' }).waitFor();
     expect(await flash()).toBe('Bruno Diaz is unlocked.');
-    expect((await getUser(t.deps.ctx, people.Bruno as string)).status).toBe('ACTIVE');
+    expect((await getAccount(t.deps.ctx, testOperator, people.Bruno as string)).status).toBe('ACTIVE');
   });
 
   it('resets MFA after a confirmation', async () => {
@@ -191,14 +192,14 @@ describe('the admin console in Chromium', () => {
     await page.getByLabel('Username of the user to delete').fill('someone else');
     await page.getByRole('button', { name: 'Delete for good' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('confirm with the exact username');
-    expect((await getUser(t.deps.ctx, id)).userName).toBe('zoe.adams@river.example');
+    expect((await getAccount(t.deps.ctx, testOperator, id)).userName).toBe('zoe.adams@river.example');
 
     await page.getByLabel('Username of the user to delete').fill('zoe.adams@river.example');
     await page.getByRole('button', { name: 'Delete for good' }).click();
     await page.waitForURL('**/admin/users');
     expect(await flash()).toBe('Zoe Adams has been deleted.');
     expect(await userNames()).not.toContain('zoe.adams@river.example');
-    await expect(getUser(t.deps.ctx, id)).rejects.toThrow('User not found.');
+    await expect(getAccount(t.deps.ctx, testOperator, id)).rejects.toThrow('User not found.');
   });
 
   it('shows an organization administrator only the users of their organization', async () => {

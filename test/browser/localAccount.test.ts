@@ -1,10 +1,10 @@
+import { createAccount } from '../../src/identity/accounts/create.js';
 import type { Browser, Page } from 'playwright-core';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { GOOD_PASSWORD, OTHER_PASSWORD, totpCode } from '../helpers/accounts.js';
 import { launchChromium, onServer, serve } from '../helpers/browser.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 
 describe('a local user in Chromium', () => {
   let t: TestApp;
@@ -17,7 +17,7 @@ describe('a local user in Chromium', () => {
     site = await serve(t.app);
     browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-    await createOrganization(t.deps.ctx, testActor, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
   });
   afterAll(async () => {
     await browser?.close();
@@ -36,7 +36,7 @@ describe('a local user in Chromium', () => {
 
   it('activates with MFA, signs out, signs in with a code, forgets the password, resets it and signs in again', async () => {
     const email = 'marta@river.example';
-    await createAccount(t.deps.ctx, testActor, { directory: 'local', attributes: { userName: email, name: { givenName: 'Marta', familyName: 'Ruiz' }, emails: [{ value: email }] }, memberships: [{ organization: 'river', role: 'operator' }] });
+    await createAccount(t.deps.ctx, testOperator, { directory: 'local', attributes: { userName: email, name: { givenName: 'Marta', familyName: 'Ruiz' }, emails: [{ value: email }] }, memberships: [{ organization: 'river', role: 'operator' }] });
 
     // Activation: language, password, then TOTP enrolment because River Water requires MFA.
     await page.goto(await mailLink(email));
@@ -93,7 +93,7 @@ describe('a local user in Chromium', () => {
 
   it('shows a refused password next to its field, and moves focus with the keyboard in order', async () => {
     const email = 'keys@river.example';
-    await createAccount(t.deps.ctx, testActor, { directory: 'local', attributes: { userName: email, emails: [{ value: email }] } });
+    await createAccount(t.deps.ctx, testOperator, { directory: 'local', attributes: { userName: email, emails: [{ value: email }] } });
     await page.goto(await mailLink(email));
     await page.getByLabel('New password', { exact: true }).fill('aaaa1234');
     await page.getByLabel('Repeat the new password').fill('aaaa1234');

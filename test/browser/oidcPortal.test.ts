@@ -6,7 +6,7 @@ import { createOrganization } from '../../src/identity/organizations.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { activeLocalUser } from '../helpers/accounts.js';
 import { launchChromium, reservePort } from '../helpers/browser.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 
 describe('a portal application signing users in through idbridge, in Chromium', () => {
   let t: TestApp;
@@ -19,8 +19,8 @@ describe('a portal application signing users in through idbridge, in Chromium', 
     portal = await reservePort();
     t = await openTestApp({ server: { publicUrl: site.base } });
     site.attach(t.app);
-    await createOrganization(t.deps.ctx, testActor, { kind: 'utility', name: 'River Water', slug: 'river' });
-    const registered = await createOidcClient(t.deps.ctx, testActor, { name: 'River customer portal', redirectUris: [`${portal.base}/callback`], firstParty: false });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river' });
+    const registered = await createOidcClient(t.deps.ctx, testOperator, { name: 'River customer portal', redirectUris: [`${portal.base}/callback`], firstParty: false });
     const config = await client.discovery(new URL(site.base), registered.clientId, registered.clientSecret, undefined, { execute: [client.allowInsecureRequests] });
 
     // The tiny portal: one page with a sign-in link, and the callback that shows who signed in.

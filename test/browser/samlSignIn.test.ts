@@ -1,12 +1,12 @@
+import { createAccount } from '../../src/identity/accounts/create.js';
 import express from 'express';
 import type { Browser } from 'playwright-core';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { configureSaml } from '../../src/identity/saml/settings.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, reservePort, serve } from '../helpers/browser.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 import { TestIdp } from '../helpers/samlIdp.js';
 
 describe('SSO sign-in in Chromium', () => {
@@ -36,10 +36,10 @@ describe('SSO sign-in in Chromium', () => {
     const idp = new TestIdp('https://idp.acme.test/entity', `${idpSite.base}/sso`);
     holder.idp = idp;
 
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    await createDirectory(t.deps.ctx, testActor, { kind: 'sso', name: 'acme-okta', organizations: ['acme'] });
-    await configureSaml(t.deps.ctx, testActor, 'acme-okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: [idp.signingKey.cert], domains: ['acme.test'] });
-    await createAccount(t.deps.ctx, testActor, { directory: 'acme-okta', attributes: { userName: 'ana@acme.test', name: { givenName: 'Ana' }, emails: [{ value: 'ana@acme.test' }] }, memberships: [{ organization: 'acme', role: 'full-access' }] });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createDirectory(t.deps.ctx, testOperator, { kind: 'sso', name: 'acme-okta', organizations: ['acme'] });
+    await configureSaml(t.deps.ctx, testOperator, 'acme-okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: [idp.signingKey.cert], domains: ['acme.test'] });
+    await createAccount(t.deps.ctx, testOperator, { directory: 'acme-okta', attributes: { userName: 'ana@acme.test', name: { givenName: 'Ana' }, emails: [{ value: 'ana@acme.test' }] }, memberships: [{ organization: 'acme', role: 'full-access' }] });
     browser = await launchChromium();
   });
 

@@ -1,9 +1,10 @@
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { activateAccount } from '../../src/identity/selfService/activation.js';
 import { generateSync } from 'otplib';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
-import { activateAccount } from '../../src/identity/accounts/onboarding.js';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../src/identity/selfService/enrolment.js';
 import type { DomainContext } from '../../src/identity/context.js';
-import { testActor } from './db.js';
+import { selfPrincipal } from '../../src/identity/principal.js';
+import { testOperator } from './db.js';
 import type { TestMailbox } from './smtp.js';
 
 export const GOOD_PASSWORD = 'glacier tuba orchid 1987';
@@ -15,7 +16,7 @@ let n = 0;
 export async function activeLocalUser(ctx: DomainContext, mailbox: TestMailbox, deliver: () => Promise<void>, options: { organizations?: Array<{ organization: string; role: string }>; password?: string; language?: 'en' | 'es' } = {}) {
   n += 1;
   const email = `person${n}.${Date.now()}@example.com`;
-  const user = await createAccount(ctx, testActor, {
+  const user = await createAccount(ctx, testOperator, {
     directory: 'local',
     attributes: { userName: email, name: { givenName: `Person${n}`, familyName: 'Tester' }, emails: [{ value: email, primary: true }] },
     memberships: options.organizations ?? [],
@@ -28,8 +29,8 @@ export async function activeLocalUser(ctx: DomainContext, mailbox: TestMailbox, 
 
 /** Enrols TOTP for a user; returns the secret so that tests can compute codes. */
 export async function enrolTotp(ctx: DomainContext, userId: string): Promise<{ secret: string; recoveryCodes: string[] }> {
-  const { secret } = await startTotpEnrolment(ctx, userId);
-  const codes = await confirmTotpEnrolment(ctx, userId, totpCode(secret, ctx.clock.now()));
+  const { secret } = await startTotpEnrolment(ctx, selfPrincipal(userId));
+  const codes = await confirmTotpEnrolment(ctx, selfPrincipal(userId), totpCode(secret, ctx.clock.now()));
   if (!codes) throw new Error('enrolment failed');
   return { secret, recoveryCodes: codes };
 }

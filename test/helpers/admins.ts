@@ -1,15 +1,15 @@
-import { createAdminApiToken } from '../../src/identity/admin/apiTokens.js';
-import { loadAdminPrincipal } from '../../src/identity/admin/principal.js';
-import { createPlatformAdmin } from '../../src/identity/platformAdmins.js';
-import { activateAccount } from '../../src/identity/accounts/onboarding.js';
+import { activateAccount } from '../../src/identity/selfService/activation.js';
+import { createAdminApiToken } from '../../src/identity/apiTokens.js';
+import { loadAdminPrincipal } from '../../src/identity/principal.js';
+import { createPlatformAdmin } from '../../src/identity/accounts/platformAdmins.js';
 import type { DomainContext } from '../../src/identity/context.js';
 import { activeLocalUser, GOOD_PASSWORD } from './accounts.js';
-import { testActor } from './db.js';
+import { testOperator } from './db.js';
 import type { TestMailbox } from './smtp.js';
 
 /** A platform administrator, activated, with an API token. */
 export async function platformAdmin(ctx: DomainContext, email = `root${Date.now()}@platform.example`) {
-  const created = await createPlatformAdmin(ctx, testActor, { email, name: 'Root Admin' });
+  const created = await createPlatformAdmin(ctx, testOperator, { email, name: 'Root Admin' });
   await activateAccount(ctx, { token: new URL(created.setupLink).searchParams.get('token') as string, password: GOOD_PASSWORD, language: 'en' });
   const principal = await loadAdminPrincipal(ctx, created.user.id);
   const { token } = await createAdminApiToken(ctx, principal!, { name: 'tests' });

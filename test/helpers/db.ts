@@ -3,7 +3,7 @@ import { Sequelize } from 'sequelize';
 import type { Settings } from '../../src/config/schema.js';
 import { migrateUp } from '../../src/db/migrator.js';
 import { buildDeps, type Deps } from '../../src/deps.js';
-import type { Actor } from '../../src/identity/actor.js';
+import type { OperatorPrincipal } from '../../src/identity/principal.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { parseEncryptionKey } from '../../src/lib/crypto.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -59,4 +59,5 @@ export async function openTestDeps(options: { overrides?: Record<string, unknown
   };
 }
 
-export const testActor: Actor = { type: 'operator', label: 'test' };
+/** The principal tests act as where they set the scene: the operator, at platform level, named "test" in the audit trail. */
+export const testOperator: OperatorPrincipal = { kind: 'operator', actor: { type: 'operator', label: 'test' } };

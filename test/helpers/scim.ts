@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createApp, type App } from '../../src/app.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createScimToken } from '../../src/identity/scimTokens.js';
-import { openTestDeps, testActor, type TestDeps } from './db.js';
+import { openTestDeps, testOperator, type TestDeps } from './db.js';
 
 export const SCIM = '/scim/v2';
 export const SCIM_JSON = 'application/scim+json';
@@ -72,8 +72,8 @@ export async function openScimApp(overrides: Record<string, unknown> = {}): Prom
     deps,
     app,
     async client(options = {}) {
-      const name = options.directory ?? (await createDirectory(deps.ctx, testActor, { kind: 'sso', name: `idp-${(directories += 1)}` })).name;
-      const created = await createScimToken(deps.ctx, testActor, { directory: name, ...(options.organization ? { organization: options.organization } : {}) });
+      const name = options.directory ?? (await createDirectory(deps.ctx, testOperator, { kind: 'sso', name: `idp-${(directories += 1)}` })).name;
+      const created = await createScimToken(deps.ctx, testOperator, { directory: name, ...(options.organization ? { organization: options.organization } : {}) });
       return new ScimClient(app, created.token, created.directory.id);
     },
     close: () => deps.close(),

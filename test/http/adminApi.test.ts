@@ -1,15 +1,15 @@
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
 import path from 'node:path';
 import request from 'supertest';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createGroup } from '../../src/identity/groups.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { createRoleMapping } from '../../src/identity/roleMappings.js';
-import { getUser } from '../../src/identity/users.js';
 import { enrolTotp, activeLocalUser } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
 import { csrfOf, openTestApp, type TestApp } from '../helpers/app.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 
 const API = '/api/admin/v1';
 
@@ -41,14 +41,14 @@ describe('admin API', () => {
   beforeAll(async () => {
     t = await openTestApp({ roles: { catalogFile: path.resolve('test/fixtures/roles-two-managers.json') } });
     const ctx = t.deps.ctx;
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Globex', slug: 'globex' });
-    await createOrganization(ctx, testActor, { kind: 'utility', name: 'River Water', slug: 'river' });
-    await createDirectory(ctx, testActor, { kind: 'sso', name: 'okta', organizations: ['acme'] });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Globex', slug: 'globex' });
+    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river' });
+    await createDirectory(ctx, testOperator, { kind: 'sso', name: 'okta', organizations: ['acme'] });
     root = await platformAdmin(ctx);
     acmeAdmin = await organizationAdmin(ctx, t.mailbox, t.deliver, 'acme', 'full-access');
     riverSupervisor = await organizationAdmin(ctx, t.mailbox, t.deliver, 'river', 'supervisor');
-    ssoUserId = (await createAccount(ctx, testActor, { directory: 'okta', attributes: { userName: 'sso.person@acme.test', name: { givenName: 'Sso', familyName: 'Person' }, emails: [{ value: 'sso.person@acme.test' }] }, memberships: [{ organization: 'acme', role: 'standard-user' }] })).id;
+    ssoUserId = (await createAccount(ctx, testOperator, { directory: 'okta', attributes: { userName: 'sso.person@acme.test', name: { givenName: 'Sso', familyName: 'Person' }, emails: [{ value: 'sso.person@acme.test' }] }, memberships: [{ organization: 'acme', role: 'standard-user' }] })).id;
   });
   afterAll(() => t.close());
 
@@ -130,8 +130,10 @@ describe('admin API', () => {
       const escalate = await as(riverSupervisor.token).put(`/users/${created.body.id}/memberships/river`, { role: 'administrator' });
       expect(escalate.status).toBe(403);
       await as(root.token).put(`/users/${root.id}/memberships/river`, { role: 'viewer' });
-      expect((await as(riverSupervisor.token).post(`/users/${root.id}/lock`)).body.error.code).toBe('admin.platform_admin_protected');
-      expect((await getUser(t.deps.ctx, root.id)).status).toBe('ACTIVE');
+      // A platform administrator is out of an organization administrator's sight, even as a member of its organization.
+      expect((await as(riverSupervisor.token).get(`/users/${root.id}`)).status).toBe(404);
+      expect((await as(riverSupervisor.token).post(`/users/${root.id}/lock`)).status).toBe(404);
+      expect((await getAccount(t.deps.ctx, testOperator, root.id)).status).toBe('ACTIVE');
     });
 
     it('edits a local user, refuses a stale If-Match, and keeps IdP-managed attributes of SSO users read-only', async () => {
@@ -183,8 +185,8 @@ describe('admin API', () => {
     });
 
     it('refuses to remove a role that an IdP group gives', async () => {
-      const group = await createGroup(t.deps.ctx, testActor, { directory: 'okta', displayName: 'Acme Admins', members: [ssoUserId] });
-      await createRoleMapping(t.deps.ctx, testActor, { directory: 'okta', matchType: 'displayName', matchValue: group.displayName, organization: 'acme', role: 'full-access' });
+      const group = await createGroup(t.deps.ctx, testOperator, { directory: 'okta', displayName: 'Acme Admins', members: [ssoUserId] });
+      await createRoleMapping(t.deps.ctx, testOperator, { directory: 'okta', matchType: 'displayName', matchValue: group.displayName, organization: 'acme', role: 'full-access' });
       await as(root.token).delete(`/users/${ssoUserId}/memberships/acme`);
       const again = await as(root.token).delete(`/users/${ssoUserId}/memberships/acme`);
       expect(again.body.error.code).toBe('membership.from_group');
@@ -253,10 +255,16 @@ describe('admin API', () => {
       const events = await as(root.token).get(`/audit-events?action=user.&user=${ssoUserId}`);
       expect(events.body.events.length).toBeGreaterThan(0);
       expect(events.body.events.every((e: { action: string; userId: string }) => e.action.startsWith('user.') && e.userId === ssoUserId)).toBe(true);
-      expect((await as(acmeAdmin.token).get('/audit-events')).status).toBe(403);
+      // Unfiltered, an organization administrator reads the events of its organizations and of the users it sees.
+      const own = await as(acmeAdmin.token).get('/audit-events?limit=1000');
+      expect(own.status).toBe(200);
+      expect(own.body.events.length).toBeGreaterThan(0);
+      const acmeId = (await as(acmeAdmin.token).get('/organizations/acme')).body.id;
+      expect(own.body.events.every((e: { organizationId: string | null }) => e.organizationId === null || e.organizationId === acmeId)).toBe(true);
       const acme = await as(acmeAdmin.token).get('/audit-events?organization=acme');
       expect(acme.status).toBe(200);
-      expect((await as(acmeAdmin.token).get('/audit-events?organization=globex')).status).toBe(403);
+      expect((await as(acmeAdmin.token).get('/audit-events?organization=globex')).status).toBe(404);
+      expect((await as(acmeAdmin.token).get(`/audit-events?user=${root.id}`)).status).toBe(404);
       expect((await as(root.token).get('/audit-events?from=yesterday')).status).toBe(400);
     });
 
@@ -276,7 +284,7 @@ describe('admin API', () => {
     const document = (await request(t.app).get(`${API}/openapi.json`)).body;
     const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     const { adminApi } = await import('../../src/admin/api/router.js');
-    const router = adminApi({ ctx: t.deps.ctx, sessions: t.deps.sessions, logger: t.deps.logger, secret: 'x', publicUrl: 'http://x' });
+    const router = adminApi({ services: t.deps.services, sessions: t.deps.sessions, logger: t.deps.logger, secret: 'x', publicUrl: 'http://x' });
     type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
     const walk = (stack: Layer[]): string[] => stack.flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`) : layer.handle?.stack ? walk(layer.handle.stack) : []));
     const served = walk((router as unknown as { stack: Layer[] }).stack).filter((r) => r !== 'GET /openapi.json').sort();

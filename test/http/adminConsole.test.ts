@@ -1,11 +1,11 @@
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
-import { getUser } from '../../src/identity/users.js';
 import { activeLocalUser, enrolTotp, totpCode } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
 import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 
 describe('admin console (HTTP)', () => {
   let t: TestApp;
@@ -18,15 +18,15 @@ describe('admin console (HTTP)', () => {
   beforeAll(async () => {
     t = await openTestApp();
     const ctx = t.deps.ctx;
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Globex', slug: 'globex' });
-    await createDirectory(ctx, testActor, { kind: 'sso', name: 'okta', organizations: ['acme'] });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Globex', slug: 'globex' });
+    await createDirectory(ctx, testOperator, { kind: 'sso', name: 'okta', organizations: ['acme'] });
     const admin = await platformAdmin(ctx);
     root = { ...admin, secret: (await enrolTotp(ctx, admin.id)).secret };
     acmeAdmin = await organizationAdmin(ctx, t.mailbox, t.deliver, 'acme', 'full-access');
     acmeUserId = (await activeLocalUser(ctx, t.mailbox, t.deliver, { organizations: [{ organization: 'acme', role: 'standard-user' }] })).id;
     globexUserId = (await activeLocalUser(ctx, t.mailbox, t.deliver, { organizations: [{ organization: 'globex', role: 'standard-user' }] })).id;
-    ssoUserId = (await createAccount(ctx, testActor, { directory: 'okta', attributes: { userName: 'sso.person@acme.test', name: { givenName: 'Sso', familyName: 'Person' }, emails: [{ value: 'sso.person@acme.test' }] }, memberships: [{ organization: 'acme', role: 'standard-user' }] })).id;
+    ssoUserId = (await createAccount(ctx, testOperator, { directory: 'okta', attributes: { userName: 'sso.person@acme.test', name: { givenName: 'Sso', familyName: 'Person' }, emails: [{ value: 'sso.person@acme.test' }] }, memberships: [{ organization: 'acme', role: 'standard-user' }] })).id;
   });
   afterAll(() => t.close());
 
@@ -86,19 +86,19 @@ describe('admin console (HTTP)', () => {
       const refused = await agent.post(`/admin/users/${acmeUserId}/actions/lock`).type('form').send({});
       expect(refused.status).toBe(403);
       expect(textOf(refused.text)).toContain('This form has expired');
-      expect((await getUser(t.deps.ctx, acmeUserId)).status).toBe('ACTIVE');
+      expect((await getAccount(t.deps.ctx, testOperator, acmeUserId)).status).toBe('ACTIVE');
 
       const page = await agent.get(`/admin/users/${acmeUserId}`);
       const locked = await agent.post(`/admin/users/${acmeUserId}/actions/lock`).type('form').send({ _csrf: csrfOf(page.text) });
       expect(locked.status).toBe(303);
       expect(locked.headers.location).toBe(`/admin/users/${acmeUserId}`);
-      expect((await getUser(t.deps.ctx, acmeUserId)).status).toBe('LOCKED_BY_ADMIN');
+      expect((await getAccount(t.deps.ctx, testOperator, acmeUserId)).status).toBe('LOCKED_BY_ADMIN');
       const after = await agent.get(`/admin/users/${acmeUserId}`);
       expect(after.text).toMatch(/role="status" data-testid="flash">[^<]* is locked\./);
 
       const unlocked = await agent.post(`/admin/users/${acmeUserId}/actions/unlock`).type('form').send({ _csrf: csrfOf(after.text) });
       expect(unlocked.status).toBe(303);
-      expect((await getUser(t.deps.ctx, acmeUserId)).status).toBe('ACTIVE');
+      expect((await getAccount(t.deps.ctx, testOperator, acmeUserId)).status).toBe('ACTIVE');
     });
 
     it('asks before an action that takes something away', async () => {
@@ -107,7 +107,7 @@ describe('admin console (HTTP)', () => {
       const unconfirmed = await agent.post(`/admin/users/${acmeUserId}/actions/deactivate`).type('form').send({ _csrf: csrfOf(page.text) });
       expect(unconfirmed.status).toBe(303);
       expect(unconfirmed.headers.location).toBe(`/admin/users/${acmeUserId}/confirm/deactivate`);
-      expect((await getUser(t.deps.ctx, acmeUserId)).status).toBe('ACTIVE');
+      expect((await getAccount(t.deps.ctx, testOperator, acmeUserId)).status).toBe('ACTIVE');
     });
 
     it('shows the attributes an SSO user\'s IdP manages as read-only, and refuses to change them', async () => {
@@ -118,7 +118,7 @@ describe('admin console (HTTP)', () => {
       expect(edit.text).toMatch(/name="givenName"[^>]*readonly/);
       const saved = await agent.post(`/admin/users/${ssoUserId}/edit`).type('form').send({ _csrf: csrfOf(edit.text), givenName: 'Changed', sdkAccess: 'yes', preferredLanguage: 'es' });
       expect(saved.status).toBe(303);
-      const user = await getUser(t.deps.ctx, ssoUserId);
+      const user = await getAccount(t.deps.ctx, testOperator, ssoUserId);
       expect(user.name.givenName).toBe('Sso');
       expect(user.sdkAccess).toBe(true);
     });

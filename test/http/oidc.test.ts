@@ -1,17 +1,17 @@
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { lockAccount, unlockAccount } from '../../src/identity/accounts/status.js';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { configureSaml } from '../../src/identity/saml/settings.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOidcClient } from '../../src/identity/oidcClients.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { createScimToken } from '../../src/identity/scimTokens.js';
-import { lockUser, unlockUser } from '../../src/identity/userLifecycle.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { activeLocalUser, enrolTotp, totpCode } from '../helpers/accounts.js';
 import { reservePort } from '../helpers/browser.js';
 import { CookieClient, formFields } from '../helpers/cookieClient.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 import { TestIdp } from '../helpers/samlIdp.js';
 
 const PORTAL = 'http://127.0.0.1:9/portal';
@@ -29,11 +29,11 @@ describe('OpenID Connect for the portals', () => {
     t = await openTestApp({ server: { publicUrl: site.base } });
     site.attach(t.app);
     const ctx = t.deps.ctx;
-    await createOrganization(ctx, testActor, { kind: 'utility', name: 'River Water', slug: 'river' });
-    await createOrganization(ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    await createDirectory(ctx, testActor, { kind: 'sso', name: 'okta', organizations: ['acme'] });
-    await configureSaml(ctx, testActor, 'okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: [idp.signingKey.cert], domains: ['acme.test'] });
-    const registered = await createOidcClient(ctx, testActor, { name: 'River portal', redirectUris: [CALLBACK], postLogoutRedirectUris: [SIGNED_OUT], firstParty: true });
+    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river' });
+    await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createDirectory(ctx, testOperator, { kind: 'sso', name: 'okta', organizations: ['acme'] });
+    await configureSaml(ctx, testOperator, 'okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: [idp.signingKey.cert], domains: ['acme.test'] });
+    const registered = await createOidcClient(ctx, testOperator, { name: 'River portal', redirectUris: [CALLBACK], postLogoutRedirectUris: [SIGNED_OUT], firstParty: true });
     config = await client.discovery(new URL(site.base), registered.clientId, registered.clientSecret, undefined, { execute: [client.allowInsecureRequests] });
   });
   afterAll(async () => {
@@ -100,7 +100,7 @@ describe('OpenID Connect for the portals', () => {
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
 
-    const scim = await createScimToken(t.deps.ctx, testActor, { directory: 'local' });
+    const scim = await createScimToken(t.deps.ctx, testOperator, { directory: 'local', organization: 'river' });
     const patch = await fetch(`${site.base}/scim/v2/Users/${user.id}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' },
@@ -122,17 +122,17 @@ describe('OpenID Connect for the portals', () => {
     const info = await client.fetchUserInfo(config, tokens.access_token, user.id);
     expect(info).toMatchObject({ sub: user.id, email: user.email });
 
-    await lockUser(t.deps.ctx, testActor, user.id);
+    await lockAccount(t.deps.ctx, testOperator, user.id);
     await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
     await expect(client.fetchUserInfo(config, tokens.access_token, user.id)).rejects.toBeDefined();
-    await unlockUser(t.deps.ctx, testActor, user.id);
+    await unlockAccount(t.deps.ctx, testOperator, user.id);
     await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
     const again = await browser.follow((await authorize()).url, (u) => u.includes('/sign-in?') || u.startsWith(CALLBACK));
     expect(again.next).toContain('/sign-in?');
   });
 
   it('signs in an SSO user through the test IdP', async () => {
-    const sso = await createAccount(t.deps.ctx, testActor, { directory: 'okta', attributes: { userName: 'ana@acme.test', name: { givenName: 'Ana' }, emails: [{ value: 'ana@acme.test' }] }, memberships: [{ organization: 'acme', role: 'full-access' }] });
+    const sso = await createAccount(t.deps.ctx, testOperator, { directory: 'okta', attributes: { userName: 'ana@acme.test', name: { givenName: 'Ana' }, emails: [{ value: 'ana@acme.test' }] }, memberships: [{ organization: 'acme', role: 'full-access' }] });
     const flow = await authorize();
     const browser = new CookieClient();
     const toSignIn = await browser.follow(flow.url, (u) => u.includes('/sign-in?'));
@@ -169,7 +169,7 @@ describe('OpenID Connect for the portals', () => {
   });
 
   it('refuses users outside the organizations a client is limited to', async () => {
-    const limited = await createOidcClient(t.deps.ctx, testActor, { name: 'Acme only', redirectUris: [CALLBACK], firstParty: true, organizations: ['acme'] });
+    const limited = await createOidcClient(t.deps.ctx, testOperator, { name: 'Acme only', redirectUris: [CALLBACK], firstParty: true, organizations: ['acme'] });
     const limitedConfig = await client.discovery(new URL(site.base), limited.clientId, limited.clientSecret, undefined, { execute: [client.allowInsecureRequests] });
     const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver, { organizations: [{ organization: 'river', role: 'viewer' }] });
     const verifier = client.randomPKCECodeVerifier();

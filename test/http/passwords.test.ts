@@ -1,11 +1,11 @@
-import { adminResetPassword } from '../../src/identity/selfService/passwordReset.js';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
+import { sendPasswordReset } from '../../src/identity/accounts/credentials.js';
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
 import { createOrganization } from '../../src/identity/organizations.js';
-import { getUser } from '../../src/identity/users.js';
 import { HOUR } from '../../src/lib/clock.js';
 import { csrfOf, openTestApp, submitForm, textOf, type Agent, type TestApp } from '../helpers/app.js';
 import { activeLocalUser, GOOD_PASSWORD, OTHER_PASSWORD } from '../helpers/accounts.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 
 async function signIn(agent: Agent, identifier: string, password: string) {
   const page = await agent.get('/sign-in');
@@ -16,7 +16,7 @@ describe('forgot password', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await openTestApp();
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Long Links', slug: 'long-links', policy: { passwordResetTtlHours: 48 } });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Long Links', slug: 'long-links', policy: { passwordResetTtlHours: 48 } });
   });
   afterAll(() => t.close());
 
@@ -41,7 +41,7 @@ describe('forgot password', () => {
   it('does not change the account when the reset is only asked for', async () => {
     const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
     await submitForm(t.agent(), '/password/forgot', { email: user.email });
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('ACTIVE');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('ACTIVE');
     expect((await signIn(t.agent(), user.email, user.password)).status).toBe(303);
   });
 
@@ -77,12 +77,12 @@ describe('forgot password', () => {
   it('unlocks an account locked by failed sign-ins', async () => {
     const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
     for (let i = 0; i < 5; i++) await signIn(t.agent(), user.email, `wrong ${i}`);
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('AUTO_LOCKED');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('AUTO_LOCKED');
     await submitForm(t.agent(), '/password/forgot', { email: user.email });
     await t.deliver();
     const link = new URL(t.mailbox.last(user.email).link as string);
     await submitForm(t.agent(), `${link.pathname}${link.search}`, { password: OTHER_PASSWORD, confirm: OTHER_PASSWORD });
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('ACTIVE');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('ACTIVE');
     expect((await signIn(t.agent(), user.email, OTHER_PASSWORD)).status).toBe(303);
   });
 
@@ -110,8 +110,8 @@ describe('forgot password', () => {
     const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
     const session = t.agent();
     await signIn(session, user.email, user.password);
-    await adminResetPassword(t.deps.ctx, testActor, user.id);
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('RECOVERY');
+    await sendPasswordReset(t.deps.ctx, testOperator, user.id);
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('RECOVERY');
     expect((await session.get('/account')).status).toBe(303);
     expect((await signIn(t.agent(), user.email, user.password)).status).toBe(401);
     await t.deliver();
@@ -119,7 +119,7 @@ describe('forgot password', () => {
     expect(mail.subject).toBe('Your administrator has reset your password');
     const link = new URL(mail.link as string);
     await submitForm(t.agent(), `${link.pathname}${link.search}`, { password: OTHER_PASSWORD, confirm: OTHER_PASSWORD });
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('ACTIVE');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('ACTIVE');
   });
 });
 
@@ -127,13 +127,13 @@ describe('activation', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await openTestApp();
-    await createOrganization(t.deps.ctx, testActor, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
   });
   afterAll(() => t.close());
 
   async function newUser(email: string, organizations = [{ organization: 'acme', role: 'standard-user' }]) {
-    const user = await createAccount(t.deps.ctx, testActor, { directory: 'local', attributes: { userName: email, name: { givenName: 'Lucía', familyName: 'Gómez' }, emails: [{ value: email }] }, memberships: organizations });
+    const user = await createAccount(t.deps.ctx, testOperator, { directory: 'local', attributes: { userName: email, name: { givenName: 'Lucía', familyName: 'Gómez' }, emails: [{ value: email }] }, memberships: organizations });
     await t.deliver();
     return user;
   }
@@ -151,10 +151,10 @@ describe('activation', () => {
     expect(page.text).toContain('<html lang="es">');
     expect(textOf(page.text)).toContain('Active su cuenta');
     expect(page.text).toContain('autocomplete="new-password"');
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('PROVISIONED');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('PROVISIONED');
     const done = await agent.post('/activate').type('form').send({ _csrf: csrfOf(page.text), token: link.searchParams.get('token'), language: 'es', password: GOOD_PASSWORD, confirm: GOOD_PASSWORD });
     expect(done.headers.location).toBe('/account?notice=activated');
-    const after = await getUser(t.deps.ctx, user.id);
+    const after = await getAccount(t.deps.ctx, testOperator, user.id);
     expect(after).toMatchObject({ status: 'ACTIVE', preferredLanguage: 'es' });
     const account = await agent.get('/account?notice=activated');
     expect(textOf(account.text)).toContain('Su cuenta está activa');
@@ -171,15 +171,15 @@ describe('activation', () => {
     expect(text).toContain('No repita el mismo carácter tres veces seguidas.');
     expect(text).toContain('No use su nombre');
     expect(refused.text).toMatch(/aria-describedby="[^"]*f-password-error/);
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('PROVISIONED');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('PROVISIONED');
     expect((await agent.get(`${link.pathname}${link.search}`)).status).toBe(200);
   });
 
   it('makes a resent link replace the previous one', async () => {
-    const { resendActivation } = await import('../../src/identity/accounts/onboarding.js');
+    const { resendActivation } = await import('../../src/identity/accounts/activation.js');
     const user = await newUser('resend@example.com');
     const first = new URL(t.mailbox.last('resend@example.com').link as string);
-    await resendActivation(t.deps.ctx, testActor, user.id);
+    await resendActivation(t.deps.ctx, testOperator, user.id);
     await t.deliver();
     const second = new URL(t.mailbox.last('resend@example.com').link as string);
     expect(second.search).not.toBe(first.search);

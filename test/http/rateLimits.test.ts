@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
-import { sweepRateLimits } from '../../src/http/rateLimit.js';
+import { sweepRateLimits } from '../../src/identity/rateLimits.js';
 import { MINUTE } from '../../src/lib/clock.js';
 import { csrfOf, openTestApp, submitForm, textOf, type Agent, type TestApp } from '../helpers/app.js';
 import { activeLocalUser } from '../helpers/accounts.js';
@@ -31,7 +31,7 @@ describe('rate limits on the hosted pages, shared by every instance', () => {
     expect(textOf(refused.text)).toContain('Too many attempts from here');
     // Once the window is over, the address may try again (the refused attempt never reached the password check).
     t.deps.clock.advance(MINUTE);
-    expect(await sweepRateLimits(t.deps.db, t.deps.clock)).toBeGreaterThan(0);
+    expect(await sweepRateLimits(t.deps.ctx)).toBeGreaterThan(0);
     const allowed = await passwordAttempt(other, user.email, user.password);
     expect(allowed.status).toBe(303);
     expect(allowed.headers.location).toBe('/account');

@@ -1,13 +1,13 @@
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { deactivateAccount } from '../../src/identity/accounts/status.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
 import { inflateRawSync } from 'node:zlib';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { configureSaml } from '../../src/identity/saml/settings.js';
 import { listAuditEvents } from '../../src/identity/audit.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
-import { deactivateUser } from '../../src/identity/userLifecycle.js';
-import { getUser } from '../../src/identity/users.js';
 import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 import { fixtureKey, TestIdp, type ResponseOptions } from '../helpers/samlIdp.js';
 
 const REFUSED = 'You could not be signed in';
@@ -24,13 +24,13 @@ describe('SAML sign-in', () => {
   beforeAll(async () => {
     const sp = fixtureKey('sp');
     t = await openTestApp({ saml: { spPrivateKey: sp.key, spCertificate: sp.cert } });
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    await createDirectory(t.deps.ctx, testActor, { kind: 'sso', name: 'okta', organizations: ['acme'] });
-    await createDirectory(t.deps.ctx, testActor, { kind: 'sso', name: 'entra' });
-    await configureSaml(t.deps.ctx, testActor, 'okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl, certificates: [idp.signingKey.cert, rotated.cert], domains: ['acme.test'] });
-    await configureSaml(t.deps.ctx, testActor, 'entra', { entityId: 'https://sts.windows.test/tenant/', ssoUrl: 'https://login.test/saml2', certificates: [idp.signingKey.cert], allowIdpInitiated: true });
-    userId = (await createAccount(t.deps.ctx, testActor, { directory: 'okta', attributes: { userName: 'ana@acme.test', emails: [{ value: 'ana@acme.test' }] }, memberships: [{ organization: 'acme', role: 'full-access' }] })).id;
-    await createAccount(t.deps.ctx, testActor, { directory: 'entra', attributes: { userName: 'ana@acme.test', emails: [{ value: 'ana@acme.test' }] } });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createDirectory(t.deps.ctx, testOperator, { kind: 'sso', name: 'okta', organizations: ['acme'] });
+    await createDirectory(t.deps.ctx, testOperator, { kind: 'sso', name: 'entra' });
+    await configureSaml(t.deps.ctx, testOperator, 'okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl, certificates: [idp.signingKey.cert, rotated.cert], domains: ['acme.test'] });
+    await configureSaml(t.deps.ctx, testOperator, 'entra', { entityId: 'https://sts.windows.test/tenant/', ssoUrl: 'https://login.test/saml2', certificates: [idp.signingKey.cert], allowIdpInitiated: true });
+    userId = (await createAccount(t.deps.ctx, testOperator, { directory: 'okta', attributes: { userName: 'ana@acme.test', emails: [{ value: 'ana@acme.test' }] }, memberships: [{ organization: 'acme', role: 'full-access' }] })).id;
+    await createAccount(t.deps.ctx, testOperator, { directory: 'entra', attributes: { userName: 'ana@acme.test', emails: [{ value: 'ana@acme.test' }] } });
   });
   afterAll(() => t?.close());
 
@@ -56,7 +56,7 @@ describe('SAML sign-in', () => {
   async function expectRefused(response: { status: number; text: string }, reason: RegExp) {
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(textOf(response.text)).toContain(REFUSED);
-    const { events } = await listAuditEvents(t.deps.ctx, { action: 'saml.sign_in_refused', limit: 1 });
+    const { events } = await listAuditEvents(t.deps.ctx, testOperator, { action: 'saml.sign_in_refused', limit: 1 });
     expect(String(events[0]?.details?.reason)).toMatch(reason);
   }
 
@@ -88,7 +88,7 @@ describe('SAML sign-in', () => {
     expect(account.status).toBe(200);
     expect(textOf(account.text)).toContain('Acme (Full Access)');
     expect(account.text).not.toContain('Change password');
-    expect((await getUser(t.deps.ctx, userId)).lastSignInAt).not.toBeNull();
+    expect((await getAccount(t.deps.ctx, testOperator, userId)).lastSignInAt).not.toBeNull();
   });
 
   it('refuses a RelayState pointing elsewhere and goes to the account page instead', async () => {
@@ -169,22 +169,22 @@ describe('SAML sign-in', () => {
     const unknown = t.agent();
     const request = await startLogin(unknown);
     await expectRefused(await post(unknown, answer(request.id, { nameId: 'stranger@acme.test' })), /No user of the directory matches/);
-    const inactive = await createAccount(t.deps.ctx, testActor, { directory: 'okta', attributes: { userName: 'gone@acme.test' } });
-    await deactivateUser(t.deps.ctx, testActor, inactive.id);
+    const inactive = await createAccount(t.deps.ctx, testOperator, { directory: 'okta', attributes: { userName: 'gone@acme.test' } });
+    await deactivateAccount(t.deps.ctx, testOperator, inactive.id);
     const agent = t.agent();
     const second = await startLogin(agent);
     await expectRefused(await post(agent, answer(second.id, { nameId: 'gone@acme.test' })), /INACTIVE/);
   });
 
   it('creates the user just in time when the directory allows it', async () => {
-    await configureSaml(t.deps.ctx, testActor, 'okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl, certificates: [idp.signingKey.cert], jit: true });
+    await configureSaml(t.deps.ctx, testOperator, 'okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl, certificates: [idp.signingKey.cert], jit: true });
     const agent = t.agent();
     const request = await startLogin(agent);
     const response = await post(agent, answer(request.id, { nameId: 'newcomer@acme.test', attributes: { firstName: 'Nuevo', lastName: 'Llegado', email: 'newcomer@acme.test' } }));
     expect(response.status).toBe(303);
     const created = await t.deps.db.models.User.findOne({ where: { userNameNormalized: 'newcomer@acme.test' } });
     expect(created).toMatchObject({ givenName: 'Nuevo', familyName: 'Llegado', status: 'ACTIVE', email: 'newcomer@acme.test' });
-    await configureSaml(t.deps.ctx, testActor, 'okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl, certificates: [idp.signingKey.cert, rotated.cert], jit: false });
+    await configureSaml(t.deps.ctx, testOperator, 'okta', { entityId: idp.entityId, ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl, certificates: [idp.signingKey.cert, rotated.cert], jit: false });
   });
 
   it('signs out at the IdP with a signed LogoutRequest', async () => {

@@ -1,12 +1,12 @@
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
 import { listAuditEvents } from '../../src/identity/audit.js';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization, updateOrganization } from '../../src/identity/organizations.js';
 import { createScimToken, listScimTokens } from '../../src/identity/scimTokens.js';
-import { getUser } from '../../src/identity/users.js';
 import { openTestApp, csrfOf, submitForm, type Agent, type TestApp } from '../helpers/app.js';
 import { GOOD_PASSWORD } from '../helpers/accounts.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 import { CORE_GROUP, CORE_USER, IDBRIDGE, ScimClient } from '../helpers/scim.js';
 
 async function signIn(agent: Agent, identifier: string, password: string) {
@@ -18,20 +18,23 @@ async function signIn(agent: Agent, identifier: string, password: string) {
 describe('SCIM tokens of the local directory', () => {
   let t: TestApp;
   let local: ScimClient;
+  let globex: ScimClient;
   let acme: ScimClient;
   let sso: ScimClient;
   const token = async (directory: string, organization?: string) => {
-    const created = await createScimToken(t.deps.ctx, testActor, { directory, name: `${directory}-${organization ?? 'all'}`, ...(organization ? { organization } : {}) });
+    const created = await createScimToken(t.deps.ctx, testOperator, { directory, name: `${directory}-${organization ?? 'all'}`, ...(organization ? { organization } : {}) });
     return new ScimClient(t.app, created.token, created.directory.id);
   };
 
   beforeAll(async () => {
     t = await openTestApp();
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Acme Corp', slug: 'acme' });
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Globex', slug: 'globex' });
-    await createDirectory(t.deps.ctx, testActor, { kind: 'sso', name: 'okta-acme' });
-    local = await token('local');
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Acme Corp', slug: 'acme' });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Globex', slug: 'globex' });
+    await createDirectory(t.deps.ctx, testOperator, { kind: 'sso', name: 'okta-acme' });
     acme = await token('local', 'acme');
+    // The local directory holds every organization's users: each of its tokens is limited to one organization.
+    local = acme;
+    globex = await token('local', 'globex');
     sso = await token('okta-acme');
   });
   afterAll(() => t.close());
@@ -103,14 +106,14 @@ describe('SCIM tokens of the local directory', () => {
       const above = await acme.post('/Users', { schemas: [CORE_USER, IDBRIDGE], userName: 'acme.admin@example.com', emails: [{ value: 'acme.admin@example.com', primary: true }], [IDBRIDGE]: { role: 'full-access' } });
       expect(above.status).toBe(400);
       expect(above.body).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining('"standard-user"') });
-      await updateOrganization(t.deps.ctx, testActor, 'acme', { policy: { provisioningMaxRole: 'full-access' } });
+      await updateOrganization(t.deps.ctx, testOperator, 'acme', { policy: { provisioningMaxRole: 'full-access' } });
       const allowed = await acme.post('/Users', { schemas: [CORE_USER, IDBRIDGE], userName: 'acme.admin@example.com', emails: [{ value: 'acme.admin@example.com', primary: true }], [IDBRIDGE]: { role: 'full-access' } });
       expect(allowed.status).toBe(201);
       expect(allowed.body[IDBRIDGE]).toMatchObject({ role: 'full-access', memberships: [{ organization: 'acme', role: 'full-access' }] });
       const unknown = await acme.post('/Users', { schemas: [CORE_USER], userName: 'acme.odd@example.com', emails: [{ value: 'acme.odd@example.com', primary: true }], [`${IDBRIDGE}:role`]: 'administrator' });
       expect(unknown.status).toBe(400);
       expect(unknown.body.detail).toContain('full-access, standard-user');
-      await updateOrganization(t.deps.ctx, testActor, 'acme', { policy: {} });
+      await updateOrganization(t.deps.ctx, testOperator, 'acme', { policy: {} });
     });
 
     it('keeps the role it gave: a PATCH or PUT may repeat it but not change it', async () => {
@@ -130,19 +133,19 @@ describe('SCIM tokens of the local directory', () => {
     });
 
     it("sees only its organization's users: others answer 404 and are not listed", async () => {
-      const outsider = await createAccount(t.deps.ctx, testActor, { directory: 'local', attributes: { userName: 'globex.only@example.com', emails: [{ value: 'globex.only@example.com' }] }, memberships: [{ organization: 'globex', role: 'standard-user' }] });
+      const outsider = await createAccount(t.deps.ctx, testOperator, { directory: 'local', attributes: { userName: 'globex.only@example.com', emails: [{ value: 'globex.only@example.com' }] }, memberships: [{ organization: 'globex', role: 'standard-user' }] });
       expect((await acme.get(`/Users/${outsider.id}`)).status).toBe(404);
       expect((await acme.patch(`/Users/${outsider.id}`, [{ op: 'replace', path: 'active', value: false }])).status).toBe(404);
       expect((await acme.delete(`/Users/${outsider.id}`)).status).toBe(404);
       const listed = await acme.get('/Users?count=200');
       expect(listed.body.Resources.map((u: { userName: string }) => u.userName)).not.toContain('globex.only@example.com');
       expect(listed.body.Resources.every((u: Record<string, { memberships: Array<{ organization: string }> }>) => u[IDBRIDGE]!.memberships.every((m) => m.organization === 'acme'))).toBe(true);
-      expect((await local.get(`/Users/${outsider.id}`)).status).toBe(200);
-      expect((await getUser(t.deps.ctx, outsider.id)).status).toBe('PROVISIONED');
+      expect((await globex.get(`/Users/${outsider.id}`)).status).toBe(200);
+      expect((await getAccount(t.deps.ctx, testOperator, outsider.id)).status).toBe('PROVISIONED');
     });
 
     it('DELETE takes a user out of its organization only when the user belongs to another one too; otherwise deletes it', async () => {
-      const shared = await createAccount(t.deps.ctx, testActor, {
+      const shared = await createAccount(t.deps.ctx, testOperator, {
         directory: 'local',
         attributes: { userName: 'shared@example.com', emails: [{ value: 'shared@example.com' }] },
         memberships: [{ organization: 'acme', role: 'standard-user' }, { organization: 'globex', role: 'full-access' }],
@@ -151,11 +154,11 @@ describe('SCIM tokens of the local directory', () => {
       expect(sharedView[IDBRIDGE].memberships).toEqual([{ organization: 'acme', organizationName: 'Acme Corp', role: 'standard-user', roleLabel: 'Standard User' }]);
       expect((await acme.delete(`/Users/${shared.id}`)).status).toBe(204);
       expect((await acme.get(`/Users/${shared.id}`)).status).toBe(404);
-      expect((await getUser(t.deps.ctx, shared.id)).memberships.map((m) => `${m.organization.slug}:${m.role}`)).toEqual(['globex:full-access']);
+      expect((await getAccount(t.deps.ctx, testOperator, shared.id)).memberships.map((m) => `${m.organization.slug}:${m.role}`)).toEqual(['globex:full-access']);
 
       const own = (await acme.post('/Users', { schemas: [CORE_USER], userName: 'acme.leaver@example.com', emails: [{ value: 'acme.leaver@example.com', primary: true }] })).body;
       expect((await acme.delete(`/Users/${own.id}`)).status).toBe(204);
-      await expect(getUser(t.deps.ctx, own.id)).rejects.toMatchObject({ kind: 'not_found' });
+      await expect(getAccount(t.deps.ctx, testOperator, own.id)).rejects.toMatchObject({ kind: 'not_found' });
     });
 
     it('cannot use groups, which every organization of the directory shares', async () => {
@@ -166,14 +169,14 @@ describe('SCIM tokens of the local directory', () => {
   });
 
   it('records the token as the actor of every change, and when it was last used', async () => {
-    const before = (await listScimTokens(t.deps.ctx, { directory: 'okta-acme' }))[0]!;
+    const before = (await listScimTokens(t.deps.ctx, testOperator, { directory: 'okta-acme' }))[0]!;
     const created = (await sso.post('/Users', { schemas: [CORE_USER], userName: 'audited@acme.test' })).body;
     await sso.patch(`/Users/${created.id}`, [{ op: 'replace', path: 'active', value: false }]);
     await sso.delete(`/Users/${created.id}`);
-    const events = (await listAuditEvents(t.deps.ctx, { userId: created.id })).events;
+    const events = (await listAuditEvents(t.deps.ctx, testOperator, { userId: created.id })).events;
     expect(events.map((e) => e.action).sort()).toEqual(['user.created', 'user.deactivated', 'user.deleted']);
     for (const event of events) expect(event.actor).toEqual({ type: 'scim_token', id: before.id, label: 'scim token "okta-acme-all"' });
     expect(events.every((e) => e.requestId && e.ip)).toBe(true);
-    expect((await listScimTokens(t.deps.ctx, { directory: 'okta-acme' }))[0]!.lastUsedAt).toBe(t.deps.clock.now().toISOString());
+    expect((await listScimTokens(t.deps.ctx, testOperator, { directory: 'okta-acme' }))[0]!.lastUsedAt).toBe(t.deps.clock.now().toISOString());
   });
 });

@@ -1,11 +1,11 @@
+import { deactivateAccount, lockAccount } from '../../src/identity/accounts/status.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
 import { createOrganization } from '../../src/identity/organizations.js';
-import { deactivateUser, lockUser } from '../../src/identity/userLifecycle.js';
-import { getUser } from '../../src/identity/users.js';
 import { listAuditEvents } from '../../src/identity/audit.js';
 import { MINUTE } from '../../src/lib/clock.js';
 import { openTestApp, csrfOf, submitForm, textOf, type Agent, type TestApp } from '../helpers/app.js';
 import { activeLocalUser, enrolTotp, totpCode } from '../helpers/accounts.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 
 const FAILED = 'The email or password is not correct, or this account cannot sign in now.';
 
@@ -24,7 +24,7 @@ describe('sign-in with a password', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await openTestApp();
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
   });
   afterAll(() => t.close());
 
@@ -39,7 +39,7 @@ describe('sign-in with a password', () => {
     expect(signedIn.headers.location).toBe('/account');
     const account = await agent.get('/account');
     expect(textOf(account.text)).toContain('Acme (Full Access)');
-    expect((await getUser(t.deps.ctx, user.id)).lastSignInAt).toBe(t.deps.clock.now().toISOString());
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).lastSignInAt).toBe(t.deps.clock.now().toISOString());
   });
 
   it('gives a new session id at sign-in and forgets it at sign-out', async () => {
@@ -59,9 +59,9 @@ describe('sign-in with a password', () => {
   it('answers a wrong password, an unknown account and an inactive or locked one with the same words and status', async () => {
     const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
     const inactive = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
-    await deactivateUser(t.deps.ctx, testActor, inactive.id);
+    await deactivateAccount(t.deps.ctx, testOperator, inactive.id);
     const locked = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
-    await lockUser(t.deps.ctx, testActor, locked.id);
+    await lockAccount(t.deps.ctx, testOperator, locked.id);
     const answers = await Promise.all([
       signIn(t.agent(), user.email, 'not the password at all'),
       signIn(t.agent(), 'nobody@example.com', 'not the password at all'),
@@ -79,16 +79,16 @@ describe('sign-in with a password', () => {
   it('locks the account at the fifth wrong password within 15 minutes, emails the owner, and unlocks after 30 minutes', async () => {
     const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
     for (let i = 0; i < 4; i++) await signIn(t.agent(), user.email, `wrong ${i}`);
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('ACTIVE');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('ACTIVE');
     await signIn(t.agent(), user.email, 'wrong 5');
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('AUTO_LOCKED');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('AUTO_LOCKED');
     await t.deliver();
     expect(t.mailbox.last(user.email).subject).toBe('Your account has been locked');
     expect(t.mailbox.last(user.email).text).toContain('after 30 minutes');
     expect((await signIn(t.agent(), user.email, user.password)).status).toBe(401);
     t.deps.clock.advance(31 * MINUTE);
     expect((await signIn(t.agent(), user.email, user.password)).status).toBe(303);
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('ACTIVE');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('ACTIVE');
   });
 
   it('starts counting again after the window, so spread-out mistakes do not lock', async () => {
@@ -96,8 +96,8 @@ describe('sign-in with a password', () => {
     for (let i = 0; i < 4; i++) await signIn(t.agent(), user.email, `wrong ${i}`);
     t.deps.clock.advance(16 * MINUTE);
     for (let i = 0; i < 4; i++) await signIn(t.agent(), user.email, `wrong again ${i}`);
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('ACTIVE');
-    const { events } = await listAuditEvents(t.deps.ctx, { userId: user.id, action: 'user.sign_in_failed' });
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('ACTIVE');
+    const { events } = await listAuditEvents(t.deps.ctx, testOperator, { userId: user.id, action: 'user.sign_in_failed' });
     expect(events).toHaveLength(8);
   });
 
@@ -129,13 +129,13 @@ describe('sign-in with a password', () => {
     const agent = t.agent();
     const response = await signIn(agent, user.email, user.password);
     expect(response.headers.location).toBe('/sign-in/new-password');
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('AWAITING_NEW_PASSWORD');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('AWAITING_NEW_PASSWORD');
     expect((await agent.get('/account')).status).toBe(303);
     const reused = await submitForm(agent, '/sign-in/new-password', { password: user.password, confirm: user.password });
     expect(textOf(reused.text)).toContain('You used this password recently');
     const renewed = await submitForm(agent, '/sign-in/new-password', { password: 'copper lantern meadow 77', confirm: 'copper lantern meadow 77' });
     expect(renewed.headers.location).toBe('/account');
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('ACTIVE');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('ACTIVE');
   });
 });
 
@@ -143,7 +143,7 @@ describe('sign-in with TOTP', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await openTestApp();
-    await createOrganization(t.deps.ctx, testActor, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
   });
   afterAll(() => t.close());
 
@@ -213,6 +213,6 @@ describe('sign-in with TOTP', () => {
     await enrolTotp(t.deps.ctx, user.id);
     const agent = await toTotpStep(user.email, user.password);
     for (let i = 0; i < 5; i++) await submitForm(agent, '/sign-in/totp', { code: String(100000 + i) });
-    expect((await getUser(t.deps.ctx, user.id)).status).toBe('AUTO_LOCKED');
+    expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('AUTO_LOCKED');
   });
 });

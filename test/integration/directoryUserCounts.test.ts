@@ -1,8 +1,8 @@
+import { deleteAccount } from '../../src/identity/accounts/remove.js';
 import { migrateDown, migrateUp } from '../../src/db/migrator.js';
 import { createDirectory, deleteDirectory } from '../../src/identity/directories.js';
 import { searchUsers } from '../../src/identity/search/searchUsers.js';
-import { deleteUser } from '../../src/identity/users.js';
-import { openTestDeps, testActor, type TestDeps } from '../helpers/db.js';
+import { openTestDeps, testOperator, type TestDeps } from '../helpers/db.js';
 import { aUser } from '../helpers/factories.js';
 import { seedUsers } from '../helpers/scim.js';
 
@@ -21,24 +21,24 @@ describe('directory user counts', () => {
   const total = async (directoryId: string) => (await searchUsers(deps.ctx, { scope: { directoryId }, page: { startIndex: 1, count: 1 } })).total;
 
   it('follow every create and delete, bulk inserts included, and go with their directory', async () => {
-    const a = await createDirectory(deps.ctx, testActor, { kind: 'sso', name: 'counted-a' });
-    const b = await createDirectory(deps.ctx, testActor, { kind: 'sso', name: 'counted-b' });
+    const a = await createDirectory(deps.ctx, testOperator, { kind: 'sso', name: 'counted-a' });
+    const b = await createDirectory(deps.ctx, testOperator, { kind: 'sso', name: 'counted-b' });
     const first = await aUser(deps.ctx, { directory: 'counted-a' });
     await aUser(deps.ctx, { directory: 'counted-a' });
     const inB = await aUser(deps.ctx, { directory: 'counted-b' });
     await seedUsers(deps, a.id, 5, 'bulk');
-    await deleteUser(deps.ctx, testActor, first.id);
+    await deleteAccount(deps.ctx, testOperator, first.id);
     expect(await kept()).toEqual(await counted());
     expect([await total(a.id), await total(b.id)]).toEqual([6, 1]);
 
-    await deleteUser(deps.ctx, testActor, inB.id);
-    await deleteDirectory(deps.ctx, testActor, 'counted-b');
+    await deleteAccount(deps.ctx, testOperator, inB.id);
+    await deleteDirectory(deps.ctx, testOperator, 'counted-b');
     expect(await kept()).toEqual(await counted());
     expect(await total(b.id)).toBe(0);
   });
 
   it('give a filtered list, or one limited to organizations, its own count', async () => {
-    const c = await createDirectory(deps.ctx, testActor, { kind: 'sso', name: 'counted-c' });
+    const c = await createDirectory(deps.ctx, testOperator, { kind: 'sso', name: 'counted-c' });
     await aUser(deps.ctx, { directory: 'counted-c', userName: 'one@c.test' });
     await aUser(deps.ctx, { directory: 'counted-c', userName: 'two@c.test' });
     const filtered = await searchUsers(deps.ctx, { scope: { directoryId: c.id }, where: { test: { field: 'userName', op: 'sw', value: 'one' } }, page: { startIndex: 1, count: 1 } });
@@ -49,7 +49,7 @@ describe('directory user counts', () => {
 
   it('are filled in for users that existed before the migration', async () => {
     await migrateDown(deps.db, { to: '20261202100000-count-directory-users' });
-    const d = await createDirectory(deps.ctx, testActor, { kind: 'sso', name: 'counted-d' });
+    const d = await createDirectory(deps.ctx, testOperator, { kind: 'sso', name: 'counted-d' });
     await seedUsers(deps, d.id, 3, 'before');
     await migrateUp(deps.db);
     expect(await kept()).toEqual(await counted());

@@ -1,32 +1,32 @@
+import { resetMfa, setAccountPassword } from '../../src/identity/accounts/credentials.js';
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { deactivateAccount } from '../../src/identity/accounts/status.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
+import { removeMembership } from '../../src/identity/accounts/memberships.js';
 import { sendExpiryReminders } from '../../src/identity/credentials/expiryReminders.js';
-import { adminResetMfa } from '../../src/identity/selfService/enrolment.js';
-import { createAccount } from '../../src/identity/accounts/onboarding.js';
-import { PasswordPolicyError, setUserPassword } from '../../src/identity/credentials/passwords.js';
+import { PasswordPolicyError } from '../../src/identity/credentials/passwords.js';
 import { signInWithPassword } from '../../src/identity/selfService/signIn.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { createSession, findSession } from '../../src/identity/sessions.js';
-import { deactivateUser } from '../../src/identity/userLifecycle.js';
-import { getUser } from '../../src/identity/users.js';
-import { removeDirectMembership } from '../../src/identity/memberships.js';
 import { DAY, MINUTE } from '../../src/lib/clock.js';
 import { activeLocalUser, enrolTotp, GOOD_PASSWORD } from '../helpers/accounts.js';
-import { testActor } from '../helpers/db.js';
+import { testOperator } from '../helpers/db.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 
 describe('local credentials', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await openTestApp();
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Quarterly', slug: 'quarterly', policy: { passwordMaxAgeDays: 90 } });
-    await createOrganization(t.deps.ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    await createDirectory(t.deps.ctx, testActor, { kind: 'sso', name: 'okta', organizations: ['acme'] });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Quarterly', slug: 'quarterly', policy: { passwordMaxAgeDays: 90 } });
+    await createOrganization(t.deps.ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createDirectory(t.deps.ctx, testOperator, { kind: 'sso', name: 'okta', organizations: ['acme'] });
   });
   afterAll(() => t.close());
 
   describe('createAccount', () => {
     it('activates at once a local user created with an acceptable password, without an activation email', async () => {
-      const user = await createAccount(t.deps.ctx, testActor, { directory: 'local', attributes: { userName: 'scim-pw@example.com', emails: [{ value: 'scim-pw@example.com' }] }, password: GOOD_PASSWORD });
+      const user = await createAccount(t.deps.ctx, testOperator, { directory: 'local', attributes: { userName: 'scim-pw@example.com', emails: [{ value: 'scim-pw@example.com' }] }, password: GOOD_PASSWORD });
       expect(user.status).toBe('ACTIVE');
       await t.deliver();
       expect(t.mailbox.to('scim-pw@example.com')).toHaveLength(0);
@@ -34,19 +34,19 @@ describe('local credentials', () => {
     });
 
     it('refuses a password that breaks the policy, saying why, and creates nobody', async () => {
-      const attempt = createAccount(t.deps.ctx, testActor, { directory: 'local', attributes: { userName: 'weak@example.com', emails: [{ value: 'weak@example.com' }] }, password: 'Password1' });
+      const attempt = createAccount(t.deps.ctx, testOperator, { directory: 'local', attributes: { userName: 'weak@example.com', emails: [{ value: 'weak@example.com' }] }, password: 'Password1' });
       await expect(attempt).rejects.toBeInstanceOf(PasswordPolicyError);
       await expect(attempt).rejects.toMatchObject({ code: 'password.policy', field: 'password', message: expect.stringContaining('easy to guess') });
       expect(await t.deps.db.models.User.count({ where: { userNameNormalized: 'weak@example.com' } })).toBe(0);
     });
 
     it('needs an email for a local user, and sends nothing to SSO users, whose IdP signs them in', async () => {
-      await expect(createAccount(t.deps.ctx, testActor, { directory: 'local', attributes: { userName: 'no-email' } })).rejects.toMatchObject({ code: 'user.email_required' });
-      const sso = await createAccount(t.deps.ctx, testActor, { directory: 'okta', attributes: { userName: 'sso@acme.example', emails: [{ value: 'sso@acme.example' }] } });
+      await expect(createAccount(t.deps.ctx, testOperator, { directory: 'local', attributes: { userName: 'no-email' } })).rejects.toMatchObject({ code: 'user.email_required' });
+      const sso = await createAccount(t.deps.ctx, testOperator, { directory: 'okta', attributes: { userName: 'sso@acme.example', emails: [{ value: 'sso@acme.example' }] } });
       expect(sso.status).toBe('ACTIVE');
       await t.deliver();
       expect(t.mailbox.to('sso@acme.example')).toHaveLength(0);
-      await expect(setUserPassword(t.deps.ctx, testActor, sso.id, GOOD_PASSWORD)).rejects.toMatchObject({ code: 'password.sso_user' });
+      await expect(setAccountPassword(t.deps.ctx, testOperator, sso.id, GOOD_PASSWORD)).rejects.toMatchObject({ code: 'password.sso_user' });
     });
   });
 
@@ -79,12 +79,12 @@ describe('local credentials', () => {
       const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
       await enrolTotp(t.deps.ctx, user.id);
       expect(await signInWithPassword(t.deps.ctx, { identifier: user.email, password: user.password })).toMatchObject({ next: 'totp' });
-      await adminResetMfa(t.deps.ctx, testActor, user.id);
+      await resetMfa(t.deps.ctx, testOperator, user.id);
       expect(await t.deps.db.models.RecoveryCode.count({ where: { userId: user.id } })).toBe(0);
       await t.deliver();
       expect(t.mailbox.last(user.email).subject).toBe('Your two-step verification has been reset');
       expect(await signInWithPassword(t.deps.ctx, { identifier: user.email, password: user.password })).toMatchObject({ next: 'signed_in' });
-      await expect(adminResetMfa(t.deps.ctx, testActor, user.id)).rejects.toMatchObject({ code: 'mfa.not_enrolled' });
+      await expect(resetMfa(t.deps.ctx, testOperator, user.id)).rejects.toMatchObject({ code: 'mfa.not_enrolled' });
     });
 
     it('stores the TOTP secret encrypted', async () => {
@@ -100,19 +100,19 @@ describe('local credentials', () => {
     it('ends every session of a deactivated user and tells them to contact their administrator', async () => {
       const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver);
       const { token } = await createSession(t.deps.ctx, { userId: user.id, stage: 'signed_in' });
-      await deactivateUser(t.deps.ctx, testActor, user.id, { notify: true });
+      await deactivateAccount(t.deps.ctx, testOperator, user.id, { notify: true });
       expect(await findSession(t.deps.ctx, token)).toBeNull();
       await t.deliver();
       expect(t.mailbox.last(user.email).text).toContain('Contact your administrator');
-      expect((await getUser(t.deps.ctx, user.id)).status).toBe('INACTIVE');
+      expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('INACTIVE');
     });
 
     it('notifies a user removed from one organization only when asked', async () => {
       const user = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver, { organizations: [{ organization: 'acme', role: 'standard-user' }, { organization: 'quarterly', role: 'standard-user' }] });
-      await removeDirectMembership(t.deps.ctx, testActor, { userId: user.id, organization: 'acme', notify: true });
+      await removeMembership(t.deps.ctx, testOperator, user.id, { organization: 'acme', notify: true });
       await t.deliver();
       expect(t.mailbox.last(user.email).subject).toBe('You no longer have access to Acme');
-      expect((await getUser(t.deps.ctx, user.id)).memberships.map((m) => m.organization.slug)).toEqual(['quarterly']);
+      expect((await getAccount(t.deps.ctx, testOperator, user.id)).memberships.map((m) => m.organization.slug)).toEqual(['quarterly']);
     });
   });
 

@@ -1,7 +1,7 @@
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization, getOrganization } from '../../src/identity/organizations.js';
 import { searchUsers } from '../../src/identity/search/searchUsers.js';
-import { openTestDeps, testActor, type TestDeps } from '../helpers/db.js';
+import { openTestDeps, testOperator, type TestDeps } from '../helpers/db.js';
 import { aUser } from '../helpers/factories.js';
 
 describe('searchUsers (conditions compiled to SQL)', () => {
@@ -11,8 +11,8 @@ describe('searchUsers (conditions compiled to SQL)', () => {
 
   beforeAll(async () => {
     deps = await openTestDeps();
-    await createOrganization(deps.ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    dir = (await createDirectory(deps.ctx, testActor, { kind: 'sso', name: 'search-idp' })).id;
+    await createOrganization(deps.ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    dir = (await createDirectory(deps.ctx, testOperator, { kind: 'sso', name: 'search-idp' })).id;
     await aUser(deps.ctx, { directory: 'search-idp', userName: 'Zed@x.test', attributes: { userName: 'Zed@x.test', title: 'Ünïcode Boss', externalId: 'A_1' } });
     await aUser(deps.ctx, { directory: 'search-idp', userName: 'amy@x.test', attributes: { userName: 'amy@x.test', title: '50% off', externalId: 'a_1' } });
     await aUser(deps.ctx, { directory: 'search-idp', userName: 'bob@x.test', attributes: { userName: 'bob@x.test', externalId: 'b*1' } });
@@ -63,7 +63,7 @@ describe('searchUsers (conditions compiled to SQL)', () => {
 
   it('limits an organization-scoped search to the organization\'s users', async () => {
     const member = await aUser(deps.ctx, { directory: 'local', memberships: [{ organization: 'acme', role: 'standard-user' }] });
-    const acme = (await searchUsers(deps.ctx, { scope: { organizationIds: [(await getOrganization(deps.ctx, 'acme')).id] }, page })).items;
+    const acme = (await searchUsers(deps.ctx, { scope: { organizationIds: [(await getOrganization(deps.ctx, testOperator, 'acme')).id] }, page })).items;
     expect(acme.map((u) => u.id)).toEqual([member.id]);
     expect((await searchUsers(deps.ctx, { scope: { organizationIds: [] }, page })).total).toBe(0);
   });

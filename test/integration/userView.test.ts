@@ -1,11 +1,12 @@
+import { createAccount } from '../../src/identity/accounts/create.js';
+import { getAccount } from '../../src/identity/accounts/read.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createGroup } from '../../src/identity/groups.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { createRoleMapping } from '../../src/identity/roleMappings.js';
 import { searchUsers } from '../../src/identity/search/searchUsers.js';
-import { createUser, getUser } from '../../src/identity/users.js';
 import { viewUser } from '../../src/identity/userView.js';
-import { openTestDeps, testActor, type TestDeps } from '../helpers/db.js';
+import { openTestDeps, testOperator, type TestDeps } from '../helpers/db.js';
 
 /** A user's view is read in one query (its lists, memberships and groups as JSON columns) on both databases. */
 describe('the user view', () => {
@@ -15,12 +16,12 @@ describe('the user view', () => {
   let groups: { ops: string; zeta: string };
   beforeAll(async () => {
     deps = await openTestDeps();
-    await createOrganization(deps.ctx, testActor, { kind: 'customer', name: 'Acme', slug: 'acme' });
-    await createOrganization(deps.ctx, testActor, { kind: 'utility', name: 'Lake Water', slug: 'lake' });
-    await createDirectory(deps.ctx, testActor, { kind: 'sso', name: 'entra', organizations: ['acme', 'lake'] });
-    await createRoleMapping(deps.ctx, testActor, { directory: 'entra', matchType: 'pattern', matchValue: 'Water-*', organization: 'lake', role: 'operator' });
+    await createOrganization(deps.ctx, testOperator, { kind: 'customer', name: 'Acme', slug: 'acme' });
+    await createOrganization(deps.ctx, testOperator, { kind: 'utility', name: 'Lake Water', slug: 'lake' });
+    await createDirectory(deps.ctx, testOperator, { kind: 'sso', name: 'entra', organizations: ['acme', 'lake'] });
+    await createRoleMapping(deps.ctx, testOperator, { directory: 'entra', matchType: 'pattern', matchValue: 'Water-*', organization: 'lake', role: 'operator' });
     full = (
-      await createUser(deps.ctx, testActor, {
+      await createAccount(deps.ctx, testOperator, {
         directory: 'entra',
         attributes: {
           userName: 'full@x.test',
@@ -31,16 +32,16 @@ describe('the user view', () => {
       })
     ).id;
     deps.clock.advance(1000);
-    bare = (await createUser(deps.ctx, testActor, { directory: 'entra', attributes: { userName: 'bare@x.test' } })).id;
+    bare = (await createAccount(deps.ctx, testOperator, { directory: 'entra', attributes: { userName: 'bare@x.test' } })).id;
     groups = {
-      zeta: (await createGroup(deps.ctx, testActor, { directory: 'entra', displayName: 'Zeta Team', members: [full] })).id,
-      ops: (await createGroup(deps.ctx, testActor, { directory: 'entra', displayName: 'Water-Ops', members: [full] })).id,
+      zeta: (await createGroup(deps.ctx, testOperator, { directory: 'entra', displayName: 'Zeta Team', members: [full] })).id,
+      ops: (await createGroup(deps.ctx, testOperator, { directory: 'entra', displayName: 'Water-Ops', members: [full] })).id,
     };
   });
   afterAll(() => deps.close());
 
   it('holds the emails and phone numbers in their order, the memberships by organization with their sources, and the groups by name', async () => {
-    const view = await getUser(deps.ctx, full);
+    const view = await getAccount(deps.ctx, testOperator, full);
     expect(view.emails).toEqual([
       { value: 'home@x.test', type: 'home', primary: false, display: null },
       { value: 'full@x.test', type: 'work', primary: true, display: 'Work' },
@@ -54,12 +55,12 @@ describe('the user view', () => {
   });
 
   it('gives a user without lists, memberships or groups empty ones', async () => {
-    const view = await getUser(deps.ctx, bare);
+    const view = await getAccount(deps.ctx, testOperator, bare);
     expect([view.emails, view.phoneNumbers, view.memberships, view.groups]).toEqual([[], [], [], []]);
   });
 
   it('is the same whichever way it is read: by id, in a page, in a sorted page, or from a record already read', async () => {
-    const byId = await getUser(deps.ctx, full);
+    const byId = await getAccount(deps.ctx, testOperator, full);
     const scope = { directoryId: byId.directoryId };
     const page = await searchUsers(deps.ctx, { scope, page: { startIndex: 1, count: 10 } });
     const sorted = await searchUsers(deps.ctx, { scope, sort: { field: 'userName', descending: true }, page: { startIndex: 1, count: 10 } });
@@ -74,10 +75,11 @@ describe('the user view', () => {
   it('is what creating a user answers, though built from what was written rather than read back', async () => {
     for (const input of [
       { directory: 'entra', attributes: { userName: 'made@x.test', externalId: 'ext-9', name: { givenName: 'Made', familyName: 'New' }, title: 'Buyer', emails: [{ value: 'a@x.test', type: 'home' }, { value: 'made@x.test', type: 'work', primary: true }], phoneNumbers: [{ value: '+1 555 0199' }], enterprise: { department: 'Water', manager: { value: 'boss-id', displayName: 'Boss' } }, extra: { addresses: [{ locality: 'Reno' }] } }, memberships: [{ organization: 'acme', role: 'full-access' }] },
-      { directory: 'local', attributes: { userName: 'plain@x.test' } },
+      // A bare user: every optional attribute absent (an SSO directory's: a local user needs an email).
+      { directory: 'entra', attributes: { userName: 'plain@x.test' } },
     ]) {
-      const created = await createUser(deps.ctx, testActor, input);
-      expect(created).toEqual(await getUser(deps.ctx, created.id));
+      const created = await createAccount(deps.ctx, testOperator, input);
+      expect(created).toEqual(await getAccount(deps.ctx, testOperator, created.id));
     }
   });
 });

@@ -1,5 +1,5 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
-import type { DomainContext } from '../../identity/context.js';
+import type { Services } from '../../identity/services.js';
 import { CsrfError, csrfProtection } from '../../http/csrf.js';
 import { toErrorResponse } from '../../http/errors.js';
 import type { Logger } from '../../lib/logger.js';
@@ -12,7 +12,7 @@ import { userRoutes } from './users.js';
 export const ADMIN_API_BASE = '/api/admin/v1';
 
 export interface AdminApiDeps {
-  ctx: DomainContext;
+  services: Services;
   sessions: SessionCookies;
   logger: Logger;
   secret: string;
@@ -46,10 +46,10 @@ export function adminApi(deps: AdminApiDeps): Router {
   });
   router.use(express.json({ limit: '512kb' }));
   router.use(deps.sessions.middleware());
-  router.use(adminAuthentication(deps.ctx));
+  router.use(adminAuthentication(deps.services));
   router.use((req, res, next) => (req.adminVia === 'session' ? csrf(req, res, next) : next()));
-  router.use(userRoutes(deps.ctx));
-  router.use(platformRoutes(deps.ctx));
+  router.use(userRoutes(deps.services));
+  router.use(platformRoutes(deps.services));
   router.use((req, res) => {
     res.status(404).json({ error: { code: 'route.not_found', message: `Nothing here: ${req.method} ${ADMIN_API_BASE}${req.path}` } });
   });

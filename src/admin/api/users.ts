@@ -1,17 +1,8 @@
 import { Router, type Request } from 'express';
-import type { DomainContext } from '../../identity/context.js';
+import type { AdminSort, AdminUserQuery } from '../../identity/accounts/read.js';
+import type { AccountAction } from '../../identity/accounts/administration.js';
 import { invalid } from '../../identity/errors.js';
-import { adminListUsers, type AdminSort, type AdminUserQuery } from '../../identity/admin/listUsers.js';
-import {
-  adminCreateUser,
-  adminDeleteUser,
-  adminEditUser,
-  adminGetUser,
-  adminRemoveMembership,
-  adminSetMembership,
-  adminUserAction,
-  type AdminUserAction,
-} from '../../identity/admin/userActions.js';
+import type { Services } from '../../identity/services.js';
 import type { UserStatus } from '../../identity/statusMachine.js';
 import { usersCsv } from './csv.js';
 import { body, expectedVersion, queryBoolean, queryInteger, queryString } from './params.js';
@@ -37,7 +28,7 @@ export function listQuery(req: Request): AdminUserQuery {
   return query;
 }
 
-const ACTIONS: Record<string, AdminUserAction> = {
+const ACTIONS: Record<string, AccountAction> = {
   lock: 'lock',
   unlock: 'unlock',
   'password-reset': 'send_password_reset',
@@ -47,19 +38,20 @@ const ACTIONS: Record<string, AdminUserAction> = {
   reactivate: 'reactivate',
 };
 
-/** /users: every route parses, calls one domain function and answers its view. */
-export function userRoutes(ctx: DomainContext): Router {
+/** /users: every route parses, calls one domain command with the administrator as principal, and answers its view. */
+export function userRoutes(services: Services): Router {
   const router = Router();
+  const { accounts } = services;
 
   router.get('/users', async (req, res) => {
-    res.json(await adminListUsers(ctx, req.admin!, listQuery(req)));
+    res.json(await accounts.list(req.admin!, listQuery(req)));
   });
 
   router.get('/users.csv', async (req, res) => {
     const query = { ...listQuery(req), page: 1, pageSize: 500 };
     const pages = [];
     for (let page = 1; ; page++) {
-      const result = await adminListUsers(ctx, req.admin!, { ...query, page });
+      const result = await accounts.list(req.admin!, { ...query, page });
       pages.push(...result.users);
       if (page * result.pageSize >= result.total || page >= 200) break;
     }
@@ -68,24 +60,24 @@ export function userRoutes(ctx: DomainContext): Router {
   });
 
   router.post('/users', async (req, res) => {
-    const user = await adminCreateUser(ctx, req.admin!, body(req) as never);
+    const user = await accounts.createFromForm(req.admin!, body(req) as never);
     res.status(201).set('ETag', `"${user.version}"`).location(`users/${user.id}`).json(user);
   });
 
   router.get('/users/:id', async (req, res) => {
-    const user = await adminGetUser(ctx, req.admin!, req.params.id as string);
+    const user = await accounts.detail(req.admin!, req.params.id as string);
     res.set('ETag', `"${user.version}"`).json(user);
   });
 
   router.patch('/users/:id', async (req, res) => {
     const version = expectedVersion(req);
-    const user = await adminEditUser(ctx, req.admin!, req.params.id as string, body(req) as never, version === undefined ? {} : { expectedVersion: version });
+    const user = await accounts.edit(req.admin!, req.params.id as string, body(req) as never, version === undefined ? {} : { expectedVersion: version });
     res.set('ETag', `"${user.version}"`).json(user);
   });
 
   router.delete('/users/:id', async (req, res) => {
     const confirm = body(req).confirm ?? queryString(req, 'confirm');
-    await adminDeleteUser(ctx, req.admin!, req.params.id as string, typeof confirm === 'string' ? confirm : '');
+    await accounts.delete(req.admin!, req.params.id as string, { confirmation: typeof confirm === 'string' ? confirm : '' });
     res.status(204).end();
   });
 
@@ -93,18 +85,18 @@ export function userRoutes(ctx: DomainContext): Router {
     const action = ACTIONS[req.params.action as string];
     if (!action) return next();
     const sendPasswordReset = body(req).sendPasswordReset === true || queryBoolean(req, 'sendPasswordReset') === true;
-    res.json(await adminUserAction(ctx, req.admin!, req.params.id as string, action, { sendPasswordReset }));
+    res.json(await accounts.runAction(req.admin!, req.params.id as string, action, { sendPasswordReset }));
   });
 
   router.put('/users/:id/memberships/:organization', async (req, res) => {
     const role = body(req).role;
     if (typeof role !== 'string' || !role) throw invalid('membership.invalid', 'Give the role: {"role": "standard-user"}.', 'role');
-    res.json(await adminSetMembership(ctx, req.admin!, req.params.id as string, { organization: req.params.organization as string, role }));
+    res.json(await accounts.grantMembership(req.admin!, req.params.id as string, { organization: req.params.organization as string, role }));
   });
 
   router.delete('/users/:id/memberships/:organization', async (req, res) => {
     const notify = queryBoolean(req, 'notify') ?? body(req).notify === true;
-    res.json(await adminRemoveMembership(ctx, req.admin!, req.params.id as string, { organization: req.params.organization as string, notify }));
+    res.json(await accounts.removeMembership(req.admin!, req.params.id as string, { organization: req.params.organization as string, notify }));
   });
 
   return router;

@@ -4,8 +4,9 @@ import type { SessionCookies } from '../../auth/session.js';
 import type { SpCredentials } from '../../auth/saml/spCredentials.js';
 import type { Locale } from '../../i18n/locales.js';
 import { translator, type Translate } from '../../i18n/translate.js';
-import { loadAdminPrincipal, type AdminPrincipal } from '../../identity/admin/principal.js';
-import type { DomainContext } from '../../identity/context.js';
+import type { AdminPrincipal } from '../../identity/principal.js';
+import type { RoleCatalog } from '../../identity/roleCatalog.js';
+import type { Services } from '../../identity/services.js';
 import { isDomainError } from '../../identity/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { form } from '../../pages/forms.js';
@@ -16,7 +17,8 @@ import { message } from '../../pages/views/messages.js';
 import type { Flash, FlashMessages } from './flash.js';
 
 export interface ConsoleDeps {
-  ctx: DomainContext;
+  services: Services;
+  catalog: RoleCatalog;
   settings: Settings;
   sessions: SessionCookies;
   logger: Logger;
@@ -72,14 +74,15 @@ export function done(deps: ConsoleDeps, res: Response, to: string, flash: Flash)
 }
 
 /**
- * Runs an action; a refusal of the domain (invalid, conflict, forbidden…) goes back to `back` with its message at the
- * top of the page. "Not found" and anything unexpected go on to the error handler.
+ * Runs an action; a refusal of the domain about the input (invalid, conflict…) goes back to `back` with its message at
+ * the top of the page. "Not found", "forbidden" (the policy's refusals) and anything unexpected go on to the error
+ * handler.
  */
 export async function attempt(deps: ConsoleDeps, res: Response, back: string, action: () => Promise<void>): Promise<void> {
   try {
     await action();
   } catch (error) {
-    if (isDomainError(error) && error.kind !== 'not_found') return done(deps, res, back, { kind: 'error', text: error.message });
+    if (isDomainError(error) && error.kind !== 'not_found' && error.kind !== 'forbidden') return done(deps, res, back, { kind: 'error', text: error.message });
     throw error;
   }
 }
@@ -95,7 +98,7 @@ export function requireAdministrator(deps: ConsoleDeps): RequestHandler {
         const returnTo = req.method === 'GET' ? req.originalUrl : '/admin';
         return res.redirect(303, `/sign-in?return_to=${encodeURIComponent(returnTo)}`);
       }
-      const principal = await loadAdminPrincipal(deps.ctx, req.session.userId, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id });
+      const principal = await deps.services.administrators.principalFor(req.session.userId, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id });
       if (!principal) {
         const { t, csrf } = consoleRequest(req);
         return show(deps, req, res, {
@@ -108,15 +111,6 @@ export function requireAdministrator(deps: ConsoleDeps): RequestHandler {
       req.adminVia = 'session';
       next();
     })().catch(next);
-  };
-}
-
-/** Pages for platform administrators only: others get a 403 page (the navigation does not offer them). */
-export function platformOnly(deps: ConsoleDeps): RequestHandler {
-  return (req, res, next) => {
-    if (req.admin?.isPlatformAdmin) return next();
-    const { t } = consoleRequest(req);
-    show(deps, req, res, { title: t('console.forbiddenTitle'), status: 403, body: message(t('console.platformOnly')) });
   };
 }
 

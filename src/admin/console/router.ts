@@ -23,7 +23,8 @@ function errorHandler(deps: ConsoleDeps, logger: Logger): ErrorRequestHandler {
       return show(deps, req, res, { title: t('csrf.title'), status: 403, body: message(t('csrf.body')) });
     }
     if (isDomainError(error) && error.kind === 'not_found') return show(deps, req, res, { title: t('error.notFoundTitle'), status: 404, body: message(t('console.notFound'), { href: '/admin/users', label: t('console.user.backToList') }) });
-    if (isDomainError(error) && error.kind === 'forbidden') return show(deps, req, res, { title: t('console.forbiddenTitle'), status: 403, body: message(error.message) });
+    // The domain refuses what the administrator may not do; a page only for platform administrators says so in the page's language.
+    if (isDomainError(error) && error.kind === 'forbidden') return show(deps, req, res, { title: t('console.forbiddenTitle'), status: 403, body: message(error.code === 'policy.platform_only' ? t('console.platformOnly') : error.message) });
     const parser = error as { type?: string };
     if (parser?.type === 'entity.too.large' || parser?.type === 'entity.parse.failed') return show(deps, req, res, { title: t('csrf.title'), status: 400, body: message(t('csrf.body')) });
     logger.error({ err: error, requestId: req.id }, 'console page failed');

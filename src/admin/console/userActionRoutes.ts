@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { adminDeleteUser, adminGetUser, adminRemoveMembership, adminSetMembership, adminUserAction, type AdminUserAction } from '../../identity/admin/userActions.js';
+import type { AccountAction } from '../../identity/accounts/administration.js';
 import { isDomainError } from '../../identity/errors.js';
 import { userLabel } from '../../pages/console/format.js';
 import { actionLabel, CONFIRMED_ACTIONS, type UserActionName } from '../../pages/console/userDetail.js';
@@ -7,21 +7,21 @@ import { confirmActionPage, confirmDeletePage, confirmRemovalPage } from '../../
 import { attempt, consoleRequest, done, show, type ConsoleDeps } from './context.js';
 import { bodyValue } from './userPages.js';
 
-const ACTIONS: ReadonlySet<string> = new Set<AdminUserAction>(['lock', 'unlock', 'send_password_reset', 'resend_activation', 'reset_mfa', 'deactivate', 'reactivate']);
+const ACTIONS: ReadonlySet<string> = new Set<AccountAction>(['lock', 'unlock', 'send_password_reset', 'resend_activation', 'reset_mfa', 'deactivate', 'reactivate']);
 
 /**
- * The buttons of the user page. Each calls one domain function of the admin API's; actions that take something away
+ * The buttons of the user page. Each calls one domain command of the admin API's; actions that take something away
  * ask first (a page with the consequence and a confirm button), and delete asks for the username.
  */
 export function userActionRoutes(deps: ConsoleDeps): Router {
   const router = Router();
-  const { ctx } = deps;
+  const { accounts } = deps.services;
 
   router.get('/users/:id/confirm/:action', async (req, res, next) => {
     const action = req.params.action as string;
     if (!ACTIONS.has(action)) return next();
     const { t, csrf } = consoleRequest(req);
-    const user = await adminGetUser(ctx, req.admin!, req.params.id as string);
+    const user = await accounts.detail(req.admin!, req.params.id as string);
     const label = actionLabel(t, action as UserActionName);
     show(deps, req, res, { title: t('console.confirm.title', { action: label }), section: 'users', body: confirmActionPage(t, { csrf, user, action: action as UserActionName }) });
   });
@@ -35,8 +35,8 @@ export function userActionRoutes(deps: ConsoleDeps): Router {
     const { t } = consoleRequest(req);
     const sendPasswordReset = action === 'unlock' && bodyValue(req, 'sendPasswordReset') === 'yes';
     await attempt(deps, res, page, async () => {
-      const user = await adminUserAction(ctx, req.admin!, id, action as AdminUserAction, { sendPasswordReset });
-      const text = sendPasswordReset ? t('console.done.unlockReset', { user: userLabel(user) }) : t(`console.done.${action as AdminUserAction}`, { user: userLabel(user) });
+      const user = await accounts.runAction(req.admin!, id, action as AccountAction, { sendPasswordReset });
+      const text = sendPasswordReset ? t('console.done.unlockReset', { user: userLabel(user) }) : t(`console.done.${action as AccountAction}`, { user: userLabel(user) });
       done(deps, res, page, { kind: 'ok', text });
     });
   });
@@ -46,7 +46,7 @@ export function userActionRoutes(deps: ConsoleDeps): Router {
     const id = req.params.id as string;
     const page = `/admin/users/${id}`;
     await attempt(deps, res, page, async () => {
-      const user = await adminSetMembership(ctx, req.admin!, id, { organization: bodyValue(req, 'organization'), role: bodyValue(req, 'role') });
+      const user = await accounts.grantMembership(req.admin!, id, { organization: bodyValue(req, 'organization'), role: bodyValue(req, 'role') });
       const organization = user.memberships.find((m) => m.organization.slug === bodyValue(req, 'organization'))?.organization.name ?? bodyValue(req, 'organization');
       done(deps, res, `${page}#memberships`, { kind: 'ok', text: t('console.done.membership', { user: userLabel(user), organization }) });
     });
@@ -54,7 +54,7 @@ export function userActionRoutes(deps: ConsoleDeps): Router {
 
   router.get('/users/:id/memberships/:organization/remove', async (req, res) => {
     const { t, csrf } = consoleRequest(req);
-    const user = await adminGetUser(ctx, req.admin!, req.params.id as string);
+    const user = await accounts.detail(req.admin!, req.params.id as string);
     const membership = user.memberships.find((m) => m.organization.slug === req.params.organization);
     if (!membership) return done(deps, res, `/admin/users/${user.id}`, { kind: 'error', text: t('console.notFound') });
     show(deps, req, res, { title: t('console.confirm.title', { action: t('console.remove') }), section: 'users', body: confirmRemovalPage(t, { csrf, user, organization: membership.organization }) });
@@ -65,25 +65,25 @@ export function userActionRoutes(deps: ConsoleDeps): Router {
     const id = req.params.id as string;
     const page = `/admin/users/${id}`;
     await attempt(deps, res, page, async () => {
-      const before = await adminGetUser(ctx, req.admin!, id);
+      const before = await accounts.detail(req.admin!, id);
       const name = before.memberships.find((m) => m.organization.slug === req.params.organization)?.organization.name ?? (req.params.organization as string);
-      const user = await adminRemoveMembership(ctx, req.admin!, id, { organization: req.params.organization as string, notify: bodyValue(req, 'notify') === 'yes' });
+      const user = await accounts.removeMembership(req.admin!, id, { organization: req.params.organization as string, notify: bodyValue(req, 'notify') === 'yes' });
       done(deps, res, `${page}#memberships`, { kind: 'ok', text: t('console.done.removed', { user: userLabel(user), organization: name }) });
     });
   });
 
   router.get('/users/:id/delete', async (req, res) => {
     const { t, csrf } = consoleRequest(req);
-    const user = await adminGetUser(ctx, req.admin!, req.params.id as string);
+    const user = await accounts.detail(req.admin!, req.params.id as string);
     show(deps, req, res, { title: t('console.delete.title', { user: userLabel(user) }), section: 'users', body: confirmDeletePage(t, { csrf, user }) });
   });
 
   router.post('/users/:id/delete', async (req, res) => {
     const { t, csrf } = consoleRequest(req);
     const id = req.params.id as string;
-    const user = await adminGetUser(ctx, req.admin!, id);
+    const user = await accounts.detail(req.admin!, id);
     try {
-      await adminDeleteUser(ctx, req.admin!, id, bodyValue(req, 'confirm'));
+      await accounts.delete(req.admin!, id, { confirmation: bodyValue(req, 'confirm') });
     } catch (error) {
       if (!isDomainError(error) || error.kind === 'not_found') throw error;
       return show(deps, req, res, { title: t('console.delete.title', { user: userLabel(user) }), section: 'users', status: 400, body: confirmDeletePage(t, { csrf, user, error: error.message }) });

@@ -1,16 +1,10 @@
 import { Router, type Request } from 'express';
-import { hasConfirmedTotp } from '../../identity/credentials/totp.js';
-import { ADMIN_SORTS, adminListUsers, type AdminSort } from '../../identity/admin/listUsers.js';
-import { type AdminPrincipal } from '../../identity/admin/principal.js';
-import { adminCreateUser, adminEditUser, adminGetUser, type AdminEditUserInput } from '../../identity/admin/userActions.js';
-import type { DomainContext } from '../../identity/context.js';
-import { getDirectory } from '../../identity/directories.js';
+import { ADMIN_SORTS, type AdminSort } from '../../identity/accounts/read.js';
+import type { EditAccountInput } from '../../identity/accounts/update.js';
 import { isDomainError } from '../../identity/errors.js';
-import { listOrganizations, type OrganizationView } from '../../identity/organizations.js';
-import { transition, USER_STATUSES, type UserStatus } from '../../identity/statusMachine.js';
-import type { UserView } from '../../identity/userView.js';
+import { USER_STATUSES, type UserStatus } from '../../identity/statusMachine.js';
 import { userLabel } from '../../pages/console/format.js';
-import { userDetailPage, type OrganizationChoice, type UserActionName } from '../../pages/console/userDetail.js';
+import { userDetailPage } from '../../pages/console/userDetail.js';
 import { editUserForm, newUserForm, type UserFormErrors, type UserFormValues } from '../../pages/console/userForms.js';
 import { userListPage, userResults, type UserListFilters, type UserListInput } from '../../pages/console/userList.js';
 import { consoleRequest, done, show, type ConsoleDeps } from './context.js';
@@ -41,29 +35,15 @@ function filtersOf(req: Request): UserListFilters {
   };
 }
 
-export async function visibleOrganizations(ctx: DomainContext, admin: AdminPrincipal): Promise<OrganizationView[]> {
-  return listOrganizations(ctx, admin.isPlatformAdmin ? {} : { ids: admin.managed.map((o) => o.id) });
-}
-
-/** The organizations an administrator may give roles in, each with the roles of its kind that they may give. */
-export async function assignableOrganizations(ctx: DomainContext, admin: AdminPrincipal): Promise<OrganizationChoice[]> {
-  const organizations = await visibleOrganizations(ctx, admin);
-  return organizations.map((o) => {
-    const own = admin.managed.find((m) => m.id === o.id);
-    const roles = ctx.catalog.roles(o.kind).filter((r) => admin.isPlatformAdmin || (own !== undefined && r.rank >= own.rank));
-    return { slug: o.slug, name: o.name, kind: o.kind, roles: roles.map((r) => ({ key: r.key, label: r.label })) };
-  });
-}
-
 async function listInput(deps: ConsoleDeps, req: Request): Promise<UserListInput> {
-  const { ctx } = deps;
+  const { accounts, organizations } = deps.services;
   const admin = req.admin!;
   const filters = filtersOf(req);
   const tooShort = filters.search.length === 1;
-  const [result, organizations] = await Promise.all([
+  const [result, visible] = await Promise.all([
     tooShort
       ? null
-      : adminListUsers(ctx, admin, {
+      : accounts.list(admin, {
           ...(filters.search ? { search: filters.search } : {}),
           status: filters.status === 'all' ? 'all' : [filters.status as UserStatus],
           ...(filters.role ? { role: filters.role } : {}),
@@ -72,31 +52,17 @@ async function listInput(deps: ConsoleDeps, req: Request): Promise<UserListInput
           page: filters.page,
           pageSize: 50,
         }),
-    visibleOrganizations(ctx, admin),
+    organizations.list(admin),
   ]);
   const roles = new Map<string, string>();
-  for (const kind of ['utility', 'customer'] as const) for (const r of ctx.catalog.roles(kind)) if (!roles.has(r.key)) roles.set(r.key, r.label);
+  for (const kind of ['utility', 'customer'] as const) for (const r of deps.catalog.roles(kind)) if (!roles.has(r.key)) roles.set(r.key, r.label);
   return {
     filters,
     result,
-    organizations,
+    organizations: visible,
     roles: [...roles.entries()].map(([key, label]) => ({ key, label })),
     visibleOrganizationIds: admin.isPlatformAdmin ? [] : admin.managed.map((o) => o.id),
   };
-}
-
-/** The actions a user's status and directory allow, asking the status machine rather than repeating its rules. */
-function availableActions(user: UserView, local: boolean, mfaEnrolled: boolean): UserActionName[] {
-  const can = (event: Parameters<typeof transition>[1]) => transition({ status: user.status, resume: [] }, event).ok;
-  const actions: UserActionName[] = [];
-  if (can('adminLock')) actions.push('lock');
-  if (can('adminUnlock')) actions.push('unlock');
-  if (local && can('adminResetPassword')) actions.push('send_password_reset');
-  if (local && user.status === 'PROVISIONED') actions.push('resend_activation');
-  if (local && mfaEnrolled) actions.push('reset_mfa');
-  if (can('deactivate')) actions.push('deactivate');
-  if (can('reactivate')) actions.push('reactivate');
-  return actions;
 }
 
 /** Field errors of a refused form: the domain names the field; its message reads "field: problem". */
@@ -123,7 +89,7 @@ function formValues(req: Request, names: readonly (keyof UserFormValues)[]): Use
 /** The user list, the user page, and the create and edit forms. */
 export function userPages(deps: ConsoleDeps): Router {
   const router = Router();
-  const { ctx } = deps;
+  const { accounts } = deps.services;
 
   router.get('/users', async (req, res) => {
     const { t } = consoleRequest(req);
@@ -139,7 +105,7 @@ export function userPages(deps: ConsoleDeps): Router {
 
   const newForm = async (req: Request, values: UserFormValues, errors: UserFormErrors) => {
     const { t, csrf } = consoleRequest(req);
-    return { title: t('console.form.newTitle'), section: 'users' as const, body: newUserForm(t, { csrf, organizations: await assignableOrganizations(ctx, req.admin!), values, errors }) };
+    return { title: t('console.form.newTitle'), section: 'users' as const, body: newUserForm(t, { csrf, organizations: await accounts.grantableOrganizations(req.admin!), values, errors }) };
   };
 
   router.get('/users/new', async (req, res) => {
@@ -152,7 +118,7 @@ export function userPages(deps: ConsoleDeps): Router {
     const memberships = [{ organization: values.organization ?? '', role: values.role ?? '' }];
     if (values.organization2) memberships.push({ organization: values.organization2, role: values.role2 ?? '' });
     try {
-      const user = await adminCreateUser(ctx, req.admin!, {
+      const user = await accounts.createFromForm(req.admin!, {
         givenName: values.givenName ?? '',
         familyName: values.familyName ?? '',
         email: values.email ?? '',
@@ -173,9 +139,8 @@ export function userPages(deps: ConsoleDeps): Router {
   router.get('/users/:id', async (req, res) => {
     const { t, csrf } = consoleRequest(req);
     const admin = req.admin!;
-    const user = await adminGetUser(ctx, admin, req.params.id as string);
-    const local = user.managedBy === 'local';
-    const [directory, mfaEnrolled, assignable] = await Promise.all([getDirectory(ctx, user.directoryId), local ? hasConfirmedTotp(ctx, user.id) : false, assignableOrganizations(ctx, admin)]);
+    const user = await accounts.detail(admin, req.params.id as string);
+    const [permissions, assignable] = await Promise.all([accounts.permissions(admin, user.id), accounts.grantableOrganizations(admin)]);
     show(deps, req, res, {
       title: userLabel(user),
       section: 'users',
@@ -183,10 +148,10 @@ export function userPages(deps: ConsoleDeps): Router {
         csrf,
         user,
         managedBy: user.managedBy,
-        directoryName: directory.name,
-        mfaEnrolled,
-        actions: availableActions(user, local, mfaEnrolled),
-        mayChange: admin.isPlatformAdmin || !user.isPlatformAdmin,
+        directoryName: user.directoryName,
+        mfaEnrolled: permissions.mfaEnrolled,
+        actions: permissions.actions,
+        mayChange: permissions.mayEdit,
         assignable,
         backTo: '/admin/users',
       }),
@@ -195,24 +160,24 @@ export function userPages(deps: ConsoleDeps): Router {
 
   router.get('/users/:id/edit', async (req, res) => {
     const { t, csrf } = consoleRequest(req);
-    const user = await adminGetUser(ctx, req.admin!, req.params.id as string);
+    const user = await accounts.detail(req.admin!, req.params.id as string);
     show(deps, req, res, { title: t('console.form.editTitle', { user: userLabel(user) }), section: 'users', body: editUserForm(t, { csrf, user, managedBy: user.managedBy, errors: {} }) });
   });
 
   router.post('/users/:id/edit', async (req, res) => {
     const { t, csrf } = consoleRequest(req);
     const id = req.params.id as string;
-    const current = await adminGetUser(ctx, req.admin!, id);
+    const current = await accounts.detail(req.admin!, id);
     const values = formValues(req, EDIT_FIELDS);
     const language: 'en' | 'es' | null = values.preferredLanguage === 'en' || values.preferredLanguage === 'es' ? values.preferredLanguage : null;
     // For a user of an SSO directory only what idbridge owns is sent; the IdP's attributes stay as they are.
-    const input: AdminEditUserInput =
+    const input: EditAccountInput =
       current.managedBy === 'idp'
         ? { sdkAccess: values.sdkAccess === 'yes', preferredLanguage: language }
         : { givenName: values.givenName ?? '', familyName: values.familyName ?? '', email: values.email ?? '', phone: values.phone ?? '', title: values.title ?? '', sdkAccess: values.sdkAccess === 'yes', preferredLanguage: language };
     const version = Number(bodyValue(req, 'version'));
     try {
-      const user = await adminEditUser(ctx, req.admin!, id, input, Number.isInteger(version) && version > 0 ? { expectedVersion: version } : {});
+      const user = await accounts.edit(req.admin!, id, input, Number.isInteger(version) && version > 0 ? { expectedVersion: version } : {});
       done(deps, res, `/admin/users/${id}`, { kind: 'ok', text: t('console.done.edited', { user: userLabel(user) }) });
     } catch (error) {
       if (isDomainError(error) && error.kind === 'precondition_failed') {

@@ -1,4 +1,4 @@
-import { createPlatformAdmin, reissueAdminSetupLink, type PlatformAdminResult } from '../../identity/platformAdmins.js';
+import type { PlatformAdminResult } from '../../identity/accounts/platformAdmins.js';
 import { required, type Command } from '../command.js';
 
 const text = (r: object) => {
@@ -12,8 +12,8 @@ export const adminCommands: Command[] = [
     summary: 'Create a platform administrator and print a one-time setup link.',
     usage: 'admin create --email EMAIL --name NAME',
     options: { email: { type: 'string' }, name: { type: 'string' } },
-    async run({ deps, values, actor }) {
-      return createPlatformAdmin(deps.ctx, actor, { email: required(values, 'email'), name: required(values, 'name') });
+    async run({ services, values, principal }) {
+      return services.accounts.createPlatformAdmin(principal, { email: required(values, 'email'), name: required(values, 'name') });
     },
     text,
   },
@@ -22,8 +22,8 @@ export const adminCommands: Command[] = [
     summary: 'Issue a new setup link for an administrator who has not finished setting up (the old link stops working).',
     usage: 'admin setup-link --email EMAIL',
     options: { email: { type: 'string' } },
-    async run({ deps, values, actor }) {
-      return reissueAdminSetupLink(deps.ctx, actor, required(values, 'email'));
+    async run({ services, values, principal }) {
+      return services.accounts.reissueAdminSetupLink(principal, required(values, 'email'));
     },
     text,
   },

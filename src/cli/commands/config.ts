@@ -16,8 +16,8 @@ export const configCommands: Command[] = [
     usage: 'config describe',
     options: {},
     offline: true,
-    async run({ deps }) {
-      const settings = deps.settings as unknown as Record<string, unknown>;
+    async run({ settings: current }) {
+      const settings = current as unknown as Record<string, unknown>;
       const keys: Described[] = listSettings(configSchema).map(({ path, definition }) => {
         const value = path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], settings);
         return { key: path, env: definition.env ?? null, value: definition.secret ? (value ? '(set)' : '(not set)') : value, doc: definition.doc };

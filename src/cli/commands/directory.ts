@@ -1,4 +1,4 @@
-import { createDirectory, linkOrganization, listDirectories, unlinkOrganization, type DirectoryView } from '../../identity/directories.js';
+import type { DirectoryView } from '../../identity/directories.js';
 import { list, required, table, type Command } from '../command.js';
 
 const describe = (d: DirectoryView) => `${d.name} (${d.kind}) id=${d.id} organizations: ${d.organizations.map((o) => o.slug).join(', ') || 'none'}`;
@@ -9,8 +9,8 @@ export const directoryCommands: Command[] = [
     summary: 'Create a directory for an enterprise IdP connection (there is always one local directory).',
     usage: 'directory create --kind sso --name NAME [--org SLUG]...',
     options: { kind: { type: 'string' }, name: { type: 'string' }, org: { type: 'string', multiple: true } },
-    async run({ deps, values, actor }) {
-      return createDirectory(deps.ctx, actor, { kind: required(values, 'kind') as 'sso', name: required(values, 'name'), organizations: list(values, 'org') });
+    async run({ services, values, principal }) {
+      return services.directories.create(principal, { kind: required(values, 'kind') as 'sso', name: required(values, 'name'), organizations: list(values, 'org') });
     },
     text: (d) => `Created directory ${describe(d as DirectoryView)}`,
   },
@@ -19,8 +19,8 @@ export const directoryCommands: Command[] = [
     summary: 'Allow a directory to grant roles in an organization.',
     usage: 'directory link --directory NAME --org SLUG',
     options: { directory: { type: 'string' }, org: { type: 'string' } },
-    async run({ deps, values, actor }) {
-      return linkOrganization(deps.ctx, actor, { directory: required(values, 'directory'), organization: required(values, 'org') });
+    async run({ services, values, principal }) {
+      return services.directories.link(principal, { directory: required(values, 'directory'), organization: required(values, 'org') });
     },
     text: (d) => `Linked: ${describe(d as DirectoryView)}`,
   },
@@ -29,8 +29,8 @@ export const directoryCommands: Command[] = [
     summary: 'Stop a directory from granting roles in an organization (its role mappings there go too).',
     usage: 'directory unlink --directory NAME --org SLUG',
     options: { directory: { type: 'string' }, org: { type: 'string' } },
-    async run({ deps, values, actor }) {
-      return unlinkOrganization(deps.ctx, actor, { directory: required(values, 'directory'), organization: required(values, 'org') });
+    async run({ services, values, principal }) {
+      return services.directories.unlink(principal, { directory: required(values, 'directory'), organization: required(values, 'org') });
     },
     text: (d) => `Unlinked: ${describe(d as DirectoryView)}`,
   },
@@ -39,8 +39,8 @@ export const directoryCommands: Command[] = [
     summary: 'List directories.',
     usage: 'directory list',
     options: {},
-    async run({ deps }) {
-      return { directories: await listDirectories(deps.ctx) };
+    async run({ services, principal }) {
+      return { directories: await services.directories.list(principal) };
     },
     text: (r) => {
       const { directories } = r as { directories: DirectoryView[] };

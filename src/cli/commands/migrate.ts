@@ -1,4 +1,3 @@
-import { migrateDown, migrateUp, pendingMigrations } from '../../db/migrator.js';
 import { UsageError, type Command } from '../command.js';
 
 export const migrateCommands: Command[] = [
@@ -7,8 +6,8 @@ export const migrateCommands: Command[] = [
     summary: 'Show pending migrations (the server and the CLI apply them on start).',
     usage: 'migrate status',
     options: {},
-    async run({ deps }) {
-      return { database: deps.db.description, pending: await pendingMigrations(deps.db) };
+    async run({ migrations }) {
+      return { database: migrations.description, pending: await migrations.pending() };
     },
     text: (r) => {
       const { database, pending } = r as { database: string; pending: string[] };
@@ -20,10 +19,10 @@ export const migrateCommands: Command[] = [
     summary: 'Revert migrations down to (not including) --to NAME, or all with --all. Destroys data.',
     usage: 'migrate down (--to NAME | --all) --yes',
     options: { to: { type: 'string' }, all: { type: 'boolean' }, yes: { type: 'boolean' } },
-    async run({ deps, values }) {
+    async run({ migrations, values }) {
       if (!values.yes) throw new UsageError('reverting migrations destroys data; add --yes to confirm');
       if (!values.all && typeof values.to !== 'string') throw new UsageError('give --to NAME or --all');
-      return { reverted: await migrateDown(deps.db, { to: values.all ? 0 : (values.to as string) }) };
+      return { reverted: await migrations.down({ to: values.all ? 0 : (values.to as string) }) };
     },
     text: (r) => `Reverted: ${(r as { reverted: string[] }).reverted.join(', ') || 'nothing'}`,
   },
@@ -32,8 +31,8 @@ export const migrateCommands: Command[] = [
     summary: 'Apply pending migrations.',
     usage: 'migrate up',
     options: {},
-    async run({ deps }) {
-      return { applied: await migrateUp(deps.db) };
+    async run({ migrations }) {
+      return { applied: await migrations.up() };
     },
     text: (r) => `Applied: ${(r as { applied: string[] }).applied.join(', ') || 'nothing (schema current)'}`,
   },

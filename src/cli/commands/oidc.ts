@@ -1,4 +1,4 @@
-import { createOidcClient, deleteOidcClient, listOidcClients, type OidcClientView } from '../../identity/oidcClients.js';
+import type { OidcClientView } from '../../identity/oidcClients.js';
 import { generateJwks } from '../../oidc/keys.js';
 import { list, required, table, type Command } from '../command.js';
 
@@ -8,8 +8,8 @@ export const oidcCommands: Command[] = [
     summary: 'Register a portal application (OpenID Connect client); prints its id and secret, the secret only now.',
     usage: 'oidc-client create --name NAME --redirect-uri URI... [--post-logout-uri URI]... [--first-party] [--org SLUG]...',
     options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-uri': { type: 'string', multiple: true }, 'first-party': { type: 'boolean' }, org: { type: 'string', multiple: true } },
-    async run({ deps, values, actor }) {
-      return createOidcClient(deps.ctx, actor, {
+    async run({ services, values, principal }) {
+      return services.oidcClients.create(principal, {
         name: required(values, 'name'),
         redirectUris: list(values, 'redirect-uri'),
         postLogoutRedirectUris: list(values, 'post-logout-uri'),
@@ -33,8 +33,8 @@ export const oidcCommands: Command[] = [
     summary: 'List the registered portal applications (never their secrets).',
     usage: 'oidc-client list',
     options: {},
-    async run({ deps }) {
-      return { clients: await listOidcClients(deps.ctx) };
+    async run({ services, principal }) {
+      return { clients: await services.oidcClients.list(principal) };
     },
     text: (r) => {
       const { clients } = r as { clients: OidcClientView[] };
@@ -47,9 +47,9 @@ export const oidcCommands: Command[] = [
     summary: 'Delete a client and everything issued to it.',
     usage: 'oidc-client delete --id CLIENT_ID',
     options: { id: { type: 'string' } },
-    async run({ deps, values, actor }) {
+    async run({ services, values, principal }) {
       const id = required(values, 'id');
-      await deleteOidcClient(deps.ctx, actor, id);
+      await services.oidcClients.delete(principal, id);
       return { deleted: id };
     },
     text: (r) => `Deleted client ${(r as { deleted: string }).deleted}.`,

@@ -1,4 +1,4 @@
-import { createOrganization, getOrganization, listOrganizations, updateOrganization, type OrganizationView } from '../../identity/organizations.js';
+import type { OrganizationView } from '../../identity/organizations.js';
 import { integerOption, optional, required, table, UsageError, type Command, type Values } from '../command.js';
 
 function policyFrom(values: Values): Record<string, unknown> {
@@ -35,9 +35,9 @@ export const orgCommands: Command[] = [
     summary: 'Create an organization (a utility or a customer).',
     usage: 'org create --kind utility|customer --name NAME --slug SLUG [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N] [--provisioning-max-role ROLE]',
     options: { kind: { type: 'string' }, name: { type: 'string' }, slug: { type: 'string' }, ...policyOptions },
-    async run({ deps, values, actor }) {
+    async run({ services, values, principal }) {
       const kind = required(values, 'kind');
-      return createOrganization(deps.ctx, actor, { kind: kind as 'utility', name: required(values, 'name'), slug: required(values, 'slug'), policy: policyFrom(values) });
+      return services.organizations.create(principal, { kind: kind as 'utility', name: required(values, 'name'), slug: required(values, 'slug'), policy: policyFrom(values) });
     },
     text: (o) => `Created organization ${describeOrg(o as OrganizationView)}`,
   },
@@ -46,12 +46,12 @@ export const orgCommands: Command[] = [
     summary: 'Rename an organization or change its policy overrides.',
     usage: 'org update --org SLUG [--name NAME] [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N] [--provisioning-max-role ROLE]',
     options: { org: { type: 'string' }, name: { type: 'string' }, ...policyOptions },
-    async run({ deps, values, actor }) {
+    async run({ services, values, principal }) {
       const slug = required(values, 'org');
-      const current = await getOrganization(deps.ctx, slug);
+      const current = await services.organizations.get(principal, slug);
       const changes = policyFrom(values);
       const name = optional(values, 'name');
-      return updateOrganization(deps.ctx, actor, slug, { ...(name ? { name } : {}), ...(Object.keys(changes).length ? { policy: { ...current.policy, ...changes } } : {}) });
+      return services.organizations.update(principal, slug, { ...(name ? { name } : {}), ...(Object.keys(changes).length ? { policy: { ...current.policy, ...changes } } : {}) });
     },
     text: (o) => `Updated organization ${describeOrg(o as OrganizationView)}`,
   },
@@ -60,10 +60,10 @@ export const orgCommands: Command[] = [
     summary: 'List organizations.',
     usage: 'org list [--kind utility|customer]',
     options: { kind: { type: 'string' } },
-    async run({ deps, values }) {
+    async run({ services, values, principal }) {
       const kind = optional(values, 'kind');
       if (kind && kind !== 'utility' && kind !== 'customer') throw new UsageError('--kind must be utility or customer');
-      return { organizations: await listOrganizations(deps.ctx, kind ? { kind: kind as 'utility' | 'customer' } : {}) };
+      return { organizations: await services.organizations.list(principal, kind ? { kind: kind as 'utility' | 'customer' } : {}) };
     },
     text: (r) => {
       const { organizations } = r as { organizations: OrganizationView[] };

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseIdpMetadata } from '../../identity/saml/metadata.js';
-import { configureSaml, findSamlConfig, getSamlSettings, NAMEID_FORMATS, type SamlSettingsInput, type SamlSettingsView } from '../../identity/saml/settings.js';
-import { findDirectory } from '../../identity/directories.js';
+import { NAMEID_FORMATS, type SamlSettingsInput, type SamlSettingsView } from '../../identity/saml/settings.js';
 import { list, optional, required, UsageError, type Command } from '../command.js';
 
 function readFile(path: string, what: string): string {
@@ -51,13 +49,10 @@ export const samlCommands: Command[] = [
       domain: { type: 'string', multiple: true },
       jit: { type: 'string' },
     },
-    async run({ deps, values, actor }) {
+    async run({ services, values, principal }) {
       const name = required(values, 'directory');
       const changing = Object.keys(values).some((k) => k !== 'directory' && values[k] !== undefined);
-      if (!changing) return getSamlSettings(deps.ctx, name);
-      const directory = await findDirectory(deps.ctx, name);
-      const current = await findSamlConfig(deps.ctx, directory.id);
-      const fromMetadata = optional(values, 'metadata') ? parseIdpMetadata(readFile(optional(values, 'metadata') as string, 'metadata')) : undefined;
+      if (!changing) return services.saml.settings(principal, name);
       const flag = (option: string) => {
         const value = optional(values, option);
         if (value === undefined) return undefined;
@@ -65,20 +60,24 @@ export const samlCommands: Command[] = [
         return value === 'true';
       };
       const format = optional(values, 'nameid-format');
-      const certs = list(values, 'cert').map((file) => readFile(file, 'certificate'));
+      const match = optional(values, 'match');
+      const metadata = optional(values, 'metadata');
+      const certificates = list(values, 'cert').map((file) => readFile(file, 'certificate'));
       const domains = list(values, 'domain');
+      // Only what is given: the domain keeps every other setting as it is.
       const input: SamlSettingsInput = {
-        entityId: optional(values, 'entity-id') ?? fromMetadata?.entityId ?? current?.idpEntityId ?? '',
-        ssoUrl: optional(values, 'sso-url') ?? fromMetadata?.ssoUrl ?? current?.ssoUrl ?? '',
-        sloUrl: optional(values, 'slo-url') ?? fromMetadata?.sloUrl ?? current?.sloUrl ?? null,
-        certificates: certs.length ? certs : (fromMetadata?.certificates ?? current?.certificates ?? []),
-        nameIdFormat: (format ? (NAMEID_FORMATS[format as keyof typeof NAMEID_FORMATS] ?? format) : undefined) ?? fromMetadata?.nameIdFormat ?? current?.nameIdFormat ?? NAMEID_FORMATS.email,
-        matchAttribute: (optional(values, 'match') ?? current?.matchAttribute ?? 'userName') as 'userName',
-        allowIdpInitiated: flag('allow-idp-initiated') ?? current?.allowIdpInitiated ?? false,
-        jit: flag('jit') ?? current?.jit ?? false,
+        ...(metadata ? { metadata: readFile(metadata, 'metadata') } : {}),
+        ...(optional(values, 'entity-id') ? { entityId: optional(values, 'entity-id') } : {}),
+        ...(optional(values, 'sso-url') ? { ssoUrl: optional(values, 'sso-url') } : {}),
+        ...(optional(values, 'slo-url') ? { sloUrl: optional(values, 'slo-url') } : {}),
+        ...(certificates.length ? { certificates } : {}),
+        ...(format ? { nameIdFormat: NAMEID_FORMATS[format as keyof typeof NAMEID_FORMATS] ?? format } : {}),
+        ...(match ? { matchAttribute: match as 'userName' } : {}),
+        ...(flag('allow-idp-initiated') !== undefined ? { allowIdpInitiated: flag('allow-idp-initiated') } : {}),
+        ...(flag('jit') !== undefined ? { jit: flag('jit') } : {}),
         ...(domains.length ? { domains } : {}),
       };
-      return configureSaml(deps.ctx, actor, directory.id, input);
+      return services.saml.configure(principal, name, input);
     },
     text: (r) => text(r as SamlSettingsView),
   },

@@ -3,7 +3,7 @@ import type { User } from '../../db/models/User.js';
 import { systemActor, type Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
-import { applyStatusEvent } from '../userLifecycle.js';
+import { applyStatusEvent } from '../accounts/status.js';
 import { MINUTE } from '../../lib/clock.js';
 import { mailUser } from '../notify.js';
 import { forgotPasswordLink } from '../links.js';

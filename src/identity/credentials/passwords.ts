@@ -1,12 +1,8 @@
 import type { Transaction } from 'sequelize';
 import type { User } from '../../db/models/User.js';
-import type { Actor } from '../actor.js';
-import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { effectivePolicy } from '../effectivePolicy.js';
-import { findUserInScope, type UserScope } from '../scope.js';
-import { applyStatusEvent } from '../userLifecycle.js';
 import { translate } from '../../i18n/translate.js';
 import type { Locale } from '../../i18n/locales.js';
 import { DAY } from '../../lib/clock.js';
@@ -102,23 +98,4 @@ export function assertLocalUser(user: User, localDirectoryId: string): void {
   if (user.directoryId !== localDirectoryId) {
     throw new DomainError('invalid', 'password.sso_user', 'This user signs in through the identity provider of its directory; idbridge keeps no password for it.', { field: 'password' });
   }
-}
-
-/**
- * Sets a user's password on behalf of an administrator or a provisioning client, under the same policy as the
- * user's own choice. With `activate`, a PROVISIONED user becomes ACTIVE (as Okta does for a user created with a password).
- */
-export async function setUserPassword(ctx: DomainContext, actor: Actor, userId: string, password: string, options: { scope?: UserScope; activate?: boolean } = {}): Promise<void> {
-  await ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, userId, options.scope);
-    const local = await ctx.db.models.Directory.findOne({ where: { name: 'local' }, transaction: t });
-    assertLocalUser(user, local?.id ?? '');
-    await assertAcceptablePassword(ctx, user, password);
-    await storePassword(ctx, t, user.id, password);
-    await recordAudit(ctx, t, actor, { action: 'user.password_set', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId });
-    if (options.activate && user.status === 'PROVISIONED') {
-      await applyStatusEvent(ctx, t, actor, user, 'activate');
-      await ctx.db.models.OneTimeToken.update({ consumedAt: ctx.clock.now() }, { where: { userId: user.id, purpose: 'activation', consumedAt: null }, transaction: t });
-    }
-  });
 }

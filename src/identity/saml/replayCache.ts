@@ -43,7 +43,9 @@ export function requestIdCache(ctx: DomainContext, directoryId: string, onSaved?
  * Records that an assertion was used; false when it already was (a replayed response). Kept until the assertion
  * would have expired anyway.
  */
-export async function rememberAssertion(ctx: DomainContext, directoryId: string, assertionId: string, expiresAt: Date): Promise<boolean> {
+export async function rememberAssertion(ctx: DomainContext, directoryId: string, assertionId: string, notOnOrAfter: Date | null): Promise<boolean> {
+  // Kept at least ten minutes: an assertion without NotOnOrAfter is still refused the second time for a while.
+  const expiresAt = new Date(Math.max(notOnOrAfter?.getTime() ?? 0, ctx.clock.now().getTime() + 10 * MINUTE));
   try {
     await ctx.db.models.SamlAssertionId.create({ directoryId, assertionId: assertionId.slice(0, 255), expiresAt });
     return true;

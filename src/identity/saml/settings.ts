@@ -2,12 +2,14 @@ import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { SamlConfig, SamlMatchAttribute } from '../../db/models/SamlConfig.js';
 import type { Settings } from '../../config/schema.js';
-import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
+import { authorize } from '../policy/index.js';
+import type { Principal } from '../principal.js';
 import { findDirectory } from '../directories.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { parseInput } from '../validation.js';
+import { parseIdpMetadata } from './metadata.js';
 
 export const NAMEID_FORMATS = {
   email: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
@@ -51,7 +53,12 @@ const inputSchema = z.object({
   domains: z.array(domainSchema).optional(),
 });
 
-export type SamlSettingsInput = z.input<typeof inputSchema>;
+/**
+ * A change of a directory's SAML settings: the IdP's metadata XML (Okta, Entra ID and others publish it), values
+ * given one by one, or both. A value given wins over the metadata's, which wins over the current setting; what is
+ * given by neither keeps its current value (or its default on a first configuration).
+ */
+export type SamlSettingsInput = Partial<z.input<typeof inputSchema>> & { metadata?: string };
 
 /** A certificate's PEM, checked to parse, with its details for display. */
 export function describeCertificate(pem: string): { subject: string; fingerprintSha256: string; validTo: string } {
@@ -89,7 +96,8 @@ export async function findSamlConfig(ctx: DomainContext, directoryId: string): P
   return ctx.db.models.SamlConfig.findByPk(directoryId, { transaction: ctx.db.current() });
 }
 
-export async function getSamlSettings(ctx: DomainContext, directoryIdOrName: string): Promise<SamlSettingsView> {
+export async function getSamlSettings(ctx: DomainContext, principal: Principal, directoryIdOrName: string): Promise<SamlSettingsView> {
+  await authorize(ctx, principal, 'saml.read', { type: 'platform' });
   const directory = await findDirectory(ctx, directoryIdOrName);
   const config = await findSamlConfig(ctx, directory.id);
   if (!config) throw notFound('saml_settings', 'saml.not_configured');
@@ -101,15 +109,30 @@ export async function getSamlSettings(ctx: DomainContext, directoryIdOrName: str
  * format, which user attribute the assertion is matched on, IdP-initiated sign-in, just-in-time creation) and, when
  * given, the email domains that belong to it. Each domain belongs to one directory only.
  */
-export async function configureSaml(ctx: DomainContext, actor: Actor, directoryIdOrName: string, input: SamlSettingsInput): Promise<SamlSettingsView> {
-  const data = parseInput(inputSchema, input, 'saml.invalid');
-  const certificates = normaliseCertificates(data.certificates);
+export async function configureSaml(ctx: DomainContext, principal: Principal, directoryIdOrName: string, input: SamlSettingsInput): Promise<SamlSettingsView> {
+  await authorize(ctx, principal, 'saml.configure', { type: 'platform' });
+  const { metadata, ...given } = input;
+  const fromMetadata = metadata?.trim() ? parseIdpMetadata(metadata) : undefined;
   return ctx.db.tx(async (t) => {
     const directory = await findDirectory(ctx, directoryIdOrName);
     if (directory.kind !== 'sso') throw invalid('saml.local_directory', 'The local directory signs users in with passwords; SAML belongs to SSO directories.', 'directory');
+    const current = await findSamlConfig(ctx, directory.id);
+    const merged = {
+      entityId: given.entityId ?? fromMetadata?.entityId ?? current?.idpEntityId,
+      ssoUrl: given.ssoUrl ?? fromMetadata?.ssoUrl ?? current?.ssoUrl,
+      sloUrl: given.sloUrl !== undefined ? given.sloUrl : fromMetadata ? fromMetadata.sloUrl : (current?.sloUrl ?? null),
+      certificates: given.certificates?.length ? given.certificates : (fromMetadata?.certificates ?? current?.certificates ?? []),
+      nameIdFormat: given.nameIdFormat ?? fromMetadata?.nameIdFormat ?? current?.nameIdFormat,
+      matchAttribute: given.matchAttribute ?? current?.matchAttribute,
+      allowIdpInitiated: given.allowIdpInitiated ?? current?.allowIdpInitiated,
+      jit: given.jit ?? current?.jit,
+      ...(given.domains !== undefined ? { domains: given.domains } : {}),
+    };
+    const data = parseInput(inputSchema, Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)), 'saml.invalid');
+    const certificates = normaliseCertificates(data.certificates);
     const now = ctx.clock.now();
     const { SamlConfig, DirectoryDomain } = ctx.db.models;
-    const existing = await SamlConfig.findByPk(directory.id, { transaction: t });
+    const existing = current;
     const values = {
       idpEntityId: data.entityId,
       ssoUrl: data.ssoUrl,
@@ -132,7 +155,7 @@ export async function configureSaml(ctx: DomainContext, actor: Actor, directoryI
     }
     const config = (await SamlConfig.findByPk(directory.id, { transaction: t })) as SamlConfig;
     const view = await present(ctx, directory.id, config);
-    await recordAudit(ctx, t, actor, {
+    await recordAudit(ctx, t, principal.actor, {
       action: existing ? 'saml.updated' : 'saml.configured',
       targetType: 'directory',
       targetId: directory.id,
@@ -144,13 +167,14 @@ export async function configureSaml(ctx: DomainContext, actor: Actor, directoryI
 }
 
 /** Removes the SAML settings and domains of a directory: its users can no longer sign in until it is configured again. */
-export async function removeSaml(ctx: DomainContext, actor: Actor, directoryIdOrName: string): Promise<void> {
+export async function removeSaml(ctx: DomainContext, principal: Principal, directoryIdOrName: string): Promise<void> {
+  await authorize(ctx, principal, 'saml.configure', { type: 'platform' });
   await ctx.db.tx(async (t) => {
     const directory = await findDirectory(ctx, directoryIdOrName);
     const removed = await ctx.db.models.SamlConfig.destroy({ where: { directoryId: directory.id }, transaction: t });
     if (!removed) throw notFound('saml_settings', 'saml.not_configured');
     await ctx.db.models.DirectoryDomain.destroy({ where: { directoryId: directory.id }, transaction: t });
-    await recordAudit(ctx, t, actor, { action: 'saml.removed', targetType: 'directory', targetId: directory.id, directoryId: directory.id });
+    await recordAudit(ctx, t, principal.actor, { action: 'saml.removed', targetType: 'directory', targetId: directory.id, directoryId: directory.id });
   });
 }
 

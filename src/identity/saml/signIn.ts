@@ -1,12 +1,15 @@
 import type { User } from '../../db/models/User.js';
-import type { Actor } from '../actor.js';
+import type { SamlMatchAttribute } from '../../db/models/SamlConfig.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
-import { createUser } from '../users.js';
+import { createAccount } from '../accounts/create.js';
+import { systemPrincipal } from '../principal.js';
+import { endUserSessions } from '../sessions.js';
 import { normalise } from '../validation.js';
 import { findUserInScope } from '../scope.js';
 import type { ClientInfo } from '../selfService/signIn.js';
+import { findDirectory } from '../directories.js';
 import { findSamlConfig } from './settings.js';
 
 /** What a validated assertion says about the person. */
@@ -33,17 +36,23 @@ export function claim(attributes: Record<string, unknown>, names: readonly strin
   return undefined;
 }
 
-function emailOf(identity: SamlIdentity): string | undefined {
+function emailOf(identity: Pick<SamlIdentity, 'nameId' | 'attributes'>): string | undefined {
   return claim(identity.attributes, EMAIL_CLAIMS) ?? (/^[^\s@]+@[^\s@]+$/.test(identity.nameId) ? identity.nameId : undefined);
 }
 
-async function findMatchingUser(ctx: DomainContext, directoryId: string, match: 'userName' | 'email' | 'externalId', identity: SamlIdentity): Promise<User | null> {
+/**
+ * The user of the directory that an IdP's statement about a person names, matched on the directory's configured
+ * attribute: the NameID as userName or externalId, or the email (a claim, else an email-shaped NameID) when exactly one
+ * user has it. Sign-in and IdP-initiated logout both match through here, so they always agree on who it is.
+ */
+export async function matchSamlUser(ctx: DomainContext, directoryId: string, match: SamlMatchAttribute, identity: Pick<SamlIdentity, 'nameId' | 'attributes'>): Promise<User | null> {
   const { User } = ctx.db.models;
-  if (match === 'userName') return User.findOne({ where: { directoryId, userNameNormalized: normalise(identity.nameId) } });
-  if (match === 'externalId') return User.findOne({ where: { directoryId, externalId: identity.nameId } });
+  const transaction = ctx.db.current();
+  if (match === 'userName') return User.findOne({ where: { directoryId, userNameNormalized: normalise(identity.nameId) }, transaction });
+  if (match === 'externalId') return User.findOne({ where: { directoryId, externalId: identity.nameId }, transaction });
   const email = emailOf(identity);
   if (!email) return null;
-  const users = await User.findAll({ where: { directoryId, emailNormalized: normalise(email) }, limit: 2 });
+  const users = await User.findAll({ where: { directoryId, emailNormalized: normalise(email) }, limit: 2, transaction });
   return users.length === 1 ? (users[0] as User) : null;
 }
 
@@ -59,14 +68,13 @@ export class SamlSignInRefused extends DomainError {
  * creation on, an unknown person is created (ACTIVE, no roles: groups bring those). Only ACTIVE users sign in.
  * Records the sign-in.
  */
-export async function signInWithAssertion(ctx: DomainContext, directoryId: string, identity: SamlIdentity, client: ClientInfo = {}): Promise<User> {
+export async function signInWithAssertion(ctx: DomainContext, directoryId: string, identity: SamlIdentity, client: ClientInfo = {}): Promise<{ id: string; userName: string }> {
   const config = await findSamlConfig(ctx, directoryId);
   if (!config) throw new SamlSignInRefused('not_configured', 'The directory has no SAML settings.');
-  let user = await findMatchingUser(ctx, directoryId, config.matchAttribute, identity);
-  const actor: Actor = { type: 'system', label: 'saml', ...client };
+  let user = await matchSamlUser(ctx, directoryId, config.matchAttribute, identity);
   if (!user && config.jit) {
     const email = emailOf(identity);
-    const created = await createUser(ctx, { ...actor, label: 'saml just-in-time' }, {
+    const created = await createAccount(ctx, systemPrincipal('saml just-in-time', client), {
       directory: directoryId,
       attributes: {
         userName: config.matchAttribute === 'email' && email ? email : identity.nameId,
@@ -86,5 +94,57 @@ export async function signInWithAssertion(ctx: DomainContext, directoryId: strin
     await signedIn.save({ transaction: t });
     await recordAudit(ctx, t, { type: 'user', id: signedIn.id, label: signedIn.userName, ...client }, { action: 'user.signed_in', targetType: 'user', targetId: signedIn.id, userId: signedIn.id, directoryId, details: { methods: ['saml'] } });
   });
-  return user;
+  return { id: user.id, userName: user.userName };
+}
+
+/**
+ * An IdP-initiated LogoutRequest: every session of the user it names ends (matched as at sign-in). A name that
+ * matches nobody ends nothing and says so to no one.
+ */
+export async function endSessionsFromIdp(ctx: DomainContext, directoryId: string, nameId: string, client: ClientInfo = {}): Promise<number> {
+  const config = await findSamlConfig(ctx, directoryId);
+  if (!config) return 0;
+  return ctx.db.tx(async (t) => {
+    const user = await matchSamlUser(ctx, directoryId, config.matchAttribute, { nameId, attributes: {} });
+    if (!user) return 0;
+    const ended = await endUserSessions(ctx, t, user.id);
+    const directory = await ctx.db.models.Directory.findByPk(directoryId, { transaction: t });
+    await recordAudit(ctx, t, systemPrincipal(`saml idp ${directory?.name ?? directoryId}`, client).actor, { action: 'user.signed_out_by_idp', targetType: 'user', targetId: user.id, userId: user.id, directoryId, details: { sessionsEnded: ended } });
+    return ended;
+  });
+}
+
+/** What the SAML endpoints of one directory need: the directory and its IdP's settings. */
+export interface SamlConnection {
+  directory: { id: string; name: string };
+  idpEntityId: string;
+  ssoUrl: string;
+  sloUrl: string | null;
+  certificates: string[];
+  nameIdFormat: string;
+  allowIdpInitiated: boolean;
+}
+
+/** The SSO directory of that name with its SAML settings; a directory without them is "not configured". */
+export async function samlConnection(ctx: DomainContext, directoryName: string): Promise<SamlConnection> {
+  const directory = await findDirectory(ctx, directoryName).catch(() => null);
+  const config = directory && directory.kind === 'sso' ? await findSamlConfig(ctx, directory.id) : null;
+  if (!directory || !config) throw new SamlSignInRefused('not_configured', `No SAML configuration for directory "${directoryName}".`);
+  return {
+    directory: { id: directory.id, name: directory.name },
+    idpEntityId: config.idpEntityId,
+    ssoUrl: config.ssoUrl,
+    sloUrl: config.sloUrl,
+    certificates: config.certificates,
+    nameIdFormat: config.nameIdFormat,
+    allowIdpInitiated: config.allowIdpInitiated,
+  };
+}
+
+/** Records a refused SAML response or logout (the page the browser sees says nothing more). */
+export async function recordSamlRefusal(ctx: DomainContext, input: { directoryId: string | null; directory: string; reason: string } & ClientInfo): Promise<void> {
+  const { directoryId, directory, reason, ...client } = input;
+  await ctx.db.tx((t) =>
+    recordAudit(ctx, t, systemPrincipal('saml', client).actor, { action: 'saml.sign_in_refused', targetType: 'directory', targetId: directoryId ?? directory, directoryId, details: { reason } }),
+  );
 }

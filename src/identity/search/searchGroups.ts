@@ -2,14 +2,15 @@ import { Op } from 'sequelize';
 import type { Group } from '../../db/models/Group.js';
 import { limitOffset } from '../../db/rows.js';
 import type { DomainContext } from '../context.js';
-import { presentGroup, type GroupScope, type GroupView } from '../groups.js';
+import { presentGroup, type GroupView } from '../groups.js';
+import { groupScopeFor } from '../policy/index.js';
+import type { Principal } from '../principal.js';
 import { compileCondition, compileOrder } from './compile.js';
 import type { Condition, PageRequest, SortSpec } from './condition.js';
 import { GROUP_TABLE } from './fields.js';
 import type { SearchResult } from './searchUsers.js';
 
 export interface SearchGroupsQuery {
-  scope?: GroupScope;
   where?: Condition;
   sort?: SortSpec;
   page: PageRequest;
@@ -17,13 +18,14 @@ export interface SearchGroupsQuery {
   members: boolean;
 }
 
-/** A page of groups matching `where`, filtered, sorted and paged in SQL (default order: creation time, then id). */
-export async function searchGroups(ctx: DomainContext, query: SearchGroupsQuery): Promise<SearchResult<GroupView>> {
+/** A page of the groups the principal sees that match `where`, filtered, sorted and paged in SQL (default order: creation time, then id). */
+export async function searchGroups(ctx: DomainContext, principal: Principal, query: SearchGroupsQuery): Promise<SearchResult<GroupView>> {
+  const scope = groupScopeFor(principal, 'group.read');
   const params: unknown[] = [];
   const where: string[] = [];
-  if (query.scope?.directoryId) {
+  if (scope.directoryId) {
     where.push('groups.directory_id = ?');
-    params.push(query.scope.directoryId);
+    params.push(scope.directoryId);
   }
   if (query.where) where.push(compileCondition(query.where, GROUP_TABLE, ctx.db.dialect, params).sql);
   const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';

@@ -1,11 +1,11 @@
-import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { signInLink } from '../links.js';
-import { findUserInScope } from '../scope.js';
+import { selfActor, type SelfPrincipal } from '../principal.js';
+import { targetUser } from '../accounts/target.js';
 import { endUserSessions } from '../sessions.js';
-import { applyStatusEvent } from '../userLifecycle.js';
+import { applyStatusEvent } from '../accounts/status.js';
 import type { Locale } from '../../i18n/locales.js';
 import { mailUser } from '../notify.js';
 import { verifyPassword } from '../credentials/passwordHasher.js';
@@ -18,10 +18,11 @@ import { stepAfterPassword, type NextStep } from './signIn.js';
  */
 export async function changePassword(
   ctx: DomainContext,
-  input: { userId: string; currentPassword: string; newPassword: string; keepSessionId?: string; locale?: Locale; ip?: string; requestId?: string },
+  self: SelfPrincipal,
+  input: { currentPassword: string; newPassword: string; keepSessionId?: string; locale?: Locale },
 ): Promise<void> {
   await ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, input.userId);
+    const user = await targetUser(ctx, self, 'user.set_password', self.userId);
     const credential = await ctx.db.models.PasswordCredential.findByPk(user.id, { transaction: t });
     if (!credential || !(await verifyPassword(credential.hash, input.currentPassword))) {
       throw new DomainError('invalid', 'password.current_wrong', 'The current password is not correct.', { field: 'currentPassword' });
@@ -30,8 +31,7 @@ export async function changePassword(
     await storePassword(ctx, t, user.id, input.newPassword);
     const sessionsEnded = await endUserSessions(ctx, t, user.id, input.keepSessionId);
     await mailUser(ctx, t, user, 'password_changed', { when: ctx.clock.now().toISOString(), link: signInLink(ctx.settings) });
-    const actor: Actor = { type: 'user', id: user.id, label: user.userName, ...(input.ip ? { ip: input.ip } : {}), ...(input.requestId ? { requestId: input.requestId } : {}) };
-    await recordAudit(ctx, t, actor, { action: 'user.password_changed', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { via: 'change', sessionsEnded } });
+    await recordAudit(ctx, t, selfActor(self, user), { action: 'user.password_changed', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { via: 'change', sessionsEnded } });
   });
 }
 
@@ -39,14 +39,13 @@ export async function changePassword(
  * A user whose password expired (AWAITING_NEW_PASSWORD) sets a new one, having just signed in with the old: the
  * policy and the history apply. Returns the next sign-in step.
  */
-export async function renewExpiredPassword(ctx: DomainContext, input: { userId: string; newPassword: string; locale?: Locale; ip?: string; requestId?: string }): Promise<NextStep> {
+export async function renewExpiredPassword(ctx: DomainContext, self: SelfPrincipal, input: { newPassword: string; locale?: Locale }): Promise<NextStep> {
   return ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, input.userId);
+    const user = await targetUser(ctx, self, 'user.set_password', self.userId);
     if (user.status !== 'AWAITING_NEW_PASSWORD') throw new DomainError('conflict', 'password.not_expired', 'This password does not need to be renewed.');
     await assertAcceptablePassword(ctx, user, input.newPassword, input.locale ? { locale: input.locale } : {});
-    const actor: Actor = { type: 'user', id: user.id, label: user.userName, ...(input.ip ? { ip: input.ip } : {}), ...(input.requestId ? { requestId: input.requestId } : {}) };
     await storePassword(ctx, t, user.id, input.newPassword);
-    await applyStatusEvent(ctx, t, actor, user, 'setNewPassword');
+    await applyStatusEvent(ctx, t, selfActor(self, user), user, 'setNewPassword');
     await mailUser(ctx, t, user, 'password_changed', { when: ctx.clock.now().toISOString(), link: signInLink(ctx.settings) });
     return stepAfterPassword(ctx, user.id);
   });

@@ -3,22 +3,20 @@ import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { findLocalDirectory } from '../directories.js';
-import { DomainError } from '../errors.js';
 import { passwordResetLink, signInLink } from '../links.js';
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken, TokenError } from '../credentials/oneTimeTokens.js';
 import { effectivePolicy } from '../effectivePolicy.js';
-import { findUserInScope, type UserScope } from '../scope.js';
+import { findUserInScope } from '../scope.js';
 import { endUserSessions } from '../sessions.js';
 import { revokeOidcForUser } from '../oidcAccounts.js';
 import { canResetPassword } from '../statusMachine.js';
-import { applyStatusEvent } from '../userLifecycle.js';
-import { viewUser, type UserView } from '../userView.js';
+import { applyStatusEvent } from '../accounts/status.js';
 import { normalise } from '../validation.js';
 import type { Locale } from '../../i18n/locales.js';
 import { HOUR } from '../../lib/clock.js';
 import { clearSignInFailures } from '../credentials/lockout.js';
 import { mailUser, userLocale } from '../notify.js';
-import { assertAcceptablePassword, assertLocalUser, clearPassword, storePassword } from '../credentials/passwords.js';
+import { assertAcceptablePassword, storePassword } from '../credentials/passwords.js';
 
 /**
  * Self-service "forgot password": emails a reset link to a local user who could use it. Anyone can ask for any
@@ -70,23 +68,5 @@ export async function completePasswordReset(ctx: DomainContext, input: { token: 
     await mailUser(ctx, t, user, 'password_changed', { when: ctx.clock.now().toISOString(), link: signInLink(ctx.settings) });
     await recordAudit(ctx, t, actor, { action: 'user.password_changed', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { via: 'reset', sessionsEnded } });
     return { userId: user.id };
-  });
-}
-
-/**
- * An administrator's reset: the current password is cleared (the user is RECOVERY and cannot sign in), sessions end,
- * and the user is emailed a link to choose a new password.
- */
-export async function adminResetPassword(ctx: DomainContext, actor: Actor, userId: string, scope?: UserScope): Promise<UserView> {
-  return ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, userId, scope);
-    assertLocalUser(user, (await findLocalDirectory(ctx)).id);
-    if (!user.email) throw new DomainError('invalid', 'user.email_required', 'The user has no email address to send the reset link to.', { field: 'emails' });
-    await applyStatusEvent(ctx, t, actor, user, 'adminResetPassword');
-    await clearPassword(ctx, t, user.id);
-    const { passwordResetTtlHours } = await effectivePolicy(ctx, user.id);
-    const { token } = await issueOneTimeToken(ctx, t, { userId: user.id, purpose: 'password_reset', ttlMs: passwordResetTtlHours * HOUR });
-    await mailUser(ctx, t, user, 'password_reset_admin', { link: passwordResetLink(ctx.settings, token), hours: passwordResetTtlHours });
-    return viewUser(ctx, user);
   });
 }

@@ -7,7 +7,7 @@ import { findLocalDirectory } from '../directories.js';
 import { effectivePolicy } from '../effectivePolicy.js';
 import { findUserInScope } from '../scope.js';
 import { canSignIn } from '../statusMachine.js';
-import { applyStatusEvent } from '../userLifecycle.js';
+import { applyStatusEvent } from '../accounts/status.js';
 import { normalise } from '../validation.js';
 import { autoUnlockIfDue, clearSignInFailures, recordSignInFailure } from '../credentials/lockout.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../credentials/passwordHasher.js';
@@ -115,14 +115,14 @@ export async function verifySecondFactor(ctx: DomainContext, input: { userId: st
 }
 
 /** Records a completed sign-in (last sign-in time, audit with the methods used). Null when the user may not sign in. */
-export async function completeSignIn(ctx: DomainContext, userId: string, methods: string[], client: ClientInfo = {}): Promise<User | null> {
+export async function completeSignIn(ctx: DomainContext, userId: string, methods: string[], client: ClientInfo = {}): Promise<{ id: string; userName: string; preferredLanguage: string | null } | null> {
   return ctx.db.tx(async (t) => {
     const user = await signingInUser(ctx, userId);
     if (!user || user.status !== 'ACTIVE') return null;
     user.lastSignInAt = ctx.clock.now();
     await user.save({ transaction: t });
     await recordAudit(ctx, t, userActor(user, client), { action: 'user.signed_in', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { methods } });
-    return user;
+    return { id: user.id, userName: user.userName, preferredLanguage: user.preferredLanguage };
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n/translate.js';
-import type { AdminApiTokenView } from '../../identity/admin/apiTokens.js';
+import type { AdminApiTokenView } from '../../identity/apiTokens.js';
 import type { AuditEventView } from '../../identity/audit.js';
 import type { DirectoryView } from '../../identity/directories.js';
 import type { OidcClientView } from '../../identity/oidcClients.js';
@@ -80,12 +80,12 @@ export interface AuditFilters {
   offset: number;
 }
 
-export function auditPage(t: Translate, input: { filters: AuditFilters; organizations: OrganizationView[]; allowAll: boolean; result: { total: number; events: AuditEventView[] } | null; nextHref: string | null }): SafeHtml {
+export function auditPage(t: Translate, input: { filters: AuditFilters; organizations: OrganizationView[]; result: { total: number; events: AuditEventView[] } | null; nextHref: string | null }): SafeHtml {
   const f = input.filters;
   return html`<form method="get" action="/admin/audit" class="filters audit-filters">
   ${field({ name: 'action', label: t('console.audit.actionFilter'), value: f.action, maxlength: 100, autocomplete: 'off' })}
   ${field({ name: 'user', label: t('console.audit.userFilter'), value: f.user, maxlength: 64, autocomplete: 'off' })}
-  <div class="field"><label for="f-organization">${t('console.form.organization')}</label><select id="f-organization" name="organization">${input.allowAll ? html`<option value="">${t('console.users.anyOrganization')}</option>` : ''}${input.organizations.map((o) => html`<option value="${o.slug}"${o.slug === f.organization ? html` selected` : ''}>${o.name}</option>`)}</select></div>
+  <div class="field"><label for="f-organization">${t('console.form.organization')}</label><select id="f-organization" name="organization"><option value="">${t('console.users.anyOrganization')}</option>${input.organizations.map((o) => html`<option value="${o.slug}"${o.slug === f.organization ? html` selected` : ''}>${o.name}</option>`)}</select></div>
   <div class="field"><label for="f-from">${t('console.audit.fromDate')}</label><input id="f-from" name="from" type="date" value="${f.from}"></div>
   <div class="field"><label for="f-to">${t('console.audit.toDate')}</label><input id="f-to" name="to" type="date" value="${f.to}"></div>
   <div class="field submit"><button type="submit" class="secondary">${t('console.audit.filter')}</button></div>

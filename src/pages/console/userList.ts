@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n/translate.js';
-import type { AdminSort, AdminUserList } from '../../identity/admin/listUsers.js';
+import type { AdminSort, AdminUserList } from '../../identity/accounts/read.js';
 import type { OrganizationView } from '../../identity/organizations.js';
 import { USER_STATUSES } from '../../identity/statusMachine.js';
 import type { UserView } from '../../identity/userView.js';

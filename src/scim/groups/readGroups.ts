@@ -1,5 +1,3 @@
-import { getGroup } from '../../identity/groups.js';
-import { searchGroups } from '../../identity/search/searchGroups.js';
 import type { ScimRequestContext } from '../context.js';
 import { GROUP_ATTRIBUTES } from '../filter/attributeMaps.js';
 import { parseFilter } from '../filter/parseFilter.js';
@@ -13,7 +11,7 @@ import { CORE_GROUP_SCHEMA } from '../schemas.js';
 
 /** GET /Groups/{id}; with excludedAttributes=members the members are not even loaded. */
 export async function readGroup(c: ScimRequestContext, id: string, projection: Projection): Promise<ScimJson> {
-  const view = await getGroup(c.domain, id, { scope: c.groupScope, members: keeps(projection, 'members', CORE_GROUP_SCHEMA) });
+  const view = await c.services.groups.get(c.principal, id, { members: keeps(projection, 'members', CORE_GROUP_SCHEMA) });
   return project(toScimGroup(view, c.baseUrl), projection, CORE_GROUP_SCHEMA);
 }
 
@@ -21,8 +19,7 @@ export async function readGroup(c: ScimRequestContext, id: string, projection: P
 export async function listGroups(c: ScimRequestContext, query: ListQuery): Promise<ScimJson> {
   const where = query.filter !== undefined ? filterToCondition(parseFilter(query.filter, c.options.filterLimits), GROUP_ATTRIBUTES) : undefined;
   const sort = sortToSpec(query.sortBy, query.sortOrder, GROUP_ATTRIBUTES);
-  const result = await searchGroups(c.domain, {
-    scope: c.groupScope,
+  const result = await c.services.groups.search(c.principal, {
     ...(where ? { where } : {}),
     ...(sort ? { sort } : {}),
     page: { startIndex: query.startIndex, count: query.count },

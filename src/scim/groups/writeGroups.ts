@@ -1,6 +1,4 @@
 import SCIMMY from 'scimmy';
-import { changeGroup } from '../../identity/groupChanges.js';
-import { createGroup, deleteGroup } from '../../identity/groups.js';
 import type { ScimRequestContext } from '../context.js';
 import { expectedVersion } from '../mapping/etag.js';
 import { groupInputFromScim } from '../mapping/groupIn.js';
@@ -20,22 +18,21 @@ function versionCheck(c: ScimRequestContext): { expectedVersion?: number } {
 /** POST /Groups (Entra creates them empty and adds members by PATCH). */
 export async function createScimGroup(c: ScimRequestContext, body: unknown, projection: Projection): Promise<ScimJson> {
   const input = groupInputFromScim(body);
-  const view = await createGroup(c.domain, c.actor, { directory: c.client.directoryId, displayName: input.displayName, externalId: input.externalId, members: input.members ?? [] });
+  const view = await c.services.groups.create(c.principal, { directory: c.principal.directoryId, displayName: input.displayName, externalId: input.externalId, members: input.members ?? [] });
   return project(toScimGroup({ ...view, members: view.members ?? [] }, c.baseUrl), projection, CORE_GROUP_SCHEMA);
 }
 
 /** PUT /Groups/{id}: the name, externalId and exactly the members given (a set replace in SQL, one transaction). */
 export async function replaceScimGroup(c: ScimRequestContext, id: string, body: unknown, projection: Projection): Promise<ScimJson> {
   const input = groupInputFromScim(body);
-  await changeGroup(
-    c.domain,
-    c.actor,
+  await c.services.groups.change(
+    c.principal,
     id,
     [
       { type: 'attributes', displayName: input.displayName, externalId: input.externalId },
       { type: 'replaceMembers', userIds: input.members ?? [] },
     ],
-    { scope: c.groupScope, ...versionCheck(c) },
+    versionCheck(c),
   );
   return readGroup(c, id, projection);
 }
@@ -44,9 +41,9 @@ export async function replaceScimGroup(c: ScimRequestContext, id: string, body: 
 export async function patchScimGroup(c: ScimRequestContext, id: string, message: unknown): Promise<void> {
   const patch = new SCIMMY.Messages.PatchOp(message as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]);
   const changes = planGroupPatch(patch.Operations as PatchOperation[], id, c.options.filterLimits);
-  await changeGroup(c.domain, c.actor, id, changes, { scope: c.groupScope, ...versionCheck(c) });
+  await c.services.groups.change(c.principal, id, changes, versionCheck(c));
 }
 
 export async function deleteScimGroup(c: ScimRequestContext, id: string): Promise<void> {
-  await deleteGroup(c.domain, c.actor, id, { scope: c.groupScope, ...versionCheck(c) });
+  await c.services.groups.delete(c.principal, id, versionCheck(c));
 }

@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
-import type { DomainContext } from '../../identity/context.js';
-import { authenticateScimToken, type ScimPrincipal } from '../../identity/scimTokens.js';
+import type { ScimTokenGrant } from '../../identity/principal.js';
+import type { Services } from '../../identity/services.js';
 import { sendScimError } from './sendError.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     /** The SCIM token that authenticated this request (set under /scim/v2 only). */
-    scimPrincipal?: ScimPrincipal;
+    scimGrant?: ScimTokenGrant;
   }
 }
 
@@ -19,14 +19,14 @@ export interface BearerRefusal {
 }
 
 /** The principal of an Authorization header, or why it is refused. */
-export async function checkBearer(ctx: DomainContext, authorization: string | undefined): Promise<ScimPrincipal | BearerRefusal> {
+export async function checkBearer(services: Services, authorization: string | undefined): Promise<ScimTokenGrant | BearerRefusal> {
   const match = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i.exec(authorization ?? '');
   if (!match) return { detail: 'Authenticate with the bearer token idbridge issued for this directory (Authorization: Bearer …).', challenge: REALM };
-  const principal = await authenticateScimToken(ctx, match[1]!);
-  return principal ?? { detail: 'The bearer token is not valid: it is unknown, revoked or expired.', challenge: `${REALM}, error="invalid_token"` };
+  const grant = await services.scimTokens.authenticate(match[1]!);
+  return grant ?? { detail: 'The bearer token is not valid: it is unknown, revoked or expired.', challenge: `${REALM}, error="invalid_token"` };
 }
 
-export function isRefusal(result: ScimPrincipal | BearerRefusal): result is BearerRefusal {
+export function isRefusal(result: ScimTokenGrant | BearerRefusal): result is BearerRefusal {
   return 'challenge' in result;
 }
 
@@ -34,12 +34,12 @@ export function isRefusal(result: ScimPrincipal | BearerRefusal): result is Bear
  * Bearer token authentication, before anything reads the body (an unauthenticated 5 MB body answers 401, not 413).
  * A missing or bad token answers 401 with a SCIM error and WWW-Authenticate.
  */
-export function authenticateScim(ctx: DomainContext): RequestHandler {
+export function authenticateScim(services: Services): RequestHandler {
   return async (req, res, next) => {
     try {
-      const result = await checkBearer(ctx, req.headers.authorization);
+      const result = await checkBearer(services, req.headers.authorization);
       if (isRefusal(result)) return sendScimError(res, 401, undefined, result.detail, { 'WWW-Authenticate': result.challenge });
-      req.scimPrincipal = result;
+      req.scimGrant = result;
       next();
     } catch (error) {
       next(error);

@@ -55,7 +55,7 @@ export function tooManyRequests(buckets: TokenBuckets, retryAfter: number): { de
 
 export function rateLimitScim(buckets: TokenBuckets): RequestHandler {
   return (req, res, next) => {
-    const key = req.scimPrincipal?.tokenId;
+    const key = req.scimGrant?.tokenId;
     const retryAfter = key ? buckets.take(key) : undefined;
     if (retryAfter === undefined) return next();
     const { detail, headers } = tooManyRequests(buckets, retryAfter);

@@ -4,16 +4,10 @@ import { scimGuard } from '../errors.js';
 import { listGroups, readGroup } from '../groups/readGroups.js';
 import { createScimGroup, deleteScimGroup, patchScimGroup, replaceScimGroup } from '../groups/writeGroups.js';
 import { readListQuery, readProjection, type RawParams } from '../listQuery.js';
-import { ScimProblem } from '../problem.js';
 import { splitResourceArgs } from './params.js';
 
 type Result = Promise<InstanceType<typeof SCIMMY.Schemas.Group>>;
 const asResult = (json: unknown) => json as InstanceType<typeof SCIMMY.Schemas.Group>;
-
-/** Groups of the local directory are shared by every organization: a token limited to one may not see them. */
-function assertGroupsAllowed(c: ScimRequestContext): void {
-  if (c.client.organizationId) throw new ScimProblem(403, undefined, 'This token is limited to one organization and manages its users only; groups need a token of the whole directory.');
-}
 
 /** The SCIM Group resource type: members are changed natively in SQL (set semantics, one transaction). */
 export class GroupResource extends SCIMMY.Resources.Group {
@@ -31,7 +25,6 @@ export class GroupResource extends SCIMMY.Resources.Group {
     const id = this.id;
     return asResult(
       await scimGuard(c, () => {
-        assertGroupsAllowed(c);
         return id !== undefined ? readGroup(c, id, readProjection(this.params)) : listGroups(c, readListQuery(this.params, c.options.maxResults));
       }),
     );
@@ -43,7 +36,6 @@ export class GroupResource extends SCIMMY.Resources.Group {
     const projection = readProjection(this.params);
     return asResult(
       await scimGuard(c, () => {
-        assertGroupsAllowed(c);
         return id !== undefined ? replaceScimGroup(c, id, instance, projection) : createScimGroup(c, instance, projection);
       }),
     );
@@ -54,7 +46,6 @@ export class GroupResource extends SCIMMY.Resources.Group {
     const c = ctx as unknown as ScimRequestContext;
     const id = this.id as string;
     await scimGuard(c, () => {
-      assertGroupsAllowed(c);
       return patchScimGroup(c, id, message);
     });
     return asResult(undefined);
@@ -64,7 +55,6 @@ export class GroupResource extends SCIMMY.Resources.Group {
     const c = ctx as unknown as ScimRequestContext;
     const id = this.id as string;
     await scimGuard(c, () => {
-      assertGroupsAllowed(c);
       return deleteScimGroup(c, id);
     });
   }

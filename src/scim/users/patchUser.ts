@@ -1,5 +1,5 @@
 import SCIMMY from 'scimmy';
-import { patchProvisionedUser, type ProvisionedUserChange } from '../../identity/provisioning/provisionedUsers.js';
+import type { ProvisionedUserChange } from '../../identity/accounts/provisioning.js';
 import type { UserView } from '../../identity/userView.js';
 import type { ScimRequestContext } from '../context.js';
 import { expectedVersion } from '../mapping/etag.js';
@@ -14,7 +14,7 @@ type PatchMessage = ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0];
 
 /** The change a PATCH makes to `view`: scimmy applies the operations to the user's SCIM representation. */
 async function changeOf(c: ScimRequestContext, view: UserView, operations: PatchOperation[]): Promise<ProvisionedUserChange | undefined> {
-  const current = toScimUser(view, { baseUrl: c.baseUrl, organizationId: c.client.organizationId, groups: [] });
+  const current = toScimUser(view, { baseUrl: c.baseUrl, organizationId: c.principal.organizationId, groups: [] });
   // Read-only, output-only values stay out of what scimmy patches: its setters refuse to copy them into the result.
   const own = current[IDBRIDGE_USER_SCHEMA] as { status?: unknown; memberships?: unknown };
   delete own.status;
@@ -36,6 +36,6 @@ async function changeOf(c: ScimRequestContext, view: UserView, operations: Patch
 export async function patchScimUser(c: ScimRequestContext, id: string, message: unknown, projection: Projection): Promise<ScimJson> {
   const operations = new SCIMMY.Messages.PatchOp(message as PatchMessage).Operations as PatchOperation[];
   const version = expectedVersion(c.ifMatch);
-  const view = await patchProvisionedUser(c.domain, c.actor, c.client, id, (current) => changeOf(c, current, operations), version === undefined ? {} : { expectedVersion: version });
+  const view = await c.services.accounts.patchProvisioned(c.principal, id, (current) => changeOf(c, current, operations), version === undefined ? {} : { expectedVersion: version });
   return presentUser(c, view, projection);
 }

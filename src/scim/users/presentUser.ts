@@ -10,5 +10,5 @@ export function presentUsers(c: ScimRequestContext, views: readonly UserView[], 
 }
 
 export function presentUser(c: ScimRequestContext, view: UserView, projection: Projection = {}): ScimJson {
-  return project(toScimUser(view, { baseUrl: c.baseUrl, organizationId: c.client.organizationId, groups: view.groups }), projection, CORE_USER_SCHEMA);
+  return project(toScimUser(view, { baseUrl: c.baseUrl, organizationId: c.principal.organizationId, groups: view.groups }), projection, CORE_USER_SCHEMA);
 }

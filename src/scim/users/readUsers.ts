@@ -1,5 +1,3 @@
-import { searchUsers } from '../../identity/search/searchUsers.js';
-import { getUser } from '../../identity/users.js';
 import type { ScimRequestContext } from '../context.js';
 import { USER_ATTRIBUTES } from '../filter/attributeMaps.js';
 import { parseFilter } from '../filter/parseFilter.js';
@@ -12,15 +10,14 @@ import { presentUser, presentUsers } from './presentUser.js';
 
 /** GET /Users/{id}: a user of the token's scope, or 404 (ids of other directories or organizations included). */
 export async function readUser(c: ScimRequestContext, id: string, projection: Projection): Promise<ScimJson> {
-  return presentUser(c, await getUser(c.domain, id, c.userScope), projection);
+  return presentUser(c, await c.services.accounts.get(c.principal, id), projection);
 }
 
 /** GET /Users and POST /Users/.search: filtered, sorted and paged in SQL. Deactivated users are included. */
 export async function listUsers(c: ScimRequestContext, query: ListQuery): Promise<ScimJson> {
   const where = query.filter !== undefined ? filterToCondition(parseFilter(query.filter, c.options.filterLimits), USER_ATTRIBUTES) : undefined;
   const sort = sortToSpec(query.sortBy, query.sortOrder, USER_ATTRIBUTES);
-  const result = await searchUsers(c.domain, {
-    scope: c.userScope,
+  const result = await c.services.accounts.search(c.principal, {
     ...(where ? { where } : {}),
     ...(sort ? { sort } : {}),
     page: { startIndex: query.startIndex, count: query.count },

@@ -1,4 +1,3 @@
-import { changeProvisionedUser, deprovisionUser, provisionUser } from '../../identity/provisioning/provisionedUsers.js';
 import type { ScimRequestContext } from '../context.js';
 import { expectedVersion } from '../mapping/etag.js';
 import type { Projection } from '../mapping/projection.js';
@@ -10,7 +9,7 @@ import { presentUser } from './presentUser.js';
 export async function createScimUser(c: ScimRequestContext, body: unknown, projection: Projection): Promise<ScimJson> {
   const { json, password } = validateUserBody(body);
   const input = userInputFromScim(json, password);
-  return presentUser(c, await provisionUser(c.domain, c.actor, c.client, input), projection);
+  return presentUser(c, await c.services.accounts.provision(c.principal, input), projection);
 }
 
 /** PUT /Users/{id}: replaces every attribute (absent ones are cleared); `active` and the password when given. */
@@ -18,12 +17,12 @@ export async function replaceScimUser(c: ScimRequestContext, id: string, body: u
   const version = expectedVersion(c.ifMatch);
   const { json, password } = validateUserBody(body);
   const { attributes, ...rest } = userInputFromScim(json, password);
-  const view = await changeProvisionedUser(c.domain, c.actor, c.client, id, { attributes, ...rest }, version === undefined ? {} : { expectedVersion: version });
+  const view = await c.services.accounts.changeProvisioned(c.principal, id, { attributes, ...rest }, version === undefined ? {} : { expectedVersion: version });
   return presentUser(c, view, projection);
 }
 
 /** DELETE /Users/{id}. */
 export async function deleteScimUser(c: ScimRequestContext, id: string): Promise<void> {
   const version = expectedVersion(c.ifMatch);
-  await deprovisionUser(c.domain, c.actor, c.client, id, version === undefined ? {} : { expectedVersion: version });
+  await c.services.accounts.deprovision(c.principal, id, version === undefined ? {} : { expectedVersion: version });
 }

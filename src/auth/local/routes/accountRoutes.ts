@@ -1,8 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
 import { isDomainError } from '../../../identity/errors.js';
-import { findLocalDirectory } from '../../../identity/directories.js';
-import { getUser, updateUser } from '../../../identity/users.js';
 import { toLocale } from '../../../i18n/locales.js';
 import { translator } from '../../../i18n/translate.js';
 import { setCookie } from '../../../http/cookies.js';
@@ -10,12 +8,8 @@ import { render } from '../../../pages/render.js';
 import { accountPage } from '../../../pages/views/account.js';
 import { enrolment } from '../../../pages/views/enrol.js';
 import type { NewPasswordErrors } from '../../../pages/views/passwords.js';
-import { confirmTotpEnrolment, regenerateRecoveryCodes, startTotpEnrolment } from '../../../identity/selfService/enrolment.js';
-import { changePassword } from '../../../identity/selfService/passwordChange.js';
 import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
-import { remainingRecoveryCodes } from '../../../identity/credentials/recoveryCodes.js';
-import { hasConfirmedTotp } from '../../../identity/credentials/totp.js';
-import { clientOf, field, pageRequest, redirect, type PagesDeps } from './context.js';
+import { field, pageRequest, redirect, sessionUser, type PagesDeps } from './context.js';
 import { passwordErrors } from './errors.js';
 
 const NOTICES = { activated: 'account.activated', language: 'account.languageSaved', password_changed: 'account.passwordChanged', mfa: 'account.mfaEnrolled' } as const;
@@ -23,7 +17,7 @@ const NOTICES = { activated: 'account.activated', language: 'account.languageSav
 /** The signed-in user's own page: profile, language, password, two-step verification, sign-out. */
 export function accountRoutes(deps: PagesDeps): Router {
   const router = Router();
-  const { ctx } = deps;
+  const { selfService } = deps.services;
 
   function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
     if (req.session?.stage === 'signed_in') return next();
@@ -31,12 +25,9 @@ export function accountRoutes(deps: PagesDeps): Router {
   }
 
   async function show(req: Request, res: Response, extra: { status?: number; notice?: string; passwordErrors?: NewPasswordErrors; newCodes?: string[] } = {}): Promise<void> {
-    const userId = req.session!.userId;
-    const user = await getUser(ctx, userId);
+    const { user, mfaEnrolled, recoveryCodesLeft, localAccount } = await selfService.overview(sessionUser(req));
     const { locale, csrf } = pageRequest(req, user.preferredLanguage);
     const t = translator(locale);
-    const [mfaEnrolled, recoveryCodesLeft] = await Promise.all([hasConfirmedTotp(ctx, userId), remainingRecoveryCodes(ctx, userId)]);
-    const local = await findLocalDirectory(ctx);
     const noticeKey = NOTICES[String(req.query.notice) as keyof typeof NOTICES] as (typeof NOTICES)[keyof typeof NOTICES] | undefined;
     const notice = extra.notice ?? (noticeKey ? t(noticeKey) : undefined);
     render(req, res, locale, {
@@ -52,7 +43,7 @@ export function accountRoutes(deps: PagesDeps): Router {
         mfaEnrolled,
         recoveryCodesLeft,
         minLength: deps.settings.password.minLength,
-        localAccount: user.directoryId === local.id,
+        localAccount,
         ...(extra.passwordErrors ? { passwordErrors: extra.passwordErrors } : {}),
         ...(extra.newCodes ? { newCodes: extra.newCodes } : {}),
       }),
@@ -66,21 +57,20 @@ export function accountRoutes(deps: PagesDeps): Router {
   router.post('/account/language', async (req, res) => {
     const language = toLocale(field(req, 'language'));
     if (language) {
-      const user = await getUser(ctx, req.session!.userId);
-      await updateUser(ctx, { type: 'user', id: user.id, label: user.userName, ...clientOf(req) }, user.id, { preferredLanguage: language });
+      await selfService.chooseLanguage(sessionUser(req), language);
       setCookie(res, deps.sessions.policy, 'idb_lang', language, 365 * 24 * 3600 * 1000);
     }
     redirect(res, '/account?notice=language');
   });
 
   router.post('/account/password', async (req, res) => {
-    const user = await getUser(ctx, req.session!.userId);
+    const { user } = await selfService.overview(sessionUser(req));
     const t = translator(pageRequest(req, user.preferredLanguage).locale);
     const password = field(req, 'password');
     if (!password) return show(req, res, { status: 400, passwordErrors: { password: t('password.required') } });
     if (password !== field(req, 'confirm')) return show(req, res, { status: 400, passwordErrors: { confirm: t('password.mismatch') } });
     try {
-      await changePassword(ctx, { userId: user.id, currentPassword: field(req, 'currentPassword'), newPassword: password, keepSessionId: req.session!.id, locale: pageRequest(req, user.preferredLanguage).locale, ...clientOf(req) });
+      await selfService.changePassword(sessionUser(req), { currentPassword: field(req, 'currentPassword'), newPassword: password, keepSessionId: req.session!.id, locale: pageRequest(req, user.preferredLanguage).locale });
     } catch (error) {
       if (error instanceof PasswordPolicyError) return show(req, res, { status: 400, passwordErrors: passwordErrors(t, error) });
       if (isDomainError(error) && error.code === 'password.current_wrong') return show(req, res, { status: 400, passwordErrors: { currentPassword: t('account.currentWrong') } });
@@ -90,28 +80,28 @@ export function accountRoutes(deps: PagesDeps): Router {
   });
 
   async function enrolPage(req: Request, res: Response, error?: string): Promise<void> {
-    const user = await getUser(ctx, req.session!.userId);
+    const { user } = await selfService.overview(sessionUser(req));
     const { locale, csrf } = pageRequest(req, user.preferredLanguage);
     const t = translator(locale);
-    const view = await startTotpEnrolment(ctx, user.id);
+    const view = await selfService.startTotpEnrolment(sessionUser(req));
     const qrSvg = await QRCode.toString(view.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     render(req, res, locale, { title: t('enrol.title'), path: '/account/mfa', signedInName: user.userName, ...(error ? { status: 400 } : {}), body: enrolment(t, { csrf, action: '/account/mfa', qrSvg, secret: view.secret, account: view.account, required: false, ...(error ? { error } : {}) }) });
   }
 
   router.get('/account/mfa', async (req, res) => {
-    if (await hasConfirmedTotp(ctx, req.session!.userId)) return redirect(res, '/account#mfa');
+    if ((await selfService.overview(sessionUser(req))).mfaEnrolled) return redirect(res, '/account#mfa');
     await enrolPage(req, res);
   });
 
   router.post('/account/mfa', async (req, res) => {
-    const codes = await confirmTotpEnrolment(ctx, req.session!.userId, field(req, 'code'));
+    const codes = await selfService.confirmTotpEnrolment(sessionUser(req), field(req, 'code'));
     if (!codes) return enrolPage(req, res, translator(pageRequest(req).locale)('totp.invalid'));
     const t = translator(pageRequest(req).locale);
     await show(req, res, { notice: t('account.mfaEnrolled'), newCodes: codes });
   });
 
   router.post('/account/recovery-codes', async (req, res) => {
-    const codes = await regenerateRecoveryCodes(ctx, req.session!.userId);
+    const codes = await selfService.regenerateRecoveryCodes(sessionUser(req));
     const t = translator(pageRequest(req).locale);
     await show(req, res, { notice: t('account.regenerated'), newCodes: codes });
   });

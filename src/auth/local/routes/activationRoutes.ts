@@ -4,9 +4,7 @@ import { toLocale } from '../../../i18n/locales.js';
 import { translator } from '../../../i18n/translate.js';
 import { render } from '../../../pages/render.js';
 import { activationForm, type NewPasswordErrors } from '../../../pages/views/passwords.js';
-import { activateAccount, describeActivation } from '../../../identity/accounts/onboarding.js';
 import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
-import { completeSignIn } from '../../../identity/selfService/signIn.js';
 import { clientOf, field, pageRequest, redirect, type PagesDeps } from './context.js';
 import { passwordErrors, renderLinkProblem } from './errors.js';
 
@@ -16,12 +14,13 @@ import { passwordErrors, renderLinkProblem } from './errors.js';
  */
 export function activationRoutes(deps: PagesDeps): Router {
   const router = Router();
-  const { ctx, sessions } = deps;
+  const { sessions } = deps;
+  const { selfService } = deps.services;
 
   async function show(req: Parameters<Parameters<Router['get']>[1]>[0], res: Parameters<Parameters<Router['get']>[1]>[1], token: string, errors: NewPasswordErrors, chosen?: string): Promise<void> {
     let person;
     try {
-      person = await describeActivation(ctx, token);
+      person = await selfService.describeActivation(token);
     } catch (error) {
       if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'activation');
       throw error;
@@ -51,7 +50,7 @@ export function activationRoutes(deps: PagesDeps): Router {
     if (password !== field(req, 'confirm')) return show(req, res, token, { confirm: t('password.mismatch') }, language);
     let result;
     try {
-      result = await activateAccount(ctx, { token, password, language });
+      result = await selfService.activate({ token, password, language });
     } catch (error) {
       if (error instanceof PasswordPolicyError) return show(req, res, token, passwordErrors(t, error), language);
       if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'activation', language);
@@ -61,9 +60,9 @@ export function activationRoutes(deps: PagesDeps): Router {
       await sessions.start(req, res, { userId: result.userId, stage: 'enrol_totp', data: { methods: ['pwd'] } });
       return redirect(res, '/sign-in/enrol');
     }
-    const user = await completeSignIn(ctx, result.userId, ['pwd'], clientOf(req));
+    const user = await selfService.completeSignIn(result.userId, ['pwd'], clientOf(req));
     if (!user) return redirect(res, '/sign-in');
-    await sessions.start(req, res, { userId: result.userId, stage: 'signed_in', data: { methods: ['pwd'], authTime: ctx.clock.now().toISOString() } });
+    await sessions.start(req, res, { userId: result.userId, stage: 'signed_in', data: { methods: ['pwd'] } });
     redirect(res, '/account?notice=activated');
   });
 

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Settings } from '../../../config/schema.js';
-import type { DomainContext } from '../../../identity/context.js';
+import { selfPrincipal, type SelfPrincipal } from '../../../identity/principal.js';
+import type { Services } from '../../../identity/services.js';
 import type { Locale } from '../../../i18n/locales.js';
 import type { Translate } from '../../../i18n/translate.js';
 import type { Logger } from '../../../lib/logger.js';
@@ -9,7 +10,7 @@ import type { SessionCookies } from '../../session.js';
 
 /** What the hosted pages need. */
 export interface PagesDeps {
-  ctx: DomainContext;
+  services: Services;
   settings: Settings;
   sessions: SessionCookies;
   logger: Logger;
@@ -42,6 +43,11 @@ export function field(req: Request, name: string): string {
 
 export function clientOf(req: Request): { ip?: string; requestId: string } {
   return { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id };
+}
+
+/** The user of the request's session (signed in, or part way through signing in), as the principal of their acts. */
+export function sessionUser(req: Request): SelfPrincipal {
+  return selfPrincipal(req.session!.userId, clientOf(req));
 }
 
 /** Waits until `ms` have passed since `started`: answers that must not reveal work done take the same time. */

@@ -6,7 +6,6 @@ import type { Locale } from '../../../i18n/locales.js';
 import { HOUR } from '../../../lib/clock.js';
 import { render } from '../../../pages/render.js';
 import { forgotForm, forgotSent, resetForm, type NewPasswordErrors } from '../../../pages/views/passwords.js';
-import { completePasswordReset, describeResetLink, requestPasswordReset } from '../../../identity/selfService/passwordReset.js';
 import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
 import { clientOf, field, padTo, pageRequest, redirect, type PagesDeps } from './context.js';
 import { passwordErrors, renderLinkProblem } from './errors.js';
@@ -16,8 +15,8 @@ const FORGOT_ANSWER_MS = 400;
 
 export function passwordRoutes(deps: PagesDeps): Router {
   const router = Router();
-  const { ctx } = deps;
-  const emails = rateLimit(deps.ctx.db, deps.ctx.clock, { name: 'email', limit: deps.settings.rateLimit.emailPerHour, windowMs: HOUR });
+  const { selfService } = deps.services;
+  const emails = rateLimit(deps.services.rateLimits.count, { name: 'email', limit: deps.settings.rateLimit.emailPerHour, windowMs: HOUR });
 
   router.get('/password/forgot', (req, res) => {
     const { t, locale, csrf } = pageRequest(req);
@@ -30,7 +29,7 @@ export function passwordRoutes(deps: PagesDeps): Router {
     const email = field(req, 'email').trim();
     if (!email) return render(req, res, locale, { title: t('forgot.title'), path: '/password/forgot', status: 400, body: forgotForm(t, { csrf, error: t('forgot.emailRequired') }) });
     try {
-      await requestPasswordReset(ctx, { email, ...clientOf(req) });
+      await selfService.requestPasswordReset({ email, ...clientOf(req) });
     } catch (error) {
       deps.logger.error({ err: error }, 'password reset request failed');
     }
@@ -41,7 +40,7 @@ export function passwordRoutes(deps: PagesDeps): Router {
   async function showReset(req: Request, res: Response, token: string, errors: NewPasswordErrors): Promise<void> {
     let link;
     try {
-      link = await describeResetLink(ctx, token);
+      link = await selfService.describeResetLink(token);
     } catch (error) {
       if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'reset');
       throw error;
@@ -68,7 +67,7 @@ export function passwordRoutes(deps: PagesDeps): Router {
     if (!password) return showReset(req, res, token, { password: t('password.required') });
     if (password !== field(req, 'confirm')) return showReset(req, res, token, { confirm: t('password.mismatch') });
     try {
-      await completePasswordReset(ctx, { token, password, locale, ...clientOf(req) });
+      await selfService.completePasswordReset({ token, password, locale, ...clientOf(req) });
     } catch (error) {
       if (error instanceof PasswordPolicyError) return showReset(req, res, token, passwordErrors(t, error));
       if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'reset');

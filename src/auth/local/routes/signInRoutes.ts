@@ -8,12 +8,9 @@ import { expiredPasswordForm } from '../../../pages/views/passwords.js';
 import { identifierStep, passwordStep, totpStep } from '../../../pages/views/signIn.js';
 import { message } from '../../../pages/views/messages.js';
 import type { SessionStage } from '../../../identity/sessions.js';
-import { confirmTotpEnrolment, startTotpEnrolment } from '../../../identity/selfService/enrolment.js';
-import { renewExpiredPassword } from '../../../identity/selfService/passwordChange.js';
 import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
-import { completeSignIn, signInWithPassword, verifySecondFactor, type NextStep } from '../../../identity/selfService/signIn.js';
-import { directoryForEmail } from '../../../identity/saml/settings.js';
-import { clientOf, field, padTo, pageRequest, redirect, safeReturnTo, type PagesDeps } from './context.js';
+import type { NextStep } from '../../../identity/selfService/signIn.js';
+import { clientOf, field, padTo, pageRequest, redirect, safeReturnTo, sessionUser, type PagesDeps } from './context.js';
 import { passwordErrors } from './errors.js';
 
 /** Every failed password sign-in answers after at least this long, so that timing does not tell known accounts. */
@@ -38,8 +35,9 @@ function destination(data: Record<string, unknown> | undefined): string {
  */
 export function signInRoutes(deps: PagesDeps): Router {
   const router = Router();
-  const { ctx, sessions } = deps;
-  const attempts = rateLimit(ctx.db, ctx.clock, { name: 'sign-in', limit: deps.settings.rateLimit.signInPerMinute, windowMs: MINUTE });
+  const { sessions } = deps;
+  const { selfService, saml } = deps.services;
+  const attempts = rateLimit(deps.services.rateLimits.count, { name: 'sign-in', limit: deps.settings.rateLimit.signInPerMinute, windowMs: MINUTE });
 
   /** Moves a user whose credentials were accepted to the next step, or signs them in. */
   async function advance(req: Request, res: Response, userId: string, next: NextStep, data: Record<string, unknown>): Promise<void> {
@@ -47,12 +45,12 @@ export function signInRoutes(deps: PagesDeps): Router {
       await sessions.start(req, res, { userId, stage: next, data });
       return redirect(res, STAGE_PATH[next]);
     }
-    const user = await completeSignIn(ctx, userId, (data.methods as string[] | undefined) ?? ['pwd'], clientOf(req));
+    const user = await selfService.completeSignIn(userId, (data.methods as string[] | undefined) ?? ['pwd'], clientOf(req));
     if (!user) {
       await sessions.end(req, res);
       return redirect(res, '/sign-in');
     }
-    await sessions.start(req, res, { userId, stage: 'signed_in', data: { methods: data.methods, authTime: ctx.clock.now().toISOString() } });
+    await sessions.start(req, res, { userId, stage: 'signed_in', data: { methods: data.methods } });
     redirect(res, destination(data));
   }
 
@@ -78,7 +76,7 @@ export function signInRoutes(deps: PagesDeps): Router {
     const extra = returnTo ? { returnTo } : {};
     if (!identifier) return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 400, body: identifierStep(t, { csrf, error: t('signIn.identifierRequired'), ...extra }) });
     // An address of a domain that belongs to an SSO directory signs in at that directory's IdP.
-    const sso = await directoryForEmail(ctx, identifier);
+    const sso = await saml.directoryForEmail(identifier);
     if (sso) {
       // A page in between rather than a redirect: the IdP is another origin, and a form may only lead to ours.
       const to = `/saml/${encodeURIComponent(sso.name)}/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`;
@@ -91,7 +89,7 @@ export function signInRoutes(deps: PagesDeps): Router {
     const started = Date.now();
     const identifier = field(req, 'identifier').trim();
     const returnTo = safeReturnTo(field(req, 'return_to'));
-    const result = await signInWithPassword(ctx, { identifier, password: field(req, 'password'), ...clientOf(req) });
+    const result = await selfService.signInWithPassword({ identifier, password: field(req, 'password'), ...clientOf(req) });
     if (!result.ok) {
       // A known account does more work on failure (counting it, auditing it): the answer waits for the floor.
       await padTo(started, FAILED_SIGN_IN_ANSWER_MS);
@@ -112,7 +110,7 @@ export function signInRoutes(deps: PagesDeps): Router {
       const session = pending(req, res, 'totp');
       if (!session) return;
       const code = field(req, recovery ? 'recovery' : 'code');
-      if (await verifySecondFactor(ctx, { userId: session.userId, code, recovery, ...clientOf(req) })) {
+      if (await selfService.verifySecondFactor({ userId: session.userId, code, recovery, ...clientOf(req) })) {
         return advance(req, res, session.userId, 'signed_in', { ...session.data, methods: ['pwd', recovery ? 'recovery_code' : 'otp'] });
       }
       const { t, locale, csrf } = pageRequest(req);
@@ -120,30 +118,30 @@ export function signInRoutes(deps: PagesDeps): Router {
     });
   }
 
-  async function enrolPage(req: Request, res: Response, userId: string, error?: string): Promise<void> {
+  async function enrolPage(req: Request, res: Response, error?: string): Promise<void> {
     const { t, locale, csrf } = pageRequest(req);
-    const view = await startTotpEnrolment(ctx, userId);
+    const view = await selfService.startTotpEnrolment(sessionUser(req));
     const qrSvg = await QRCode.toString(view.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     render(req, res, locale, { title: t('enrol.title'), path: '/sign-in/enrol', ...(error ? { status: 400 } : {}), body: enrolment(t, { csrf, action: '/sign-in/enrol', qrSvg, secret: view.secret, account: view.account, required: true, ...(error ? { error } : {}) }) });
   }
 
   router.get('/sign-in/enrol', async (req, res) => {
     const session = pending(req, res, 'enrol_totp');
-    if (session) await enrolPage(req, res, session.userId);
+    if (session) await enrolPage(req, res);
   });
 
   router.post('/sign-in/enrol', attempts, async (req, res) => {
     const session = pending(req, res, 'enrol_totp');
     if (!session) return;
-    const codes = await confirmTotpEnrolment(ctx, session.userId, field(req, 'code'));
-    if (!codes) return enrolPage(req, res, session.userId, pageRequest(req).t('totp.invalid'));
+    const codes = await selfService.confirmTotpEnrolment(sessionUser(req), field(req, 'code'));
+    if (!codes) return enrolPage(req, res, pageRequest(req).t('totp.invalid'));
     const methods = [...((session.data.methods as string[] | undefined) ?? ['pwd']), 'otp'];
-    const user = await completeSignIn(ctx, session.userId, methods, clientOf(req));
+    const user = await selfService.completeSignIn(session.userId, methods, clientOf(req));
     if (!user) {
       await sessions.end(req, res);
       return redirect(res, '/sign-in');
     }
-    await sessions.start(req, res, { userId: session.userId, stage: 'signed_in', data: { methods, authTime: ctx.clock.now().toISOString() } });
+    await sessions.start(req, res, { userId: session.userId, stage: 'signed_in', data: { methods } });
     const { t, locale } = pageRequest(req, user.preferredLanguage);
     render(req, res, locale, { title: t('recovery.title'), path: '/account', notice: t('account.mfaEnrolled'), body: recoveryCodes(t, { codes, continueTo: destination(session.data) }) });
   });
@@ -164,7 +162,7 @@ export function signInRoutes(deps: PagesDeps): Router {
     if (!password) return show({ password: t('password.required') });
     if (password !== field(req, 'confirm')) return show({ confirm: t('password.mismatch') });
     try {
-      const next = await renewExpiredPassword(ctx, { userId: session.userId, newPassword: password, locale, ...clientOf(req) });
+      const next = await selfService.renewExpiredPassword(sessionUser(req), { newPassword: password, locale });
       await advance(req, res, session.userId, next, session.data);
     } catch (error) {
       if (error instanceof PasswordPolicyError) return show({ ...passwordErrors(t, error) });

@@ -2,20 +2,14 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { Passport } from 'passport';
 import type { Profile } from '@node-saml/passport-saml';
 import type { Settings } from '../../../config/schema.js';
-import type { DomainContext } from '../../../identity/context.js';
-import { recordAudit } from '../../../identity/audit.js';
-import { endUserSessions } from '../../../identity/sessions.js';
-import { normalise } from '../../../identity/validation.js';
+import type { Services } from '../../../identity/services.js';
 import type { Logger } from '../../../lib/logger.js';
 import { render } from '../../../pages/render.js';
 import { message } from '../../../pages/views/messages.js';
-import { MINUTE } from '../../../lib/clock.js';
 import type { SessionCookies } from '../../session.js';
 import { pageRequest, redirect } from '../../local/routes/context.js';
 import { assertionIdentity, checkResponseEnvelope, SamlRejection } from '../responseChecks.js';
-import { rememberAssertion } from '../../../identity/saml/replayCache.js';
-import { SamlSignInRefused, signInWithAssertion, type SamlIdentity } from '../../../identity/saml/signIn.js';
-import { findSamlConfig } from '../../../identity/saml/settings.js';
+import { SamlSignInRefused, type SamlIdentity } from '../../../identity/saml/signIn.js';
 import { spEndpoints } from '../../../identity/saml/settings.js';
 import type { SpCredentials } from '../spCredentials.js';
 import { bindingOptions, resolveSamlDirectory, samlStrategy } from './strategy.js';
@@ -23,7 +17,7 @@ import { browserStartedRequest, releaseRequest } from './browserBinding.js';
 import { allowedReturnTo } from './relayState.js';
 
 export interface SamlRoutesDeps {
-  ctx: DomainContext;
+  services: Services;
   settings: Settings;
   sessions: SessionCookies;
   logger: Logger;
@@ -52,29 +46,19 @@ function identityOf(profile: Profile): SamlIdentity {
  * Every refusal shows the same page and is audited with its reason.
  */
 export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSignOut(req: Request): Promise<string | null> } {
-  const { ctx, settings, sessions, logger } = deps;
+  const { services, settings, sessions, logger } = deps;
   const passport = new Passport();
 
-  /** An IdP-initiated LogoutRequest: every session of the named user ends. */
+  /** An IdP-initiated LogoutRequest: every session of the user it names ends (matched as at sign-in). */
   async function logoutFromIdp(req: Request, profile: Profile): Promise<void> {
-    const directory = await resolveSamlDirectory(ctx, req);
-    const config = await findSamlConfig(ctx, directory.id);
-    const { User } = ctx.db.models;
-    const user =
-      config?.matchAttribute === 'externalId'
-        ? await User.findOne({ where: { directoryId: directory.id, externalId: profile.nameID } })
-        : await User.findOne({ where: { directoryId: directory.id, userNameNormalized: normalise(profile.nameID) } });
-    if (!user) return;
-    await ctx.db.tx(async (t) => {
-      const ended = await endUserSessions(ctx, t, user.id);
-      await recordAudit(ctx, t, { type: 'system', label: `saml idp ${directory.name}`, requestId: req.id }, { action: 'user.signed_out_by_idp', targetType: 'user', targetId: user.id, userId: user.id, directoryId: directory.id, details: { sessionsEnded: ended } });
-    });
+    const { directory } = await resolveSamlDirectory(services, req);
+    await services.saml.endSessionsFromIdp(directory.id, profile.nameID, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id });
   }
 
   // idbridge keeps its own sessions in the database, so passport's session manager (which wants express-session, and
   // which passport-saml calls when the IdP logs a user out) only has to succeed; passport 0.7 keeps it in `_sm`.
   (passport as unknown as { _sm: unknown })._sm = { logIn: (_req: unknown, _user: unknown, _options: unknown, done: () => void) => done(), logOut: (_req: unknown, _options: unknown, done: () => void) => done() };
-  passport.use('saml', samlStrategy(ctx, settings, deps.sp, logoutFromIdp) as unknown as Parameters<typeof passport.use>[1]);
+  passport.use('saml', samlStrategy(services, settings, deps.sp, logoutFromIdp) as unknown as Parameters<typeof passport.use>[1]);
   const router = Router();
 
   function refusePage(req: Request, res: Response, status: number): void {
@@ -84,9 +68,9 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
 
   async function audited(req: Request, reason: string): Promise<void> {
     logger.warn({ directory: req.params.directory, reason }, 'SAML sign-in refused');
-    await ctx.db.tx((t) =>
-      recordAudit(ctx, t, { type: 'system', label: 'saml', ...(req.ip ? { ip: req.ip } : {}), requestId: req.id }, { action: 'saml.sign_in_refused', targetType: 'directory', targetId: req.samlDirectory?.id ?? String(req.params.directory), directoryId: req.samlDirectory?.id ?? null, details: { reason } }),
-    ).catch(() => undefined);
+    await services.saml
+      .recordRefusal({ directoryId: req.samlConnection?.directory.id ?? null, directory: String(req.params.directory), reason, ...(req.ip ? { ip: req.ip } : {}), requestId: req.id })
+      .catch(() => undefined);
   }
 
   function authenticate(req: Request, res: Response, next: NextFunction, options: Record<string, unknown>, callback?: (error: unknown, user: unknown) => void): void {
@@ -96,7 +80,7 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
 
   router.get('/saml/:directory/metadata', async (req, res, next) => {
     try {
-      await resolveSamlDirectory(ctx, req);
+      await resolveSamlDirectory(services, req);
     } catch {
       return res.status(404).type('text/plain').send('No SAML configuration for this directory.');
     }
@@ -109,7 +93,7 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
 
   router.get('/saml/:directory/login', async (req, res, next) => {
     try {
-      await resolveSamlDirectory(ctx, req);
+      await resolveSamlDirectory(services, req);
     } catch {
       return refusePage(req, res, 404);
     }
@@ -123,8 +107,9 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
     let directory;
     let answered: string | null;
     try {
-      directory = await resolveSamlDirectory(ctx, req);
-      answered = checkResponseEnvelope(String(req.body?.SAMLResponse ?? ''), { acsUrl: spEndpoints(settings, directory.name).acsUrl, idpEntityId: directory.idpEntityId }).inResponseTo;
+      const connection = await resolveSamlDirectory(services, req);
+      directory = connection.directory;
+      answered = checkResponseEnvelope(String(req.body?.SAMLResponse ?? ''), { acsUrl: spEndpoints(settings, directory.name).acsUrl, idpEntityId: connection.idpEntityId }).inResponseTo;
       if (answered && !browserStartedRequest(req, bindingOptions(settings, directory.name), answered)) {
         throw new SamlRejection(`the response answers request ${answered}, which this browser did not start (login CSRF?)`);
       }
@@ -137,13 +122,12 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
         if (error || !profile) throw new SamlRejection((error as Error)?.message ?? 'no profile');
         const validated = profile as Profile;
         const { id, notOnOrAfter } = assertionIdentity(validated.getAssertionXml?.() ?? '');
-        const keepUntil = new Date(Math.max(notOnOrAfter?.getTime() ?? 0, ctx.clock.now().getTime() + 10 * MINUTE));
-        if (!(await rememberAssertion(ctx, directory.id, id, keepUntil))) throw new SamlRejection(`assertion ${id} was already used`);
+        if (!(await services.saml.rememberAssertion(directory.id, id, notOnOrAfter ?? null))) throw new SamlRejection(`assertion ${id} was already used`);
         const identity = identityOf(validated);
-        const user = await signInWithAssertion(ctx, directory.id, identity, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id });
+        const user = await services.saml.signIn(directory.id, identity, { ...(req.ip ? { ip: req.ip } : {}), requestId: req.id });
         if (answered) releaseRequest(req, res, bindingOptions(settings, directory.name), answered);
         const saml: SamlSessionData = { directoryId: directory.id, directoryName: directory.name, nameID: identity.nameId, nameIDFormat: identity.nameIdFormat ?? '', sessionIndex: identity.sessionIndex };
-        await sessions.start(req, res, { userId: user.id, stage: 'signed_in', data: { methods: ['saml'], saml, authTime: ctx.clock.now().toISOString() } });
+        await sessions.start(req, res, { userId: user.id, stage: 'signed_in', data: { methods: ['saml'], saml } });
         redirect(res, allowedReturnTo(settings, req.body?.RelayState) ?? '/account');
       } catch (failure) {
         await audited(req, (failure as Error).message);
@@ -154,7 +138,7 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
 
   const slo = async (req: Request, res: Response) => {
     try {
-      await resolveSamlDirectory(ctx, req);
+      await resolveSamlDirectory(services, req);
     } catch {
       return refusePage(req, res, 404);
     }
@@ -185,8 +169,8 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
   async function federatedSignOut(req: Request): Promise<string | null> {
     const saml = req.session?.data.saml as SamlSessionData | undefined;
     if (!saml || !deps.sp) return null;
-    const config = await findSamlConfig(ctx, saml.directoryId);
-    if (!config?.sloUrl) return null;
+    const connection = await services.saml.connection(saml.directoryName).catch(() => null);
+    if (!connection?.sloUrl) return null;
     const request = req as Request & { user?: unknown };
     request.params = { ...req.params, directory: saml.directoryName };
     request.user = { nameID: saml.nameID, nameIDFormat: saml.nameIDFormat, sessionIndex: saml.sessionIndex };

@@ -1,30 +1,23 @@
 import type { Request } from 'express';
 import { MultiSamlStrategy, type Profile } from '@node-saml/passport-saml';
 import type { Settings } from '../../../config/schema.js';
-import type { DomainContext } from '../../../identity/context.js';
-import { findDirectory } from '../../../identity/directories.js';
-import { requestIdCache } from '../../../identity/saml/replayCache.js';
+import type { SamlConnection } from '../../../identity/saml/signIn.js';
+import { spEndpoints } from '../../../identity/saml/settings.js';
+import type { Services } from '../../../identity/services.js';
 import { bindRequestToBrowser, type BindingOptions } from './browserBinding.js';
-import { findSamlConfig, spEndpoints } from '../../../identity/saml/settings.js';
 import type { SpCredentials } from '../spCredentials.js';
-import { SamlSignInRefused } from '../../../identity/saml/signIn.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** The SSO directory of a /saml/:directory request, once resolved. */
-    samlDirectory?: { id: string; name: string; idpEntityId: string; allowIdpInitiated: boolean; sloUrl: string | null };
+    /** The SSO directory of a /saml/:directory request and its IdP's settings, once resolved. */
+    samlConnection?: SamlConnection;
   }
 }
 
-/** Resolves the directory of the request and its SAML configuration; a directory without one is "not configured". */
-export async function resolveSamlDirectory(ctx: DomainContext, req: Request): Promise<NonNullable<Request['samlDirectory']>> {
-  if (req.samlDirectory) return req.samlDirectory;
-  const name = String(req.params.directory ?? '');
-  const directory = await findDirectory(ctx, name).catch(() => null);
-  const config = directory && directory.kind === 'sso' ? await findSamlConfig(ctx, directory.id) : null;
-  if (!directory || !config) throw new SamlSignInRefused('not_configured', `No SAML configuration for directory "${name}".`);
-  req.samlDirectory = { id: directory.id, name: directory.name, idpEntityId: config.idpEntityId, allowIdpInitiated: config.allowIdpInitiated, sloUrl: config.sloUrl };
-  return req.samlDirectory;
+/** The directory of the request with its SAML settings; a directory without them is "not configured". */
+export async function resolveSamlDirectory(services: Services, req: Request): Promise<SamlConnection> {
+  req.samlConnection ??= await services.saml.connection(String(req.params.directory ?? ''));
+  return req.samlConnection;
 }
 
 /** How a directory's AuthnRequests are bound to the browser: by a cookie on its SAML paths, for the request lifetime. */
@@ -36,15 +29,14 @@ export function bindingOptions(settings: Settings, directoryName: string): Bindi
  * The passport strategy for every SSO directory: node-saml options are built per request from the directory's
  * settings, with each safety option set explicitly (node-saml's defaults include SHA-1 and no InResponseTo check).
  */
-export function samlStrategy(ctx: DomainContext, settings: Settings, sp: SpCredentials | null, onLogout: (req: Request, profile: Profile) => Promise<void>): MultiSamlStrategy {
+export function samlStrategy(services: Services, settings: Settings, sp: SpCredentials | null, onLogout: (req: Request, profile: Profile) => Promise<void>): MultiSamlStrategy {
   return new MultiSamlStrategy(
     {
       passReqToCallback: true,
       getSamlOptions(req, done) {
         (async () => {
-          const directory = await resolveSamlDirectory(ctx, req as unknown as Request);
-          const config = await findSamlConfig(ctx, directory.id);
-          if (!config) throw new SamlSignInRefused('not_configured', 'The directory has no SAML settings.');
+          const config = await resolveSamlDirectory(services, req as unknown as Request);
+          const { directory } = config;
           const endpoints = spEndpoints(settings, directory.name);
           return {
             issuer: endpoints.entityId,
@@ -64,7 +56,7 @@ export function samlStrategy(ctx: DomainContext, settings: Settings, sp: SpCrede
             validateInResponseTo: (config.allowIdpInitiated ? 'ifPresent' : 'always') as never,
             requestIdExpirationPeriodMs: settings.saml.requestTtlMinutes * 60_000,
             // An AuthnRequest is also bound to the browser that asks for it (login CSRF; see browserBinding.ts).
-            cacheProvider: requestIdCache(ctx, directory.id, (requestId) => {
+            cacheProvider: services.saml.requestIdCache(directory.id, (requestId) => {
               const request = req as unknown as Request;
               if (request.res && request.path.endsWith('/login')) bindRequestToBrowser(request, request.res, bindingOptions(settings, directory.name), requestId);
             }),

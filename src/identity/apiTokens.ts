@@ -1,12 +1,13 @@
 import { Op } from 'sequelize';
-import type { AdminApiToken } from '../../db/models/AdminApiToken.js';
-import { DAY, MINUTE } from '../../lib/clock.js';
-import { sha256Hex } from '../../lib/crypto.js';
-import { randomToken } from '../../lib/random.js';
-import { recordAudit } from '../audit.js';
-import type { DomainContext } from '../context.js';
-import { invalid, notFound } from '../errors.js';
-import { loadAdminPrincipal, type AdminPrincipal } from './principal.js';
+import type { AdminApiToken } from '../db/models/AdminApiToken.js';
+import { DAY, MINUTE } from '../lib/clock.js';
+import { sha256Hex } from '../lib/crypto.js';
+import { randomToken } from '../lib/random.js';
+import { recordAudit } from './audit.js';
+import type { DomainContext } from './context.js';
+import { invalid, notFound } from './errors.js';
+import { authorize } from './policy/index.js';
+import { loadAdminPrincipal, type AdminPrincipal, type Principal } from './principal.js';
 
 export const ADMIN_TOKEN_PREFIX = 'idbadm_';
 
@@ -36,7 +37,15 @@ function present(ctx: DomainContext, row: AdminApiToken): AdminApiTokenView {
 }
 
 /** A token for automation that acts with the creating administrator's own rights; shown once, stored as a hash. */
-export async function createAdminApiToken(ctx: DomainContext, principal: AdminPrincipal, input: { name: string; expiresInDays?: number }): Promise<AdminApiTokenView & { token: string }> {
+/** The administrator whose own tokens these are: the policy lets an administrator manage only its own. */
+async function owner(ctx: DomainContext, principal: Principal): Promise<string> {
+  const ownerId = 'userId' in principal ? principal.userId : '';
+  await authorize(ctx, principal, 'api_token.manage', { type: 'api_token', ownerId });
+  return ownerId;
+}
+
+export async function createAdminApiToken(ctx: DomainContext, principal: Principal, input: { name: string; expiresInDays?: number }): Promise<AdminApiTokenView & { token: string }> {
+  const userId = await owner(ctx, principal);
   const name = input.name?.trim() ?? '';
   if (!name || name.length > 100) throw invalid('api_token.invalid', 'Give the token a name of 1 to 100 characters (what will use it).', 'name');
   const days = input.expiresInDays ?? 90;
@@ -45,27 +54,29 @@ export async function createAdminApiToken(ctx: DomainContext, principal: AdminPr
     const token = `${ADMIN_TOKEN_PREFIX}${randomToken(ctx.random, 32)}`;
     const now = ctx.clock.now();
     const row = await ctx.db.models.AdminApiToken.create(
-      { id: ctx.random.uuid(), userId: principal.userId, name, tokenHash: sha256Hex(token), tokenHint: token.slice(-4), createdAt: now, expiresAt: days > 0 ? new Date(now.getTime() + days * DAY) : null, lastUsedAt: null, revokedAt: null },
+      { id: ctx.random.uuid(), userId, name, tokenHash: sha256Hex(token), tokenHint: token.slice(-4), createdAt: now, expiresAt: days > 0 ? new Date(now.getTime() + days * DAY) : null, lastUsedAt: null, revokedAt: null },
       { transaction: t },
     );
-    await recordAudit(ctx, t, principal.actor, { action: 'api_token.created', targetType: 'api_token', targetId: row.id, userId: principal.userId, details: { name, expiresAt: row.expiresAt?.toISOString() ?? null } });
+    await recordAudit(ctx, t, principal.actor, { action: 'api_token.created', targetType: 'api_token', targetId: row.id, userId, details: { name, expiresAt: row.expiresAt?.toISOString() ?? null } });
     return { ...present(ctx, row), token };
   });
 }
 
-export async function listAdminApiTokens(ctx: DomainContext, principal: AdminPrincipal): Promise<AdminApiTokenView[]> {
-  const rows = await ctx.db.models.AdminApiToken.findAll({ where: { userId: principal.userId }, order: [['createdAt', 'DESC'], ['id', 'ASC']] });
+export async function listAdminApiTokens(ctx: DomainContext, principal: Principal): Promise<AdminApiTokenView[]> {
+  const userId = await owner(ctx, principal);
+  const rows = await ctx.db.models.AdminApiToken.findAll({ where: { userId }, order: [['createdAt', 'DESC'], ['id', 'ASC']] });
   return rows.map((row) => present(ctx, row));
 }
 
-export async function revokeAdminApiToken(ctx: DomainContext, principal: AdminPrincipal, id: string): Promise<AdminApiTokenView> {
+export async function revokeAdminApiToken(ctx: DomainContext, principal: Principal, id: string): Promise<AdminApiTokenView> {
+  const userId = await owner(ctx, principal);
   return ctx.db.tx(async (t) => {
-    const row = await ctx.db.models.AdminApiToken.findOne({ where: { id, userId: principal.userId }, transaction: t });
+    const row = await ctx.db.models.AdminApiToken.findOne({ where: { id, userId }, transaction: t });
     if (!row) throw notFound('api_token');
     if (!row.revokedAt) {
       row.revokedAt = ctx.clock.now();
       await row.save({ transaction: t });
-      await recordAudit(ctx, t, principal.actor, { action: 'api_token.revoked', targetType: 'api_token', targetId: row.id, userId: principal.userId, details: { name: row.name } });
+      await recordAudit(ctx, t, principal.actor, { action: 'api_token.revoked', targetType: 'api_token', targetId: row.id, userId, details: { name: row.name } });
     }
     return present(ctx, row);
   });

@@ -1,0 +1,64 @@
+import { recordAudit } from '../audit.js';
+import type { DomainContext } from '../context.js';
+import { invalid } from '../errors.js';
+import { authorize, userFacts, userScopeFor } from '../policy/index.js';
+import { findUserInScope } from '../scope.js';
+import { isAdmin, type Principal, type ScimTokenPrincipal } from '../principal.js';
+import { loadMemberships } from '../userView.js';
+import { auditSummary, checkVersion } from './records.js';
+import { targetUser, type TargetOptions } from './target.js';
+
+/**
+ * Removes the user from the platform for good: every membership, group membership, credential and token goes. An
+ * administrator confirms with the user's username; an organization administrator deletes only a user who belongs to
+ * no organization but theirs (the policy's rule "whole").
+ */
+export async function deleteAccount(ctx: DomainContext, principal: Principal, id: string, options: Pick<TargetOptions, 'expectedVersion'> & { confirmation?: string } = {}): Promise<void> {
+  await ctx.db.tx(async (t) => {
+    const user = await targetUser(ctx, principal, 'user.delete', id, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
+    if (isAdmin(principal) && (options.confirmation ?? '').trim().toLowerCase() !== user.userName.toLowerCase()) {
+      throw invalid('user.delete_unconfirmed', 'To delete this user for good, confirm with the exact username.', 'confirm');
+    }
+    const memberships = await loadMemberships(ctx, [user.id]);
+    const summary = { ...auditSummary(user), memberships: (memberships.get(user.id) ?? []).map((m) => ({ organization: m.organization.slug, role: m.role })) };
+    await user.destroy({ transaction: t });
+    await recordAudit(ctx, t, principal.actor, { action: 'user.deleted', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { before: summary } });
+  });
+}
+
+/**
+ * DELETE from a provisioning client: the user is deleted from the platform. A client limited to one organization
+ * cannot take away what other organizations share: when the user also belongs elsewhere, only its memberships in the
+ * client's organization go (and the user leaves the client's view).
+ */
+export async function deprovisionAccount(ctx: DomainContext, principal: ScimTokenPrincipal, id: string, options: Pick<TargetOptions, 'expectedVersion'> = {}): Promise<'deleted' | 'removed_from_organization'> {
+  const organizationId = principal.organizationId;
+  if (!organizationId) {
+    await deleteAccount(ctx, principal, id, options);
+    return 'deleted';
+  }
+  return ctx.db.tx(async (t) => {
+    const { Membership } = ctx.db.models;
+    const user = await findUserInScope(ctx, id, userScopeFor(principal, 'membership.remove'), { forUpdate: true });
+    checkVersion(user, options.expectedVersion);
+    const facts = await userFacts(ctx, user);
+    if (facts.organizations.every((o) => o.id === organizationId)) {
+      await deleteAccount(ctx, principal, id, options);
+      return 'deleted';
+    }
+    // Only what the user holds in the token's organization goes: the policy weighs that role alone.
+    const held = facts.organizations.find((o) => o.id === organizationId)!;
+    await authorize(ctx, principal, 'membership.remove', { type: 'grant', user: facts, grant: { organizationId, rank: held.rank, role: held.role } });
+    const removed = await Membership.findAll({ where: { userId: id, organizationId }, transaction: t });
+    await Membership.destroy({ where: { userId: id, organizationId }, transaction: t });
+    await recordAudit(ctx, t, principal.actor, {
+      action: 'membership.removed',
+      targetType: 'user',
+      targetId: id,
+      userId: id,
+      organizationId,
+      details: { before: removed.map((m) => ({ role: m.role, source: m.sourceKey })), reason: 'deprovisioned by a client limited to this organization; the user belongs to other organizations' },
+    });
+    return 'removed_from_organization';
+  });
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { User } from '../../db/models/User.js';
+import type { DomainContext } from '../context.js';
+import { findLocalDirectory } from '../directories.js';
+import { invalid } from '../errors.js';
+import type { Principal } from '../principal.js';
+import { userAttributesPatchSchema, type UserAttributesPatch } from '../userAttributes.js';
+import type { UserView } from '../userView.js';
+import { emailSchema, parseInput } from '../validation.js';
+import { getAccount } from './read.js';
+import { applyProfileChange, profileChange } from './records.js';
+import { authorizeAlso, targetUser } from './target.js';
+
+export async function isLocalUser(ctx: DomainContext, user: Pick<User, 'directoryId'>): Promise<boolean> {
+  return (await findLocalDirectory(ctx)).id === user.directoryId;
+}
+
+/**
+ * Changes the attributes present in `patch` (null clears; emails and phone numbers are replaced as a whole); passing
+ * every attribute is a full replace. Changing how a local user signs in or is reached (the userName, the email
+ * addresses) is a change of credentials: the policy asks more of the principal for it.
+ */
+export async function updateAccount(ctx: DomainContext, principal: Principal, id: string, patch: UserAttributesPatch, options: { expectedVersion?: number } = {}): Promise<UserView> {
+  const attrs = parseInput(userAttributesPatchSchema, patch, 'user.invalid');
+  return ctx.db.tx(async (t) => {
+    const user = await targetUser(ctx, principal, 'user.update', id, { forUpdate: true, ...options });
+    const change = await profileChange(ctx, t, user, attrs);
+    if (change.signInChanged && (await isLocalUser(ctx, user))) await authorizeAlso(ctx, principal, 'user.change_sign_in', user);
+    return applyProfileChange(ctx, t, principal.actor, user, attrs, change);
+  });
+}
+
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be ${max} characters or fewer`);
+
+export const editAccountSchema = z
+  .object({
+    givenName: text(255),
+    familyName: text(255),
+    email: emailSchema,
+    phone: text(64),
+    title: text(255),
+    sdkAccess: z.boolean({ message: 'must be true or false' }),
+    preferredLanguage: z.enum(['en', 'es']).nullable(),
+  })
+  .partial();
+export type EditAccountInput = z.input<typeof editAccountSchema>;
+
+/** The attributes an SSO user's IdP manages: editing them here would be overwritten at the next sync. */
+const IDP_MANAGED = new Set(['givenName', 'familyName', 'email', 'phone', 'title']);
+
+/**
+ * The administration's edit form: names, email, phone, job title, SDK access, language. For a user of an SSO
+ * directory only what idbridge owns (SDK access, language) can change.
+ */
+export async function editAccount(ctx: DomainContext, principal: Principal, userId: string, input: EditAccountInput, options: { expectedVersion?: number } = {}): Promise<UserView> {
+  const data = parseInput(editAccountSchema, input, 'user.invalid');
+  return ctx.db.tx(async () => {
+    const current = await getAccount(ctx, principal, userId);
+    const managed = Object.keys(data).filter((k) => IDP_MANAGED.has(k));
+    if (managed.length > 0 && !(await isLocalUser(ctx, current))) {
+      throw invalid('user.managed_by_idp', `This user's ${managed.join(', ')} come${managed.length === 1 ? 's' : ''} from the identity provider; change ${managed.length === 1 ? 'it' : 'them'} there.`, managed[0]);
+    }
+    const patch: UserAttributesPatch = {};
+    if (data.givenName !== undefined || data.familyName !== undefined) {
+      const givenName = data.givenName ?? current.name.givenName;
+      const familyName = data.familyName ?? current.name.familyName;
+      patch.name = { ...current.name, givenName, familyName };
+      patch.displayName = [givenName, familyName].filter(Boolean).join(' ') || null;
+    }
+    if (data.email !== undefined && data.email.toLowerCase() !== current.email?.toLowerCase()) {
+      patch.emails = [{ value: data.email, type: 'work', primary: true }, ...current.emails.filter((e) => !e.primary).map((e) => ({ value: e.value, type: e.type, primary: false, display: e.display }))];
+      // The local sign-in name follows the email when it was the email.
+      if (current.userName.toLowerCase() === current.email?.toLowerCase()) patch.userName = data.email;
+    }
+    if (data.phone !== undefined) patch.phoneNumbers = [{ value: data.phone, type: 'work', primary: true }, ...current.phoneNumbers.filter((p) => !p.primary).map((p) => ({ value: p.value, type: p.type, primary: false, display: p.display }))];
+    if (data.title !== undefined) patch.title = data.title;
+    if (data.sdkAccess !== undefined) patch.sdkAccess = data.sdkAccess;
+    if (data.preferredLanguage !== undefined) patch.preferredLanguage = data.preferredLanguage;
+    return updateAccount(ctx, principal, current.id, patch, options);
+  });
+}
