@@ -8,7 +8,7 @@ import { requestId } from './http/requestId.js';
 import { localPages } from './auth/local/routes/pages.js';
 import { samlRoutes } from './auth/saml/routes/samlRoutes.js';
 import { fixedHeadersOf, securityHeaders } from './http/securityHeaders.js';
-import { SCIM_BASE_PATH, scimServer } from './scim/router.js';
+import { scimServer } from './scim/router.js';
 import { ADMIN_API_BASE, adminApi } from './admin/api/router.js';
 import { adminConsole, CONSOLE_BASE } from './admin/console/router.js';
 import { cookieName } from './http/cookies.js';
@@ -32,9 +32,8 @@ export function createApp(deps: Deps): App {
   app.use(accessLog(access));
   app.use(security);
   app.use(healthRoutes(deps.services.health.readiness));
+  // Every request under /scim/v2 is the SCIM server's (its own steps: pipeline.ts), before Express.
   const scim = scimServer({ services: deps.services, clock: deps.ctx.clock, logger: deps.logger, settings: deps.settings, accessLogger: access, securityHeaders: fixedHeadersOf(security), trustProxy: app.get('trust proxy fn') });
-  // First after the health checks: provisioning is the busiest traffic, and no other router serves /scim.
-  app.use(SCIM_BASE_PATH, scim.router);
   const sessionCookie = cookieName('idb_session', deps.sessions.policy);
   const provider = createOidcProvider({ services: deps.services, adapter: deps.oidcAdapter, settings: deps.settings, logger: deps.logger, keys: deps.oidcKeys, cookieSecret: deps.secrets.sessionSecret, sessionCookie });
   app.use(oidcRoutes({ services: deps.services, provider, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, sessionCookie }));
@@ -46,6 +45,6 @@ export function createApp(deps: Deps): App {
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(deps.logger));
   return (req, res) => {
-    if (!scim.hotPath(req, res)) app(req, res);
+    if (!scim.handle(req, res)) app(req, res);
   };
 }

@@ -1,26 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Router, type ErrorRequestHandler, type Request } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import type { Settings } from '../config/schema.js';
 import type { Services } from '../identity/services.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { requestContext } from '../lib/requestContext.js';
 import { scimRequestContext, type ScimOptions, type ScimRequestContext, type ScimServerContext } from './context.js';
 import { DEFAULT_FILTER_LIMITS } from './filter/parseFilter.js';
 import { internalErrorDetail } from './errors.js';
-import { authenticateScim } from './middleware/authenticate.js';
-import { scimHotPath, type HotPathDeps } from './hotPath.js';
-import { parseScimBody, scimBodyReader } from './middleware/body.js';
-import { normaliseScimBodies } from './middleware/normaliseBodies.js';
-import { fixScimQuery } from './middleware/query.js';
-import { rateLimitScim, tokenBuckets } from './middleware/rateLimit.js';
+import { answerHotRoute, hotRoute } from './hotPath.js';
+import { scimBodyReader } from './middleware/body.js';
+import { tokenBuckets } from './middleware/rateLimit.js';
 import { scimResponseHeaders } from './middleware/responseHeaders.js';
 import { sendScimError } from './middleware/sendError.js';
+import { runSteps, scimExchange, scimSteps, type PipelineDeps, type ScimExchange, type ScimIncoming, type ScimStep } from './pipeline.js';
 import { declareResources } from './registry.js';
 import { serviceProviderConfig } from './serviceProviderConfig.js';
 
-/** Where app.ts mounts the SCIM server. */
+/** Where the SCIM server answers. */
 export const SCIM_BASE_PATH = '/scim/v2';
 
 export interface ScimServerDeps {
@@ -28,22 +27,16 @@ export interface ScimServerDeps {
   clock: Clock;
   logger: Logger;
   settings: Settings;
-  /** What the hot path needs of the app: its access logger, the security headers it sends, and its trust of proxies. */
   accessLogger: Logger;
-  securityHeaders: HotPathDeps['securityHeaders'];
-  trustProxy: HotPathDeps['trustProxy'];
+  securityHeaders: PipelineDeps['securityHeaders'];
+  trustProxy: PipelineDeps['trustProxy'];
 }
 
-/** The SCIM server: the Express router mounted at SCIM_BASE_PATH, and the hot path that serves before Express. */
+/** The SCIM server: `handle` answers every request under SCIM_BASE_PATH (and says false for any other). */
 export interface ScimServer {
-  router: Router;
-  hotPath: (req: IncomingMessage, res: ServerResponse) => boolean;
-}
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    scimContext?: ScimRequestContext;
-  }
+  handle: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** The steps every SCIM request runs, in order (for the tests that hold both paths to them). */
+  steps: readonly ScimStep[];
 }
 
 export function scimOptions(settings: Settings): ScimOptions {
@@ -51,51 +44,88 @@ export function scimOptions(settings: Settings): ScimOptions {
   return { maxResults, maxBodyBytes, rateLimitPerSecond, rateLimitBurst, filterLimits: DEFAULT_FILTER_LIMITS };
 }
 
+/** The context of an exchange that has passed the steps (authenticated, its query and body read). */
+function contextOf(server: ScimServerContext, req: ScimIncoming): ScimRequestContext {
+  return scimRequestContext(server, req.scimGrant!, { ip: req.scimIp, requestId: req.id!, ifMatch: req.headers['if-match'] });
+}
+
 /**
- * The SCIM 2.0 server: scimmy-routers with idbridge's resource types, behind the middlewares that make it fit for
- * Entra ID and Okta (in this order): response writing, bearer authentication, the per-token rate limit, the Express 5
- * query fix, strict body parsing, and the Entra/Okta request normaliser. The hot path (hotPath.ts) runs the same
- * steps for the busiest requests; both share the rate limit's buckets.
+ * scimmy-routers with idbridge's resource types, for every request the hot path does not answer. It runs after the
+ * pipeline's steps: it only routes, validates PatchOps and hands our resources the request's context.
+ */
+function scimmyApp(server: ScimServerContext, logger: Logger, publicUrl: string): express.Express {
+  const scimmy = new SCIMMYRouters({
+    type: 'bearer',
+    // Authentication already happened (the pipeline's step): scimmy's own 401 has no WWW-Authenticate header.
+    handler: (req) => (req as ScimIncoming).scimGrant?.tokenId ?? '',
+    context: (req: Request) => ((req as Request & { scimContext?: ScimRequestContext }).scimContext ??= contextOf(server, req as ScimIncoming)),
+    baseUri: () => publicUrl,
+  });
+  // The router forces bulk on and appends an authentication scheme per instance; say what is true instead.
+  SCIMMY.Config.set({ authenticationSchemes: [] });
+  SCIMMY.Config.set({ patch: true, sort: true, etag: true, changePassword: false, filter: { supported: true, maxResults: server.options.maxResults }, bulk: { supported: false } });
+
+  const router = Router();
+  router.use((req, _res, next) => {
+    // Express 5 makes `req.query` a getter that parses the URL again on every read, so scimmy-routers' cast of
+    // startIndex and count to numbers would be lost (scimmy-routers #36): it is the query the pipeline checked.
+    Object.defineProperty(req, 'query', { value: (req as ScimIncoming).scimQuery ?? {}, writable: true, configurable: true, enumerable: true });
+    next();
+  });
+  router.use(scimResponseHeaders);
+  router.get('/ServiceProviderConfig', serviceProviderConfig(server.options, server.baseUrl));
+  // scimmy reads every resource type with default paging and merges the pages: totals would be wrong.
+  router.post('/.search', (_req, res) => sendScimError(res, 501, undefined, 'Search at the root is not supported; POST to /Users/.search or /Groups/.search.'));
+  router.use(scimmy);
+  router.use((req, res) => sendScimError(res, 404, undefined, `There is no SCIM endpoint ${req.method} ${SCIM_BASE_PATH}${req.path}.`));
+  const afterScimmy: ErrorRequestHandler = (error, req, res, _next) => {
+    if (!(error instanceof SCIMMY.Types.Error)) logger.error({ err: error, requestId: req.id }, 'SCIM request failed');
+    if (res.headersSent) return;
+    sendScimError(res, 500, undefined, internalErrorDetail(req.id));
+  };
+  router.use(afterScimmy);
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(SCIM_BASE_PATH, router);
+  return app;
+}
+
+/**
+ * The SCIM 2.0 server. Every request under /scim/v2 runs the steps of pipeline.ts (request id and headers, access
+ * log, bearer authentication, the per-token rate limit, the query and body checks, the Entra/Okta normaliser), then
+ * the hot path's handler for the busiest canonical URLs, or scimmy-routers for everything else.
  */
 export function scimServer(deps: ScimServerDeps): ScimServer {
   declareResources();
   const options = scimOptions(deps.settings);
   const server: ScimServerContext = { services: deps.services, logger: deps.logger, options, baseUrl: `${deps.settings.server.publicUrl}${SCIM_BASE_PATH}` };
-  const buckets = tokenBuckets({ perSecond: options.rateLimitPerSecond, burst: options.rateLimitBurst, clock: deps.clock });
-  const readBody = scimBodyReader(options.maxBodyBytes);
-
-  const contextOf = (req: Request): ScimRequestContext =>
-    (req.scimContext ??= scimRequestContext(server, req.scimGrant!, { ip: req.ip, requestId: req.id, ifMatch: req.get('if-match') }));
-
-  const scimmy = new SCIMMYRouters({
-    type: 'bearer',
-    // Authentication already happened (authenticateScim): scimmy's own 401 has no WWW-Authenticate header.
-    handler: (req) => req.scimGrant?.tokenId ?? '',
-    context: contextOf,
-    baseUri: () => deps.settings.server.publicUrl,
+  const steps = scimSteps({
+    services: deps.services,
+    buckets: tokenBuckets({ perSecond: options.rateLimitPerSecond, burst: options.rateLimitBurst, clock: deps.clock }),
+    readBody: scimBodyReader(options.maxBodyBytes),
+    accessLogger: deps.accessLogger,
+    securityHeaders: deps.securityHeaders,
+    trustProxy: deps.trustProxy,
   });
-  // The router forces bulk on and appends an authentication scheme per instance; say what is true instead.
-  SCIMMY.Config.set({ authenticationSchemes: [] });
-  SCIMMY.Config.set({ patch: true, sort: true, etag: true, changePassword: false, filter: { supported: true, maxResults: options.maxResults }, bulk: { supported: false } });
+  const general = scimmyApp(server, deps.logger, deps.settings.server.publicUrl);
 
-  const router = Router();
-  router.use(scimResponseHeaders);
-  router.use(authenticateScim(deps.services));
-  router.use(rateLimitScim(buckets));
-  router.use(fixScimQuery);
-  router.use(parseScimBody(readBody));
-  router.use(normaliseScimBodies);
-  router.get('/ServiceProviderConfig', serviceProviderConfig(options, server.baseUrl));
-  // scimmy reads every resource type with default paging and merges the pages: totals would be wrong.
-  router.post('/.search', (_req, res) => sendScimError(res, 501, undefined, 'Search at the root is not supported; POST to /Users/.search or /Groups/.search.'));
-  router.use(scimmy);
-  const afterScimmy: ErrorRequestHandler = (error, req, res, _next) => {
-    if (!(error instanceof SCIMMY.Types.Error)) deps.logger.error({ err: error, requestId: req.id }, 'SCIM request failed');
-    if (res.headersSent) return;
-    sendScimError(res, 500, undefined, internalErrorDetail(req.id));
+  const serve = async (exchange: ScimExchange): Promise<void> => {
+    if (!(await runSteps(steps, exchange))) return;
+    const route = hotRoute(exchange.req.method, exchange.resourcePath);
+    if (route) return answerHotRoute(route, contextOf(server, exchange.req), exchange);
+    general(exchange.req as Request, exchange.res as express.Response);
   };
-  router.use(afterScimmy);
 
-  const hotPath = scimHotPath({ server, basePath: SCIM_BASE_PATH, buckets, readBody, accessLogger: deps.accessLogger, securityHeaders: deps.securityHeaders, trustProxy: deps.trustProxy });
-  return { router, hotPath };
+  const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const exchange = scimExchange(req, res, SCIM_BASE_PATH);
+    if (!exchange) return false;
+    requestContext.run({ requestId: exchange.requestId }, () => {
+      serve(exchange).catch((error: unknown) => {
+        deps.logger.error({ err: error, requestId: exchange.requestId }, 'SCIM request failed');
+        if (!res.headersSent) sendScimError(res, 500, undefined, internalErrorDetail(exchange.requestId));
+      });
+    });
+    return true;
+  };
+  return { handle, steps };
 }

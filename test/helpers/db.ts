@@ -6,7 +6,7 @@ import { buildDeps, type Deps } from '../../src/deps.js';
 import type { OperatorPrincipal } from '../../src/identity/principal.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { parseEncryptionKey } from '../../src/lib/crypto.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { POSTGRES_URL, testDatabase, testSettings, TEST_ENCRYPTION_KEY, TEST_SESSION_SECRET } from './settings.js';
 
 export interface TestDeps extends Deps {
@@ -37,13 +37,13 @@ async function dropSchema(schema: string): Promise<void> {
  * A migrated database (a temporary SQLite file, or a PostgreSQL schema of its own) with a manual clock.
  * Call `close()` in afterAll: it drops the PostgreSQL schema.
  */
-export async function openTestDeps(options: { overrides?: Record<string, unknown>; migrate?: boolean; clock?: ManualClock } = {}): Promise<TestDeps> {
+export async function openTestDeps(options: { overrides?: Record<string, unknown>; migrate?: boolean; clock?: ManualClock; logger?: Logger } = {}): Promise<TestDeps> {
   const env = freshDatabaseEnv();
   const settings: Settings = testSettings(options.overrides ?? {}, env);
   const clock = options.clock ?? new ManualClock();
   const deps = buildDeps(settings, {
     clock,
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logger ?? createLogger({ level: 'silent' }),
     secrets: { sessionSecret: TEST_SESSION_SECRET, dataEncryptionKey: parseEncryptionKey(TEST_ENCRYPTION_KEY), generated: false },
   });
   if (options.migrate !== false) await migrateUp(deps.db);

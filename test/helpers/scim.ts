@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createApp, type App } from '../../src/app.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createScimToken } from '../../src/identity/scimTokens.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { openTestDeps, testOperator, type TestDeps } from './db.js';
 
 export const SCIM = '/scim/v2';
@@ -65,8 +66,8 @@ export interface ScimTestApp {
   close(): Promise<void>;
 }
 
-export async function openScimApp(overrides: Record<string, unknown> = {}): Promise<ScimTestApp> {
-  const deps = await openTestDeps({ overrides });
+export async function openScimApp(overrides: Record<string, unknown> = {}, options: { logger?: Logger } = {}): Promise<ScimTestApp> {
+  const deps = await openTestDeps({ overrides, ...options });
   const app = createApp(deps);
   return {
     deps,

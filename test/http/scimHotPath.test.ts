@@ -1,11 +1,13 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
+import { createLogger } from '../../src/lib/logger.js';
 import { UserResource } from '../../src/scim/resources/UserResource.js';
+import { scimServer } from '../../src/scim/router.js';
 import { CORE_USER, filterQuery, openScimApp, SCIM, SCIM_JSON, type ScimClient, type ScimTestApp } from '../helpers/scim.js';
 
 /**
- * The busiest SCIM requests (GET /Users, GET /Users/{id}, POST /Users at their canonical URLs) are served before
- * Express (src/scim/hotPath.ts). Express routes ignore case, so the same request at /scim/v2/users takes the general
+ * The busiest SCIM requests (GET /Users, GET /Users/{id}, POST /Users at their canonical URLs) are answered without
+ * the routing layers (src/scim/hotPath.ts), after the same steps as every other SCIM request (src/scim/pipeline.ts). Express routes ignore case, so the same request at /scim/v2/users takes the general
  * path through scimmy-routers: each case here sends both and expects the same answer.
  */
 const SECURITY_HEADERS = [
@@ -156,5 +158,82 @@ describe('the SCIM rate limit, across the hot path and the general one', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     const limited = await client.get('/Users');
     expect([limited.status, limited.headers['retry-after']]).toEqual([429, '1']);
+  });
+});
+
+describe('the steps every SCIM request runs, on the hot path and the general one alike', () => {
+  let t: ScimTestApp;
+  let client: ScimClient;
+  const lines: Array<Record<string, unknown>> = [];
+  beforeAll(async () => {
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    t = await openScimApp({ scim: { rateLimitPerSecond: 1, rateLimitBurst: 40 } }, { logger });
+    client = await t.client();
+  });
+  afterAll(() => t.close());
+
+  /** The same request at the hot path's canonical URL and at the general path's (/users). */
+  const both = async (send: (path: string) => request.Test, path = '/Users') => [await send(path), await send(general(path))] as const;
+
+  /** What each step does that a client (or an operator reading the log) would notice, checked on both paths. */
+  const cases: Record<string, () => Promise<void>> = {
+    'request id and security headers': async () => {
+      const [hot, other] = await both((p) => client.get(p).set('X-Request-Id', 'step-case-request-1'));
+      for (const answer of [hot, other]) {
+        expect(answer.headers['x-request-id']).toBe('step-case-request-1');
+        for (const header of SECURITY_HEADERS) expect(answer.headers[header]).toBeDefined();
+      }
+      expect(headersOf(hot)).toEqual(headersOf(other));
+    },
+    'access log': async () => {
+      lines.length = 0;
+      await both((p) => client.get(p));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const logged = lines.filter((l) => l.msg === 'request').map((l) => `${l.method as string} ${l.path as string} ${l.status as number}`);
+      // The whole path on both paths (not the part under the SCIM mount), without the query string.
+      expect(logged).toEqual([`GET ${SCIM}/Users 200`, `GET ${SCIM}/users 200`]);
+    },
+    authenticate: async () => {
+      const [hot, other] = await both((p) => request(t.app).get(`${SCIM}${p}`).set('Authorization', 'Bearer idbscim_nope'));
+      expect(hot.status).toBe(401);
+      expect(hot.headers['www-authenticate']).toContain('invalid_token');
+      expect(seen(hot)).toEqual(seen(other));
+    },
+    'rate limit': async () => {
+      const limited = await t.client();
+      const statuses: number[] = [];
+      for (let i = 0; i < 45; i++) statuses.push((await limited.get(i % 2 ? '/users' : '/Users')).status);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+      const [hot, other] = await both((p) => limited.get(p));
+      expect([hot.status, other.status]).toEqual([429, 429]);
+      expect(seen(hot)).toEqual(seen(other));
+    },
+    query: async () => {
+      const [hot, other] = await both((p) => client.get(`${p}?startIndex=one`));
+      expect(hot.status).toBe(400);
+      expect(seen(hot)).toEqual(seen(other));
+    },
+    body: async () => {
+      const [hot, other] = await both((p) => request(t.app).post(`${SCIM}${p}`).set('Authorization', `Bearer ${client.token}`).set('Content-Type', SCIM_JSON).send('{"userName": '));
+      expect(hot.status).toBe(400);
+      expect(seen(hot)).toEqual(seen(other));
+    },
+    normalise: async () => {
+      // Entra sends booleans as strings ("True"): the normaliser makes them booleans before any handler reads them.
+      const body = (userName: string) => ({ schemas: [CORE_USER], userName, active: 'False', emails: [{ value: userName, primary: 'True' }] });
+      const hot = await client.post('/Users', body('norm.hot@step.test'));
+      const other = await client.post(general('/Users'), body('norm.other@step.test'));
+      expect([hot.status, hot.body.active, hot.body.emails[0].primary]).toEqual([201, false, true]);
+      expect([other.status, other.body.active, other.body.emails[0].primary]).toEqual([201, false, true]);
+    },
+  };
+
+  it('has a case here for each step, in the order the server declares them', () => {
+    const server = scimServer({ services: t.deps.services, clock: t.deps.clock, logger: t.deps.logger, settings: t.deps.settings, accessLogger: t.deps.logger, securityHeaders: [], trustProxy: () => false });
+    expect(server.steps.map((step) => step.name)).toEqual(Object.keys(cases));
+  });
+
+  it.each(Object.keys(cases))('runs the step "%s" on both paths', async (name) => {
+    await cases[name]!();
   });
 });

@@ -1,7 +1,5 @@
-import type { RequestHandler } from 'express';
 import type { ScimTokenGrant } from '../../identity/principal.js';
 import type { Services } from '../../identity/services.js';
-import { sendScimError } from './sendError.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -28,21 +26,4 @@ export async function checkBearer(services: Services, authorization: string | un
 
 export function isRefusal(result: ScimTokenGrant | BearerRefusal): result is BearerRefusal {
   return 'challenge' in result;
-}
-
-/**
- * Bearer token authentication, before anything reads the body (an unauthenticated 5 MB body answers 401, not 413).
- * A missing or bad token answers 401 with a SCIM error and WWW-Authenticate.
- */
-export function authenticateScim(services: Services): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      const result = await checkBearer(services, req.headers.authorization);
-      if (isRefusal(result)) return sendScimError(res, 401, undefined, result.detail, { 'WWW-Authenticate': result.challenge });
-      req.scimGrant = result;
-      next();
-    } catch (error) {
-      next(error);
-    }
-  };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import { sendScimError } from './sendError.js';
 
 const JSON_TYPES = ['application/scim+json', 'application/json'];
@@ -48,11 +48,4 @@ export function scimBodyReader(maxBodyBytes: number): BodyReader {
         reject(error);
       });
     });
-}
-
-/** scimBodyReader as Express middleware; scimmy-routers' own parser then finds the body read and leaves it. */
-export function parseScimBody(read: BodyReader): RequestHandler {
-  return (req, res, next) => {
-    read(req, res).then((ready) => ready && next(), next);
-  };
 }

@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'express';
 import SCIMMY from 'scimmy';
 import { normalisePatchBody, normaliseResourceBody, type PatchSchema } from '../patch/normalise.js';
 
@@ -23,14 +22,10 @@ function patchSchema(definition: () => Definition): PatchSchema {
 const USERS = patchSchema(() => SCIMMY.Schemas.User.definition);
 const GROUPS = patchSchema(() => SCIMMY.Schemas.Group.definition);
 
-/** Applies the Entra/Okta normaliser (patch/normalise.ts) to request bodies, before scimmy sees them. */
-export const normaliseScimBodies: RequestHandler = (req, _res, next) => {
-  if (req.body === undefined || req.body === null) return next();
-  if (req.method === 'PATCH') {
-    const schema = /^\/Groups\b/i.test(req.path) ? GROUPS : USERS;
-    req.body = normalisePatchBody(req.body, schema);
-  } else if (req.method === 'POST' || req.method === 'PUT') {
-    req.body = normaliseResourceBody(req.body);
-  }
-  next();
-};
+/** A request body with the Entra/Okta normaliser (patch/normalise.ts) applied, before any handler sees it. */
+export function normaliseScimBody(method: string, resourcePath: string, body: unknown): unknown {
+  if (body === undefined || body === null) return body;
+  if (method === 'PATCH') return normalisePatchBody(body, /^\/Groups\b/i.test(resourcePath) ? GROUPS : USERS);
+  if (method === 'POST' || method === 'PUT') return normaliseResourceBody(body);
+  return body;
+}

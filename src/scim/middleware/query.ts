@@ -1,6 +1,4 @@
-import type { RequestHandler } from 'express';
 import type { RawParams } from '../listQuery.js';
-import { sendScimError } from './sendError.js';
 
 /**
  * The query parameters of a SCIM request as the resource handlers read them: a repeated parameter is refused, and
@@ -20,15 +18,3 @@ export function checkScimQuery(parsed: Record<string, unknown>): { query: RawPar
   }
   return { query };
 }
-
-/**
- * Express 5 makes `req.query` a getter that parses the URL again on every access, so scimmy-routers' cast of
- * startIndex and count to numbers is lost and every list starts at 1 with 20 items (scimmy-routers #36). This makes
- * `req.query` a plain, writable object (checkScimQuery's) for the SCIM routes only.
- */
-export const fixScimQuery: RequestHandler = (req, res, next) => {
-  const checked = checkScimQuery(req.query as Record<string, unknown>);
-  if ('problem' in checked) return sendScimError(res, 400, 'invalidValue', checked.problem);
-  Object.defineProperty(req, 'query', { value: checked.query, writable: true, configurable: true, enumerable: true });
-  next();
-};

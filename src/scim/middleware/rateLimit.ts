@@ -1,6 +1,4 @@
-import type { RequestHandler } from 'express';
 import type { Clock } from '../../lib/clock.js';
-import { sendScimError } from './sendError.js';
 
 interface Bucket {
   tokens: number;
@@ -51,14 +49,4 @@ export function tokenBuckets(options: RateLimitOptions): TokenBuckets {
 export function tooManyRequests(buckets: TokenBuckets, retryAfter: number): { detail: string; headers: Record<string, string> } {
   const { perSecond, burst } = buckets.options;
   return { detail: `Too many requests for this token: at most ${perSecond} per second (bursts of ${burst}). Retry after ${retryAfter} s.`, headers: { 'Retry-After': String(retryAfter) } };
-}
-
-export function rateLimitScim(buckets: TokenBuckets): RequestHandler {
-  return (req, res, next) => {
-    const key = req.scimGrant?.tokenId;
-    const retryAfter = key ? buckets.take(key) : undefined;
-    if (retryAfter === undefined) return next();
-    const { detail, headers } = tooManyRequests(buckets, retryAfter);
-    sendScimError(res, 429, undefined, detail, headers);
-  };
 }
