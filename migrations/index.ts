@@ -30,6 +30,7 @@ import { migration as createRateLimitWindows } from './20261122301300-create-rat
 import { migration as addUsersDirectoryCreatedIndex } from './20261122301400-add-users-directory-created-index.js';
 import { migration as countDirectoryUsers } from './20261202100000-count-directory-users.js';
 import { migration as revokeUnlimitedLocalScimTokens } from './20261205100000-revoke-unlimited-local-scim-tokens.js';
+import { migration as addPasswordChosenByUser } from './20261205100100-add-password-chosen-by-user.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -67,4 +68,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261122301400-add-users-directory-created-index', ...addUsersDirectoryCreatedIndex },
   { name: '20261202100000-count-directory-users', ...countDirectoryUsers },
   { name: '20261205100000-revoke-unlimited-local-scim-tokens', ...revokeUnlimitedLocalScimTokens },
+  { name: '20261205100100-add-password-chosen-by-user', ...addPasswordChosenByUser },
 ];

@@ -19,8 +19,8 @@ import { oidcRoutes } from './oidc/routes.js';
 export type App = RequestListener<typeof IncomingMessage, typeof ServerResponse>;
 
 /**
- * The whole HTTP application for `deps`: the SCIM hot path first, then Express for everything else. No I/O happens
- * here: tests call it directly.
+ * The whole HTTP application for `deps`: the SCIM server for /scim/v2 (its own steps), then Express for everything
+ * else. No I/O happens here: tests call it directly.
  */
 export function createApp(deps: Deps): App {
   const app = express();

@@ -68,11 +68,13 @@ export async function listAdminApiTokens(ctx: DomainContext, principal: Principa
   return rows.map((row) => present(ctx, row));
 }
 
+/** Revokes one of the administrator's own tokens (another's is "not found"). */
 export async function revokeAdminApiToken(ctx: DomainContext, principal: Principal, id: string): Promise<AdminApiTokenView> {
-  const userId = await owner(ctx, principal);
   return ctx.db.tx(async (t) => {
-    const row = await ctx.db.models.AdminApiToken.findOne({ where: { id, userId }, transaction: t });
+    const row = await ctx.db.models.AdminApiToken.findByPk(id, { transaction: t });
     if (!row) throw notFound('api_token');
+    await authorize(ctx, principal, 'api_token.manage', { type: 'api_token', ownerId: row.userId });
+    const userId = row.userId;
     if (!row.revokedAt) {
       row.revokedAt = ctx.clock.now();
       await row.save({ transaction: t });

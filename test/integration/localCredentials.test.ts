@@ -1,3 +1,4 @@
+import { scimToken } from '../helpers/principals.js';
 import { resetMfa, setAccountPassword } from '../../src/identity/accounts/credentials.js';
 import { createAccount } from '../../src/identity/accounts/create.js';
 import { deactivateAccount } from '../../src/identity/accounts/status.js';
@@ -46,7 +47,8 @@ describe('local credentials', () => {
       expect(sso.status).toBe('ACTIVE');
       await t.deliver();
       expect(t.mailbox.to('sso@acme.example')).toHaveLength(0);
-      await expect(setAccountPassword(t.deps.ctx, testOperator, sso.id, GOOD_PASSWORD)).rejects.toMatchObject({ code: 'password.sso_user' });
+      // Even its own directory's token cannot give it one.
+      await expect(setAccountPassword(t.deps.ctx, await scimToken(t.deps.ctx, 'okta'), sso.id, GOOD_PASSWORD)).rejects.toMatchObject({ code: 'password.sso_user' });
     });
   });
 

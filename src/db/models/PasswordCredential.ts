@@ -5,6 +5,8 @@ export class PasswordCredential extends Model<InferAttributes<PasswordCredential
   declare hash: string;
   declare changedAt: Date;
   declare reminderSentAt: Date | null;
+  /** The user chose it (activation, reset, change); false when a provisioning client set it. */
+  declare chosenByUser: boolean;
 
   static initModel(sequelize: Sequelize): void {
     this.init(
@@ -13,6 +15,7 @@ export class PasswordCredential extends Model<InferAttributes<PasswordCredential
         hash: { type: DataTypes.STRING(255), allowNull: false },
         changedAt: { type: DataTypes.DATE, allowNull: false },
         reminderSentAt: { type: DataTypes.DATE, allowNull: true },
+        chosenByUser: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       },
       { sequelize, tableName: 'password_credentials' },
     );

@@ -53,7 +53,7 @@ export async function createAccount(ctx: DomainContext, principal: Principal, in
     const organizations: Organization[] = [];
     for (const membership of memberships) organizations.push(await findOrganization(ctx, membership.organization));
     const grants = organizations.map((org, i) => grantIn(ctx, org, memberships[i]!.role, `memberships.${i}.role`));
-    await authorize(ctx, principal, input.isPlatformAdmin ? 'platform_admin.create' : 'user.create', { type: 'new_user', directoryId: directory.id, grants });
+    await authorize(ctx, principal, input.isPlatformAdmin ? 'platform_admin.create' : 'user.create', { type: 'new_user', directoryId: directory.id, directoryKind: directory.kind, grants });
     const local = directory.kind === 'local';
     if (input.isPlatformAdmin && !local) throw invalid('admin.local_only', 'Platform administrators are users of the local directory.', 'directory');
     if (local && !primaryOf(attrs.emails)) throw invalid('user.email_required', 'A local user signs in with an email address: give at least one email.', 'emails');
@@ -77,7 +77,7 @@ export async function createAccount(ctx: DomainContext, principal: Principal, in
     if (input.password !== undefined) {
       // The initial password is part of creating the account: nobody's credential is replaced.
       await assertAcceptablePassword(ctx, user, input.password);
-      await storePassword(ctx, t, id, input.password);
+      await storePassword(ctx, t, id, input.password, 'provisioning');
       await recordAudit(ctx, t, principal.actor, { action: 'user.password_set', targetType: 'user', targetId: id, userId: id, directoryId: directory.id });
       if (user.status === 'PROVISIONED') await applyStatusEvent(ctx, t, principal.actor, user, 'activate');
       return viewUser(ctx, user);

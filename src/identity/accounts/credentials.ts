@@ -1,13 +1,13 @@
 import { HOUR } from '../../lib/clock.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
-import { assertAcceptablePassword, assertLocalUser, clearPassword, storePassword } from '../credentials/passwords.js';
+import { assertAcceptablePassword, assertLocalUser, assertReplaceableByProvisioning, clearPassword, storePassword } from '../credentials/passwords.js';
 import { issueOneTimeToken, revokeOneTimeTokens } from '../credentials/oneTimeTokens.js';
 import { removeRecoveryCodes } from '../credentials/recoveryCodes.js';
 import { removeTotp } from '../credentials/totp.js';
 import { findLocalDirectory } from '../directories.js';
 import { effectivePolicy } from '../effectivePolicy.js';
-import { DomainError, invalid } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { passwordResetLink, signInLink } from '../links.js';
 import { mailUser } from '../notify.js';
 import type { Principal } from '../principal.js';
@@ -29,11 +29,9 @@ export async function setAccountPassword(ctx: DomainContext, principal: Principa
   return ctx.db.tx(async (t) => {
     const user = await targetUser(ctx, principal, 'user.set_password', userId, { forUpdate: true });
     assertLocalUser(user, (await findLocalDirectory(ctx)).id);
-    if (user.lastSignInAt) {
-      throw invalid('password.owned_by_user', 'This user has signed in with a password of their own, which provisioning does not replace; an administrator can send them a password reset instead.', 'password');
-    }
+    await assertReplaceableByProvisioning(ctx, t, user);
     await assertAcceptablePassword(ctx, user, password);
-    await storePassword(ctx, t, user.id, password);
+    await storePassword(ctx, t, user.id, password, 'provisioning');
     await recordAudit(ctx, t, principal.actor, { action: 'user.password_set', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId });
     if (user.status === 'PROVISIONED') {
       await applyStatusEvent(ctx, t, principal.actor, user, 'activate');

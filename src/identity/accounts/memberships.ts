@@ -8,7 +8,7 @@ import { invalid, notFound } from '../errors.js';
 import { mailUser } from '../notify.js';
 import { findOrganization } from '../organizations.js';
 import { authorize, grantIn, userFacts, userScopeFor } from '../policy/index.js';
-import { isPlatformLevel, type Principal } from '../principal.js';
+import type { Principal } from '../principal.js';
 import { findUserInScope } from '../scope.js';
 import { viewUser, type UserView } from '../userView.js';
 
@@ -53,19 +53,11 @@ export async function writeDirectMembership(ctx: DomainContext, t: Transaction, 
   }
 }
 
-/** An organization the principal reaches, or "not found" (an organization administrator's others stay unknown). */
-async function reachableOrganization(ctx: DomainContext, principal: Principal, idOrSlug: string): Promise<Organization> {
-  const org = await findOrganization(ctx, idOrSlug).catch(() => null);
-  const reached = org && (isPlatformLevel(principal) || (principal.kind === 'org_admin' && principal.managed.some((m) => m.id === org.id)) || (principal.kind === 'scim_token' && principal.organizationId === org.id));
-  if (!org || !reached) throw notFound('organization');
-  return org;
-}
-
 /** Gives (or changes) a user's role in an organization: never a role above the principal's own there. */
 export async function grantMembership(ctx: DomainContext, principal: Principal, userId: string, input: { organization: string; role: string }): Promise<UserView> {
   return ctx.db.tx(async (t) => {
     const user = await findUserInScope(ctx, userId, userScopeFor(principal, 'membership.grant'));
-    const org = await reachableOrganization(ctx, principal, input.organization);
+    const org = await findOrganization(ctx, input.organization);
     await authorize(ctx, principal, 'membership.grant', { type: 'grant', user: await userFacts(ctx, user), grant: grantIn(ctx, org, input.role) });
     await writeDirectMembership(ctx, t, principal.actor, { userId: user.id, organization: org, role: input.role });
     return viewUser(ctx, user);
@@ -79,7 +71,7 @@ export async function grantMembership(ctx: DomainContext, principal: Principal, 
 export async function removeMembership(ctx: DomainContext, principal: Principal, userId: string, input: { organization: string; notify?: boolean }): Promise<UserView> {
   return ctx.db.tx(async (t) => {
     const user = await findUserInScope(ctx, userId, userScopeFor(principal, 'membership.remove'));
-    const org = await reachableOrganization(ctx, principal, input.organization);
+    const org = await findOrganization(ctx, input.organization);
     const { Membership } = ctx.db.models;
     const direct = await Membership.findOne({ where: { userId: user.id, organizationId: org.id, sourceKey: DIRECT_SOURCE }, transaction: t });
     if (!direct) {

@@ -1,6 +1,6 @@
 import { DIRECT_SOURCE } from '../../db/models/Membership.js';
 import type { DomainContext } from '../context.js';
-import { assertAcceptablePassword, storePassword } from '../credentials/passwords.js';
+import { assertAcceptablePassword, assertReplaceableByProvisioning, storePassword } from '../credentials/passwords.js';
 import { revokeOneTimeTokens } from '../credentials/oneTimeTokens.js';
 import { invalid } from '../errors.js';
 import { authorize, userFacts, userScopeFor, type Action, type UserFacts } from '../policy/index.js';
@@ -14,7 +14,7 @@ import { createAccount } from './create.js';
 import { roleForProvisioning, roleImmutable } from './provisioningRole.js';
 import { applyProfileChange, checkVersion, profileChange } from './records.js';
 import { applyStatusEvent } from './status.js';
-import { isLocalUser } from './update.js';
+import { isLocalUser, profileActions, profileScope } from './update.js';
 
 /**
  * Users as a provisioning client (a SCIM token) manages them: always within the token's directory and, for a token
@@ -67,14 +67,13 @@ export async function changeProvisionedAccount(ctx: DomainContext, principal: Sc
   assertRoleAllowed(principal, change.role);
   const attrs = parseInput(userAttributesPatchSchema, change.attributes, 'user.invalid');
   return ctx.db.tx(async (t) => {
-    const user = await findUserInScope(ctx, id, userScopeFor(principal, 'user.update'), { forUpdate: true });
+    const user = await findUserInScope(ctx, id, profileScope(principal), { forUpdate: true });
     checkVersion(user, options.expectedVersion);
     let facts: UserFacts | undefined;
     const allow = async (action: Action) => authorize(ctx, principal, action, { type: 'user', user: (facts ??= await userFacts(ctx, user)) });
-    await allow('user.update');
     const local = await isLocalUser(ctx, user);
     const profile = await profileChange(ctx, t, user, attrs);
-    if (profile.signInChanged && local) await allow('user.change_sign_in');
+    for (const action of await profileActions(ctx, user, profile)) await allow(action);
     if (change.role !== undefined && principal.organizationId) {
       const direct = await ctx.db.models.Membership.findOne({ where: { userId: id, organizationId: principal.organizationId, sourceKey: DIRECT_SOURCE }, transaction: t });
       if (direct?.role !== change.role) throw roleImmutable(direct?.role ?? null, change.role);
@@ -87,11 +86,9 @@ export async function changeProvisionedAccount(ctx: DomainContext, principal: Sc
     await applyProfileChange(ctx, t, principal.actor, user, attrs, profile);
     if (activeChanges) await applyStatusEvent(ctx, t, principal.actor, user, change.active ? 'reactivate' : 'deactivate');
     if (settingPassword) {
-      if (user.lastSignInAt) {
-        throw invalid('password.owned_by_user', 'This user has signed in with a password of their own, which provisioning does not replace; an administrator can send them a password reset instead.', 'password');
-      }
+      await assertReplaceableByProvisioning(ctx, t, user);
       await assertAcceptablePassword(ctx, user, change.password!);
-      await storePassword(ctx, t, user.id, change.password!);
+      await storePassword(ctx, t, user.id, change.password!, 'provisioning');
       await recordAudit(ctx, t, principal.actor, { action: 'user.password_set', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId });
       if (user.status === 'PROVISIONED') {
         await applyStatusEvent(ctx, t, principal.actor, user, 'activate');

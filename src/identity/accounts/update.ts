@@ -8,24 +8,46 @@ import { userAttributesPatchSchema, type UserAttributesPatch } from '../userAttr
 import type { UserView } from '../userView.js';
 import { emailSchema, parseInput } from '../validation.js';
 import { getAccount } from './read.js';
-import { applyProfileChange, profileChange } from './records.js';
-import { authorizeAlso, targetUser } from './target.js';
+import { applyProfileChange, checkVersion, profileChange, type ProfileChange } from './records.js';
+import { authorizeAlso } from './target.js';
+import { ruleFor, userFacts, userScopeFor, type Action } from '../policy/index.js';
+import { findUserInScope } from '../scope.js';
 
 export async function isLocalUser(ctx: DomainContext, user: Pick<User, 'directoryId'>): Promise<boolean> {
   return (await findLocalDirectory(ctx)).id === user.directoryId;
 }
 
 /**
+ * The policy's actions for a change of a user's attributes: changing how a local user signs in or is reached (the
+ * userName, the email addresses) is a change of credentials, asked as user.change_sign_in (which asks more of the
+ * principal); any other change, or none, as user.update.
+ */
+export async function profileActions(ctx: DomainContext, user: Pick<User, 'directoryId'>, change: ProfileChange): Promise<Action[]> {
+  const signIn = change.signInChanged && (await isLocalUser(ctx, user));
+  const others = Object.keys(change.after).some((key) => !SIGN_IN_COLUMNS.has(key)) || change.lists.phoneNumbers !== undefined;
+  return [...(signIn ? ['user.change_sign_in' as const] : []), ...(others || !signIn ? ['user.update' as const] : [])];
+}
+
+const SIGN_IN_COLUMNS = new Set(['userName', 'userNameNormalized', 'email', 'emailNormalized']);
+
+/** The users whose attributes the principal may change in some way (refused at once when it may change none). */
+export function profileScope(principal: Principal) {
+  const action = ruleFor(principal.kind, 'user.update') === 'deny' && ruleFor(principal.kind, 'user.change_sign_in') !== 'deny' ? 'user.change_sign_in' : 'user.update';
+  return userScopeFor(principal, action);
+}
+
+/**
  * Changes the attributes present in `patch` (null clears; emails and phone numbers are replaced as a whole); passing
- * every attribute is a full replace. Changing how a local user signs in or is reached (the userName, the email
- * addresses) is a change of credentials: the policy asks more of the principal for it.
+ * every attribute is a full replace. The policy weighs what actually changes (profileActions).
  */
 export async function updateAccount(ctx: DomainContext, principal: Principal, id: string, patch: UserAttributesPatch, options: { expectedVersion?: number } = {}): Promise<UserView> {
   const attrs = parseInput(userAttributesPatchSchema, patch, 'user.invalid');
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, principal, 'user.update', id, { forUpdate: true, ...options });
+    const user = await findUserInScope(ctx, id, profileScope(principal), { forUpdate: true });
+    checkVersion(user, options.expectedVersion);
     const change = await profileChange(ctx, t, user, attrs);
-    if (change.signInChanged && (await isLocalUser(ctx, user))) await authorizeAlso(ctx, principal, 'user.change_sign_in', user);
+    const facts = await userFacts(ctx, user);
+    for (const action of await profileActions(ctx, user, change)) await authorizeAlso(ctx, principal, action, user, facts);
     return applyProfileChange(ctx, t, principal.actor, user, attrs, change);
   });
 }

@@ -59,22 +59,37 @@ async function isRecentPassword(ctx: DomainContext, userId: string, password: st
   return false;
 }
 
-/** Stores a new password hash; the previous one joins the history, which keeps the configured number. */
-export async function storePassword(ctx: DomainContext, t: Transaction, userId: string, password: string): Promise<void> {
+/**
+ * Stores a new password hash; the previous one joins the history, which keeps the configured number. `setBy`: the
+ * user chose it, or a provisioning client set it (which may then set it again until the user signs in with it).
+ */
+export async function storePassword(ctx: DomainContext, t: Transaction, userId: string, password: string, setBy: 'user' | 'provisioning' = 'user'): Promise<void> {
   const { PasswordCredential, PasswordHistory } = ctx.db.models;
   const hash = await hashPassword(password, hashParameters(ctx));
   const now = ctx.clock.now();
+  const chosenByUser = setBy === 'user';
   const current = await PasswordCredential.findByPk(userId, { transaction: t });
   if (current) {
     await PasswordHistory.create({ userId, hash: current.hash, createdAt: current.changedAt }, { transaction: t });
-    current.set({ hash, changedAt: now, reminderSentAt: null });
+    current.set({ hash, changedAt: now, reminderSentAt: null, chosenByUser });
     await current.save({ transaction: t });
   } else {
-    await PasswordCredential.create({ userId, hash, changedAt: now, reminderSentAt: null }, { transaction: t });
+    await PasswordCredential.create({ userId, hash, changedAt: now, reminderSentAt: null, chosenByUser }, { transaction: t });
   }
   const keep = Math.max(0, ctx.settings.password.historyCount - 1);
   const old = await PasswordHistory.findAll({ where: { userId }, order: [['id', 'DESC']], offset: keep, attributes: ['id'], transaction: t });
   if (old.length) await PasswordHistory.destroy({ where: { id: old.map((h) => h.id) }, transaction: t });
+}
+
+/**
+ * Refuses to replace, on behalf of a provisioning client, a password that belongs to the user: one they chose
+ * (activation, reset, change), or one they have signed in with. Until then, the client may set it again.
+ */
+export async function assertReplaceableByProvisioning(ctx: DomainContext, t: Transaction, user: User): Promise<void> {
+  const current = await ctx.db.models.PasswordCredential.findByPk(user.id, { transaction: t });
+  if (user.lastSignInAt || current?.chosenByUser) {
+    throw new DomainError('invalid', 'password.owned_by_user', 'This user has signed in with a password of their own, or chose it, and provisioning does not replace it; an administrator can send them a password reset instead.', { field: 'password' });
+  }
 }
 
 /** Removes the password (an administrator's reset): nobody can sign in with it any more. */

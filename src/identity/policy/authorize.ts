@@ -26,7 +26,7 @@ export interface Grant {
 export type Target =
   | { type: 'user'; user: UserFacts }
   /** A user about to be created: its directory and the roles it is given. */
-  | { type: 'new_user'; directoryId: string; grants: readonly Grant[] }
+  | { type: 'new_user'; directoryId: string; directoryKind: 'local' | 'sso'; grants: readonly Grant[] }
   /** A role given to an existing user (the user must be in reach too). */
   | { type: 'grant'; user: UserFacts; grant: Grant }
   | { type: 'organization'; organizationId: string }
@@ -185,8 +185,14 @@ function decideScope(principal: Principal, rule: Rule, target: Target): Decision
   }
   switch (target.type) {
     case 'new_user':
+      // An organization administrator creates local users only (an SSO directory's users come from its IdP), in at
+      // least one of its organizations; a token limited to one organization creates its users there.
       if (principal.kind === 'scim_token' && target.directoryId !== principal.directoryId) return refuse(notFound('directory'));
+      if (principal.kind === 'org_admin' && target.directoryKind !== 'local') return refuse(notFound('directory'));
       if (principal.kind === 'org_admin' && target.grants.length === 0) return refuse(invalid('user.organization_required', 'Give the user at least one of your organizations with a role.', 'memberships'));
+      if (principal.kind === 'scim_token' && principal.organizationId && !target.grants.some((g) => g.organizationId === principal.organizationId)) {
+        return refuse(invalid('user.organization_required', 'A token limited to one organization creates users in that organization.', 'memberships'));
+      }
       return ALLOWED;
     case 'organization':
       return reaches(principal, target.organizationId) ? ALLOWED : refuse(notFound('organization'));

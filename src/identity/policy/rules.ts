@@ -78,7 +78,7 @@ export const POLICY: Readonly<Record<Action, Row>> = {
   'user.create':                        row('allow',    'allow',    'allow',    'scope',     'scope',     'deny'),
   'user.update':                        row('allow',    'allow',    'deny',     'not_above', 'not_above', 'deny'),
   'user.change_sign_in':                row('allow',    'allow',    'deny',     'below',     'below',     'deny'),
-  'user.set_password':                  row('allow',    'allow',    'deny',     'deny',      'below',     'own'),
+  'user.set_password':                  row('deny',     'deny',     'deny',     'deny',      'below',     'own'),
   'user.send_password_reset':           row('allow',    'allow',    'deny',     'below',     'deny',      'deny'),
   'user.resend_activation':             row('allow',    'allow',    'deny',     'not_above', 'deny',      'deny'),
   'user.reset_mfa':                     row('allow',    'allow',    'deny',     'below',     'deny',      'deny'),
