@@ -12,7 +12,3 @@ export interface Actor {
 }
 
 export const systemActor: Actor = { type: 'system', label: 'idbridge' };
-
-export function operatorActor(osUser: string): Actor {
-  return { type: 'operator', label: `cli (${osUser})` };
-}

@@ -19,7 +19,7 @@ export interface UserScope {
   hidePlatformAdmins?: boolean;
 }
 
-export const everything: UserScope = {};
+const everything: UserScope = {};
 
 /** A WHERE clause on users for a scope (a subquery on memberships when organizations limit it). */
 export function scopeWhere(ctx: DomainContext, scope: UserScope): WhereOptions<User> {

@@ -11,7 +11,7 @@ import { deleteAccount, deprovisionAccount } from './accounts/remove.js';
 import { deactivateAccount, lockAccount, reactivateAccount, setAccountActive, unlockAccount } from './accounts/status.js';
 import { editAccount, updateAccount } from './accounts/update.js';
 import { authenticateAdminApiToken, createAdminApiToken, listAdminApiTokens, revokeAdminApiToken } from './apiTokens.js';
-import { listAuditEvents } from './audit.js';
+import { listAuditEvents } from './auditLog.js';
 import { sendExpiryReminders } from './credentials/expiryReminders.js';
 import { createDirectory, deleteDirectory, getDirectory, linkOrganization, listDirectories, unlinkOrganization } from './directories.js';
 import { changeGroup } from './groupChanges.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { runCli } from '../../src/cli/run.js';
 import { getAccount } from '../../src/identity/accounts/read.js';
-import { listAuditEvents } from '../../src/identity/audit.js';
+import { listAuditEvents } from '../../src/identity/auditLog.js';
 import { grantMembership } from '../../src/identity/accounts/memberships.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { createScimToken } from '../../src/identity/scimTokens.js';

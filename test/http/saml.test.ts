@@ -3,7 +3,7 @@ import { deactivateAccount } from '../../src/identity/accounts/status.js';
 import { getAccount } from '../../src/identity/accounts/read.js';
 import { inflateRawSync } from 'node:zlib';
 import { configureSaml } from '../../src/identity/saml/settings.js';
-import { listAuditEvents } from '../../src/identity/audit.js';
+import { listAuditEvents } from '../../src/identity/auditLog.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';

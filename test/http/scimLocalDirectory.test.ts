@@ -1,6 +1,6 @@
 import { createAccount } from '../../src/identity/accounts/create.js';
 import { getAccount } from '../../src/identity/accounts/read.js';
-import { listAuditEvents } from '../../src/identity/audit.js';
+import { listAuditEvents } from '../../src/identity/auditLog.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization, updateOrganization } from '../../src/identity/organizations.js';
 import { createScimToken, listScimTokens } from '../../src/identity/scimTokens.js';

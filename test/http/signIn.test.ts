@@ -1,7 +1,7 @@
 import { deactivateAccount, lockAccount } from '../../src/identity/accounts/status.js';
 import { getAccount } from '../../src/identity/accounts/read.js';
 import { createOrganization } from '../../src/identity/organizations.js';
-import { listAuditEvents } from '../../src/identity/audit.js';
+import { listAuditEvents } from '../../src/identity/auditLog.js';
 import { MINUTE } from '../../src/lib/clock.js';
 import { openTestApp, csrfOf, submitForm, textOf, type Agent, type TestApp } from '../helpers/app.js';
 import { activeLocalUser, enrolTotp, totpCode } from '../helpers/accounts.js';

@@ -1,6 +1,6 @@
 import { grantMembership } from '../../src/identity/accounts/memberships.js';
 import { getAccount } from '../../src/identity/accounts/read.js';
-import { listAuditEvents } from '../../src/identity/audit.js';
+import { listAuditEvents } from '../../src/identity/auditLog.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { changeGroup } from '../../src/identity/groupChanges.js';

@@ -1,4 +1,4 @@
-import { listAuditEvents } from '../../src/identity/audit.js';
+import { listAuditEvents } from '../../src/identity/auditLog.js';
 import { createDirectory, deleteDirectory, linkOrganization, listDirectories, unlinkOrganization } from '../../src/identity/directories.js';
 import { createOrganization, deleteOrganization, getOrganization, listOrganizations, updateOrganization } from '../../src/identity/organizations.js';
 import { openTestDeps, testOperator, type TestDeps } from '../helpers/db.js';

@@ -9,7 +9,7 @@ import { deleteAccount } from '../../src/identity/accounts/remove.js';
 import { deactivateAccount, lockAccount, reactivateAccount, unlockAccount } from '../../src/identity/accounts/status.js';
 import { updateAccount } from '../../src/identity/accounts/update.js';
 import { createAdminApiToken, listAdminApiTokens, revokeAdminApiToken } from '../../src/identity/apiTokens.js';
-import { listAuditEvents } from '../../src/identity/audit.js';
+import { listAuditEvents } from '../../src/identity/auditLog.js';
 import { createDirectory, listDirectories } from '../../src/identity/directories.js';
 import { isDomainError } from '../../src/identity/errors.js';
 import { createGroup } from '../../src/identity/groups.js';

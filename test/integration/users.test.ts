@@ -4,7 +4,7 @@ import { createAccount } from '../../src/identity/accounts/create.js';
 import { deleteAccount } from '../../src/identity/accounts/remove.js';
 import { getAccount, listAccountSummaries } from '../../src/identity/accounts/read.js';
 import { updateAccount } from '../../src/identity/accounts/update.js';
-import { listAuditEvents } from '../../src/identity/audit.js';
+import { listAuditEvents } from '../../src/identity/auditLog.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { openTestDeps, testOperator, type TestDeps } from '../helpers/db.js';

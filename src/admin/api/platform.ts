@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AuditQuery } from '../../identity/audit.js';
+import type { AuditQuery } from '../../identity/auditLog.js';
 import type { Services } from '../../identity/services.js';
 import { body, queryDate, queryInteger, queryString } from './params.js';
 

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AuditQuery } from '../../identity/audit.js';
+import type { AuditQuery } from '../../identity/auditLog.js';
 import { apiTokensPage, auditPage, confirmOidcClientDeletePage, oidcClientsPage, organizationsPage, roleMappingsPage, type AuditFilters } from '../../pages/console/platform.js';
 import { attempt, consoleRequest, done, isNotFound, show, type ConsoleDeps } from './context.js';
 import { directoryPages } from './directoryPages.js';

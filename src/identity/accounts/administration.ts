@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { DomainContext } from '../context.js';
 import type { Principal } from '../principal.js';
 import type { UserView } from '../userView.js';
-import { emailSchema, parseInput } from '../validation.js';
+import { parseInput } from '../validation.js';
 import { resendActivation } from './activation.js';
 import { createAccount } from './create.js';
 import { resetMfa, sendPasswordReset } from './credentials.js';
 import { deactivateAccount, lockAccount, reactivateAccount, unlockAccount } from './status.js';
 import { targetUser } from './target.js';
-import { isLocalUser } from './update.js';
+import { ACCOUNT_FORM_FIELDS, isLocalUser } from './update.js';
 import { invalid } from '../errors.js';
 import { hasConfirmedTotp } from '../credentials/totp.js';
 import { listOrganizations } from '../organizations.js';
@@ -20,15 +20,8 @@ import { transition, type StatusEvent } from '../statusMachine.js';
  * form, and the actions of a user's page. The policy decides each, as for any other principal.
  */
 
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be ${max} characters or fewer`);
-
 export const newAccountSchema = z.object({
-  givenName: text(255),
-  familyName: text(255),
-  email: emailSchema,
-  phone: text(64),
-  title: text(255),
-  sdkAccess: z.boolean({ message: 'must be true or false' }),
+  ...ACCOUNT_FORM_FIELDS,
   preferredLanguage: z.enum(['en', 'es']).optional(),
   memberships: z.array(z.object({ organization: z.string().min(1, 'is required'), role: z.string().min(1, 'is required') })).min(1, 'give at least one organization with a role'),
 });

@@ -54,17 +54,17 @@ export async function updateAccount(ctx: DomainContext, principal: Principal, id
 
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be ${max} characters or fewer`);
 
-export const editAccountSchema = z
-  .object({
-    givenName: text(255),
-    familyName: text(255),
-    email: emailSchema,
-    phone: text(64),
-    title: text(255),
-    sdkAccess: z.boolean({ message: 'must be true or false' }),
-    preferredLanguage: z.enum(['en', 'es']).nullable(),
-  })
-  .partial();
+/** The fields of the administration's user forms (create and edit), each required and checked the same way. */
+export const ACCOUNT_FORM_FIELDS = {
+  givenName: text(255),
+  familyName: text(255),
+  email: emailSchema,
+  phone: text(64),
+  title: text(255),
+  sdkAccess: z.boolean({ message: 'must be true or false' }),
+};
+
+export const editAccountSchema = z.object({ ...ACCOUNT_FORM_FIELDS, preferredLanguage: z.enum(['en', 'es']).nullable() }).partial();
 export type EditAccountInput = z.input<typeof editAccountSchema>;
 
 /** The attributes an SSO user's IdP manages: editing them here would be overwritten at the next sync. */

@@ -1,6 +1,6 @@
 import type { Translate } from '../../i18n/translate.js';
 import type { AdminApiTokenView } from '../../identity/apiTokens.js';
-import type { AuditEventView } from '../../identity/audit.js';
+import type { AuditEventView } from '../../identity/auditLog.js';
 import type { DirectoryView } from '../../identity/directories.js';
 import type { OidcClientView } from '../../identity/oidcClients.js';
 import type { OrganizationView } from '../../identity/organizations.js';
