@@ -5,6 +5,7 @@ import { accessLog, accessLogger } from './http/accessLog.js';
 import { jsonErrorHandler, notFoundHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { requestId } from './http/requestId.js';
+import { refuseControlCharacters } from './http/requestGuard.js';
 import { localPages } from './auth/local/routes/pages.js';
 import { samlRoutes } from './auth/saml/routes/samlRoutes.js';
 import { fixedHeadersOf, securityHeaders } from './http/securityHeaders.js';
@@ -31,6 +32,7 @@ export function createApp(deps: Deps): App {
   const access = accessLogger(deps.logger);
   app.use(accessLog(access));
   app.use(security);
+  app.use(refuseControlCharacters);
   app.use(healthRoutes(deps.services.health.readiness));
   // Every request under /scim/v2 is the SCIM server's (its own steps: pipeline.ts), before Express.
   const scim = scimServer({ services: deps.services, clock: deps.ctx.clock, logger: deps.logger, settings: deps.settings, accessLogger: access, securityHeaders: fixedHeadersOf(security), trustProxy: app.get('trust proxy fn') });

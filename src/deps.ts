@@ -78,12 +78,13 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     settings,
     cipher: new DataCipher(secrets.dataEncryptionKey),
   };
-  const transport = options.mailTransport ?? (settings.mail.smtpUrl ? smtpTransport(settings.mail.smtpUrl) : fileTransport(path.resolve(settings.dataDir, 'mail'), logger));
+  const transport = options.mailTransport ?? (settings.mail.smtpUrl ? smtpTransport(settings.mail.smtpUrl, settings.mail.sendTimeoutSeconds * 1000) : fileTransport(path.resolve(settings.dataDir, 'mail'), logger));
   const mail = new MailDispatcher(ctx, transport, logger, {
     from: settings.mail.from,
     pollMs: settings.jobs.mailPollMs,
     maxAttempts: settings.jobs.mailMaxAttempts,
     backoffMs: settings.jobs.mailBackoffSeconds * 1000,
+    sendTimeoutMs: settings.mail.sendTimeoutSeconds * 1000,
   });
   const samlSp = loadSpCredentials(settings);
   const oidcKeys = resolveSigningKeys(settings);

@@ -32,6 +32,7 @@ export const configSchema = {
   mail: {
     smtpUrl: setting(z.string(), 'smtp://user:pass@host:port (smtps:// for TLS); empty writes each message to dataDir/mail as an .eml file.', { env: 'SMTP_URL', secret: true }),
     from: setting(z.string().min(3), 'The From address of every email.', { env: 'MAIL_FROM' }),
+    sendTimeoutSeconds: setting(integer(1, 600), 'Longest a single email may take to hand to the SMTP server (connection, greeting and each exchange); after it the attempt fails and is retried. An email left "sending" by a stopped instance is retried this long plus 30 s after its attempt began.', { env: 'MAIL_SEND_TIMEOUT_SECONDS' }),
   },
   bootstrap: {
     adminEmail: setting(z.email(), 'Email of the platform administrator created on the first start with an empty database.', { env: 'IDBRIDGE_ADMIN_EMAIL' }),

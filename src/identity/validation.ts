@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { holdsNul } from '../lib/jsonText.js';
 import { invalid } from './errors.js';
 
-/** Parses domain input with a zod schema; the first problem becomes an `invalid` error naming its field. */
+/**
+ * Parses domain input with a zod schema; the first problem becomes an `invalid` error naming its field. A NUL
+ * character anywhere in the input is refused first, whatever the edge: PostgreSQL cannot store one and SQLite would,
+ * so both databases answer alike.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code: string): z.output<S> {
+  if (holdsNul(input)) throw invalid(code, 'A value holds a NUL character (\\u0000), which no attribute may contain.');
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

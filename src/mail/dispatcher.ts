@@ -15,12 +15,18 @@ export interface DispatcherOptions {
   maxAttempts: number;
   /** The wait after the first failure; it doubles with each further one. */
   backoffMs: number;
-  /** A message stuck in "sending" this long (a crashed instance) is tried again. */
-  staleSendingMs: number;
+  /**
+   * The longest one attempt may take: after it the attempt fails (and is retried). A message left "sending" longer
+   * than this plus STALE_MARGIN_MS has no live sender (its instance stopped) and is tried again.
+   */
+  sendTimeoutMs: number;
   batchSize: number;
 }
 
-export const DEFAULT_DISPATCHER_OPTIONS: Omit<DispatcherOptions, 'from'> = { pollMs: 1000, maxAttempts: 5, backoffMs: 30_000, staleSendingMs: 10 * 60_000, batchSize: 20 };
+/** What a stopped sender's message waits beyond the send timeout before another instance tries it (clock drift). */
+export const STALE_MARGIN_MS = 30_000;
+
+export const DEFAULT_DISPATCHER_OPTIONS: Omit<DispatcherOptions, 'from'> = { pollMs: 1000, maxAttempts: 5, backoffMs: 30_000, sendTimeoutMs: 30_000, batchSize: 20 };
 
 /**
  * Sends the outbox: claims due messages (a conditional update, so several instances never send one twice), renders
@@ -80,7 +86,7 @@ export class MailDispatcher {
       where: {
         [Op.or]: [
           { status: 'queued', nextAttemptAt: { [Op.lte]: now } },
-          { status: 'sending', updatedAt: { [Op.lte]: new Date(now.getTime() - this.#options.staleSendingMs) } },
+          { status: 'sending', updatedAt: { [Op.lte]: new Date(now.getTime() - this.#options.sendTimeoutMs - STALE_MARGIN_MS) } },
         ],
       },
       order: [['nextAttemptAt', 'ASC']],
@@ -103,7 +109,7 @@ export class MailDispatcher {
       if (!(TEMPLATES as readonly string[]).includes(message.template)) throw new Error(`unknown template "${message.template}"`);
       const data = readPayload(this.ctx, message) as unknown as TemplateData[TemplateName];
       const rendered = renderMail(message.template as TemplateName, pickLocale(message.locale), data);
-      await this.transport.send({ from: this.#options.from, to: message.toAddress, ...rendered, messageId: message.id });
+      await withDeadline(this.transport.send({ from: this.#options.from, to: message.toAddress, ...rendered, messageId: message.id }), this.#options.sendTimeoutMs);
       await MailMessage.update({ status: 'sent', attempts, sentAt: this.ctx.clock.now(), payload: null, lastError: null, updatedAt: this.ctx.clock.now() }, { where: { id: message.id } });
       this.logger.info({ mailId: message.id, template: message.template, attempts }, 'email sent');
     } catch (error) {
@@ -126,3 +132,11 @@ export class MailDispatcher {
   }
 }
 
+/** `promise`, or a failure once `ms` have passed (the late result, if any, is dropped). */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the SMTP server did not take the email within ${ms / 1000} s`)), ms).unref();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

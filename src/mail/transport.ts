@@ -20,8 +20,9 @@ export interface MailTransport {
   close(): void;
 }
 
-export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+/** SMTP, each step of a delivery bounded by `timeoutMs` (a server that stops answering fails the attempt). */
+export function smtpTransport(url: string, timeoutMs = 30_000): MailTransport {
+  const transporter = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
   return {
     kind: 'smtp',
     async send(mail) {

@@ -13,12 +13,15 @@ export interface ListQuery {
 
 export type RawParams = Record<string, unknown>;
 
+/** The largest startIndex or count looked at: beyond it a page is empty anyway, and databases refuse such offsets. */
+const LARGEST = 2_147_483_647;
+
 function integer(params: RawParams, name: string): number | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d{1,30}$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isInteger(number)) throw badRequest('invalidValue', `${name} must be an integer, not ${JSON.stringify(value)}.`);
-  return number;
+  return Math.max(-LARGEST, Math.min(LARGEST, number));
 }
 
 function optionalText(params: RawParams, name: string): string | undefined {

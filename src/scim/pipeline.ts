@@ -105,6 +105,25 @@ export function scimSteps(deps: PipelineDeps): readonly ScimStep[] {
       },
     },
     {
+      // Ids are UUIDs: one that holds a control character (a NUL in /Users/a%00b) names nothing, on either database.
+      name: 'resource path',
+      run({ res, resourcePath }) {
+        for (const segment of resourcePath.split('/')) {
+          let decoded: string;
+          try {
+            decoded = decodeURIComponent(segment);
+          } catch {
+            decoded = '\u0000';
+          }
+          if (decoded.length > 255 || /\p{Cc}/u.test(decoded)) {
+            sendScimError(res, 404, undefined, 'No resource has that id: ids are at most 255 characters and hold no control characters.');
+            return false;
+          }
+        }
+        return true;
+      },
+    },
+    {
       name: 'query',
       run({ req, res, search }) {
         const checked = checkScimQuery(parseQuery(search));

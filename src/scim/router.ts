@@ -9,7 +9,8 @@ import type { Logger } from '../lib/logger.js';
 import { requestContext } from '../lib/requestContext.js';
 import { scimRequestContext, type ScimOptions, type ScimRequestContext, type ScimServerContext } from './context.js';
 import { DEFAULT_FILTER_LIMITS } from './filter/parseFilter.js';
-import { internalErrorDetail } from './errors.js';
+import { internalErrorDetail, toScimError } from './errors.js';
+import type { ScimType } from './problem.js';
 import { answerHotRoute, hotRoute } from './hotPath.js';
 import { scimBodyReader } from './middleware/body.js';
 import { tokenBuckets } from './middleware/rateLimit.js';
@@ -121,8 +122,9 @@ export function scimServer(deps: ScimServerDeps): ScimServer {
     if (!exchange) return false;
     requestContext.run({ requestId: exchange.requestId }, () => {
       serve(exchange).catch((error: unknown) => {
-        deps.logger.error({ err: error, requestId: exchange.requestId }, 'SCIM request failed');
-        if (!res.headersSent) sendScimError(res, 500, undefined, internalErrorDetail(exchange.requestId));
+        // A step's refusal (a ScimProblem) or anything unexpected (logged, a 500 that says nothing more).
+        const scimError = toScimError(error, { logger: deps.logger, requestId: exchange.requestId });
+        if (!res.headersSent) sendScimError(res, scimError.status ?? 500, (scimError.scimType || undefined) as ScimType | undefined, scimError.message);
       });
     });
     return true;

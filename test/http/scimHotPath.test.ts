@@ -208,6 +208,13 @@ describe('the steps every SCIM request runs, on the hot path and the general one
       expect([hot.status, other.status]).toEqual([429, 429]);
       expect(seen(hot)).toEqual(seen(other));
     },
+    'resource path': async () => {
+      // A NUL in an id: no resource can have it, on either database; a SCIM 404 with a detail, never a 500.
+      const [hot, other] = await both((p) => client.get(p), '/Users/a%00b');
+      expect(hot.status).toBe(404);
+      expect(hot.body.detail).toMatch(/control characters/);
+      expect(seen(hot)).toEqual(seen(other));
+    },
     query: async () => {
       const [hot, other] = await both((p) => client.get(`${p}?startIndex=one`));
       expect(hot.status).toBe(400);

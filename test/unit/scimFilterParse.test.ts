@@ -65,9 +65,21 @@ describe('parseFilter (RFC 7644 §3.4.2.2)', () => {
   });
 
   it('refuses filters longer or with more comparisons than the limits', () => {
-    expect(() => parseFilter(`userName eq "${'x'.repeat(100)}"`, { maxLength: 50, maxTerms: 10 })).toThrow(expect.objectContaining({ scimType: 'invalidFilter', message: expect.stringContaining('longer than 50') }));
+    expect(() => parseFilter(`userName eq "${'x'.repeat(100)}"`, { maxLength: 50, maxTerms: 10, maxDepth: 16 })).toThrow(expect.objectContaining({ scimType: 'invalidFilter', message: expect.stringContaining('longer than 50') }));
     const many = Array.from({ length: 11 }, (_, i) => `a eq "${i}"`).join(' or ');
-    expect(() => parseFilter(many, { maxLength: 4096, maxTerms: 10 })).toThrow(expect.objectContaining({ scimType: 'invalidFilter', message: expect.stringContaining('more than 10') }));
-    expect(parseFilter(Array.from({ length: 10 }, (_, i) => `a eq "${i}"`).join(' or '), { maxLength: 4096, maxTerms: 10 }).kind).toBe('or');
+    expect(() => parseFilter(many, { maxLength: 4096, maxTerms: 10, maxDepth: 16 })).toThrow(expect.objectContaining({ scimType: 'invalidFilter', message: expect.stringContaining('more than 10') }));
+    expect(parseFilter(Array.from({ length: 10 }, (_, i) => `a eq "${i}"`).join(' or '), { maxLength: 4096, maxTerms: 10, maxDepth: 16 }).kind).toBe('or');
+  });
+
+  it('refuses filters nested deeper than the limit (SQLite refuses such expressions), and takes them up to it', () => {
+    const nested = (levels: number) => `${'not ('.repeat(levels)}userName eq "a"${')'.repeat(levels)}`;
+    expect(() => parseFilter(nested(40))).toThrow(expect.objectContaining({ scimType: 'invalidFilter', message: expect.stringContaining('deeper than 16') }));
+    // A "not" and a parenthesis are a level each: 8 of "not (" are 16 levels, the most.
+    expect(() => parseFilter(nested(8))).not.toThrow();
+    expect(() => parseFilter(`emails[${'('.repeat(17)}value eq "a"${')'.repeat(17)}]`)).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }));
+  });
+
+  it('refuses a NUL character in a filter value', () => {
+    expect(() => parseFilter('userName eq "a\\u0000b"')).toThrow(expect.objectContaining({ scimType: 'invalidFilter', message: expect.stringContaining('NUL') }));
   });
 });

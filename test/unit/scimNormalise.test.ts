@@ -1,4 +1,4 @@
-import { normalisePatchBody, normaliseResourceBody, type PatchSchema } from '../../src/scim/patch/normalise.js';
+import { MAX_PATCH_OPERATIONS, normalisePatchBody, normaliseResourceBody, type PatchSchema } from '../../src/scim/patch/normalise.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -61,10 +61,25 @@ describe('the Entra ID / Okta request normaliser', () => {
     expect(normalised(operation)).toEqual(expected);
   });
 
-  it('leaves what is not a PatchOp to the validation that follows', () => {
+  it('leaves what is not a PatchOp to the validation that follows, and refuses operations that are not operations', () => {
     expect(normalisePatchBody('text', schema)).toBe('text');
     expect(normalisePatchBody({ Operations: 'x' }, schema)).toEqual({ Operations: 'x' });
-    expect(normalised(7, { path: 'x' })).toEqual([7, { path: 'x' }]);
+    for (const operation of [7, null, { path: 'x' }, { op: 'move', path: 'x' }, { op: 'add', path: 7, value: 'x' }]) {
+      expect(() => normalised(operation)).toThrow(expect.objectContaining({ status: 400 }));
+    }
+  });
+
+  it('turns a replace with the value null into a remove, and refuses an add of null', () => {
+    expect(normalised({ op: 'Replace', path: 'title', value: null })).toEqual([{ op: 'remove', path: 'title' }]);
+    expect(normalised({ op: 'replace', path: 'manager', value: null })).toEqual([{ op: 'remove', path: `${ENT}:manager` }]);
+    expect(() => normalised({ op: 'add', path: 'title', value: null })).toThrow(expect.objectContaining({ scimType: 'invalidValue' }));
+    expect(() => normalised({ op: 'replace', value: null })).toThrow(expect.objectContaining({ scimType: 'invalidValue' }));
+  });
+
+  it(`refuses a PATCH of more than ${MAX_PATCH_OPERATIONS} operations before applying any`, () => {
+    const many = Array.from({ length: MAX_PATCH_OPERATIONS + 1 }, () => ({ op: 'add', path: 'title', value: 'x' }));
+    expect(() => normalisePatchBody({ Operations: many }, schema)).toThrow(expect.objectContaining({ scimType: 'tooMany', message: expect.stringContaining(`at most ${MAX_PATCH_OPERATIONS}`) }));
+    expect(() => normalisePatchBody({ Operations: many.slice(1) }, schema)).not.toThrow();
   });
 
   it('fixes booleans and managers in POST and PUT bodies', () => {

@@ -41,7 +41,7 @@ export function body(req: Request): Record<string, unknown> {
 /** If-Match: "3" or W/"3" → 3. */
 export function expectedVersion(req: Request): number | undefined {
   const header = req.get('if-match');
-  if (!header || header === '*') return undefined;
+  if (header === undefined || header.trim() === '*') return undefined;
   const match = /^(?:W\/)?"(\d+)"$/.exec(header.trim());
   if (!match) throw invalid('request.invalid', 'If-Match must be the ETag of the user, such as "3".', 'If-Match');
   return Number(match[1]);

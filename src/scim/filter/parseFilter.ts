@@ -11,9 +11,11 @@ export interface FilterLimits {
   maxLength: number;
   /** Most comparisons a filter may hold; more answers 400 invalidFilter. */
   maxTerms: number;
+  /** Deepest nesting of groups, `not` and value filters (SQLite refuses expressions nested about 1,000 deep). */
+  maxDepth: number;
 }
 
-export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 4096, maxTerms: 64 };
+export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 4096, maxTerms: 64, maxDepth: 16 };
 
 type Token =
   | { type: '(' | ')' | '[' | ']'; at: number }
@@ -42,7 +44,9 @@ function tokenize(text: string): Token[] {
       STRING.lastIndex = i;
       const match = STRING.exec(text);
       if (!match) throw invalid(`The filter has an unterminated or malformed string at character ${i + 1}.`);
-      tokens.push({ type: 'string', value: JSON.parse(match[0]) as string, at: i });
+      const value = JSON.parse(match[0]) as string;
+      if (value.includes('\u0000')) throw invalid(`The string at character ${i + 1} of the filter holds a NUL character (\\u0000), which no attribute can contain.`);
+      tokens.push({ type: 'string', value, at: i });
       i = STRING.lastIndex;
     } else {
       WORD.lastIndex = i;
@@ -57,6 +61,18 @@ function tokenize(text: string): Token[] {
 class Parser {
   #pos = 0;
   #terms = 0;
+  #depth = 0;
+
+  /** Runs `inner` one level deeper, refusing a filter nested beyond the limit. */
+  private nested<T>(inner: () => T): T {
+    this.#depth += 1;
+    if (this.#depth > this.limits.maxDepth) throw invalid(`The filter nests groups, "not" and value filters deeper than ${this.limits.maxDepth} levels.`);
+    try {
+      return inner();
+    } finally {
+      this.#depth -= 1;
+    }
+  }
 
   constructor(
     private readonly tokens: Token[],
@@ -106,11 +122,11 @@ class Parser {
   private unary(inValuePath: boolean): FilterNode {
     if (this.isKeyword('not')) {
       this.#pos += 1;
-      return { kind: 'not', expr: this.unary(inValuePath) };
+      return { kind: 'not', expr: this.nested(() => this.unary(inValuePath)) };
     }
     if (this.peek()?.type === '(') {
       this.#pos += 1;
-      const inner = this.or(inValuePath);
+      const inner = this.nested(() => this.or(inValuePath));
       this.expect(')');
       return inner;
     }
@@ -125,7 +141,7 @@ class Parser {
     if (this.peek()?.type === '[') {
       if (inValuePath) throw invalid('A value filter ("[...]") cannot contain another one.');
       this.#pos += 1;
-      const inner = this.or(true);
+      const inner = this.nested(() => this.or(true));
       this.expect(']');
       const next = this.peek();
       if (next?.type === 'word' && next.value.startsWith('.')) {

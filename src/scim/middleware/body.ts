@@ -1,51 +1,119 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express from 'express';
+import type { Readable, Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { inspectJsonText } from '../../lib/jsonText.js';
+import type { ScimType } from '../problem.js';
 import { sendScimError } from './sendError.js';
 
 const JSON_TYPES = ['application/scim+json', 'application/json'];
 
-interface ParserError {
-  type?: string;
-  status?: number;
-}
+/** How deep a SCIM body's arrays and objects may nest: a PatchOp with a complex value is about 6 levels. */
+export const MAX_JSON_DEPTH = 32;
 
 /**
  * Reads a SCIM request's body into `req.body`, with or without Express (it uses only what node:http gives): true
- * when the request may go on, false when the reader has answered it (415, 413, malformed JSON).
+ * when the request may go on, false when the reader has answered it (415, 413, 400).
  */
 export type BodyReader = (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<boolean>;
 
-function isJsonType(contentType: string | undefined): boolean {
-  return JSON_TYPES.includes((contentType ?? '').split(';', 1)[0]!.trim().toLowerCase());
+type Refusal = { status: number; scimType?: ScimType; detail: string };
+
+function mediaType(contentType: string | undefined): { type: string; charset: string | undefined } {
+  const [type = '', ...parameters] = (contentType ?? '').split(';');
+  const charset = parameters.map((p) => p.trim().split('=')).find(([name]) => name?.trim().toLowerCase() === 'charset')?.[1];
+  return { type: type.trim().toLowerCase(), charset: charset?.trim().replace(/^"|"$/g, '').toLowerCase() };
+}
+
+/** The decoder of a Content-Encoding (undefined: none needed; null: one we do not speak). */
+function decoderOf(encoding: string): Transform | undefined | null {
+  switch (encoding) {
+    case '':
+    case 'identity':
+      return undefined;
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return null;
+  }
+}
+
+/** The body's bytes, decoded, at most `max` of them once decoded (a small compressed body can expand enormously). */
+function readBytes(req: IncomingMessage, max: number): Promise<Buffer | Refusal> {
+  const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const decoder = decoderOf(encoding);
+  if (decoder === null) return Promise.resolve({ status: 415, detail: `The Content-Encoding ${JSON.stringify(encoding)} is not supported; send the body as is, or gzip, deflate or br.` });
+  const source: Readable = decoder ? req.pipe(decoder) : req;
+  const tooLarge: Refusal = { status: 413, scimType: 'tooMany', detail: `The request body is larger than ${max} bytes${decoder ? ' once decoded' : ''}; send fewer members per request.` };
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (result: Buffer | Refusal) => {
+      if (settled) return;
+      settled = true;
+      if (!(result instanceof Buffer)) {
+        source.removeAllListeners('data');
+        source.resume();
+        if (decoder) req.unpipe(decoder);
+        req.resume();
+      }
+      resolve(result);
+    };
+    source.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) finish(tooLarge);
+      else chunks.push(chunk);
+    });
+    source.on('end', () => finish(Buffer.concat(chunks)));
+    source.on('error', () => finish(decoder ? { status: 400, scimType: 'invalidSyntax', detail: `The request body does not decode as its Content-Encoding (${encoding}) says.` } : { status: 400, scimType: 'invalidSyntax', detail: 'The request body could not be read.' }));
+    req.on('aborted', () => finish({ status: 400, scimType: 'invalidSyntax', detail: 'The request body was cut off.' }));
+  });
 }
 
 /**
- * Reads request bodies as SCIM requires: only `application/scim+json` (or `application/json`) is accepted (anything
- * else answers 415), malformed JSON answers 400 invalidSyntax, and a body over the limit 413 with a SCIM error.
+ * Reads request bodies as SCIM requires: only `application/scim+json` (or `application/json`) in UTF-8 is accepted
+ * (anything else answers 415); gzip, deflate and br bodies are decoded (one that does not decode answers 400); a body
+ * over the limit, before or after decoding, answers 413; a body nested deeper than MAX_JSON_DEPTH, one holding a NUL
+ * character, malformed JSON or a bare scalar answer 400. Each answer is a SCIM error saying which.
  */
 export function scimBodyReader(maxBodyBytes: number): BodyReader {
-  const parse = express.json({ type: JSON_TYPES, limit: maxBodyBytes, strict: true });
-  const tooLarge = `The request body is larger than ${maxBodyBytes} bytes; send fewer members per request.`;
-  const refuse = (res: ServerResponse, status: number, scimType: 'tooMany' | 'invalidSyntax' | undefined, detail: string) => {
-    sendScimError(res, status, scimType, detail);
+  const refuse = (res: ServerResponse, refusal: Refusal) => {
+    sendScimError(res, refusal.status, refusal.scimType, refusal.detail);
     return false;
   };
-  return (req, res) =>
-    new Promise((resolve, reject) => {
-      if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return resolve(true);
-      const length = Number(req.headers['content-length'] ?? 'NaN');
-      const hasBody = req.headers['transfer-encoding'] !== undefined || (Number.isFinite(length) && length > 0);
-      if (hasBody && !isJsonType(req.headers['content-type'])) {
-        return resolve(refuse(res, 415, undefined, `Send the body as application/scim+json (got ${JSON.stringify(req.headers['content-type'] ?? 'no content type')}).`));
-      }
-      if (Number.isFinite(length) && length > maxBodyBytes) return resolve(refuse(res, 413, 'tooMany', tooLarge));
-      parse(req as Parameters<typeof parse>[0], res as Parameters<typeof parse>[1], (error?: unknown) => {
-        if (!error) return resolve(true);
-        const parser = error as ParserError;
-        if (parser.type === 'entity.parse.failed') return resolve(refuse(res, 400, 'invalidSyntax', 'The request body is not valid JSON.'));
-        if (parser.type === 'entity.too.large') return resolve(refuse(res, 413, 'tooMany', tooLarge));
-        if (parser.status === 415) return resolve(refuse(res, 415, undefined, 'The request body uses an unsupported charset or encoding; send UTF-8 JSON.'));
-        reject(error);
-      });
-    });
+  return async (req, res) => {
+    if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return true;
+    const length = Number(req.headers['content-length'] ?? 'NaN');
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (Number.isFinite(length) && length > 0);
+    const { type, charset } = mediaType(req.headers['content-type']);
+    const isJson = JSON_TYPES.includes(type);
+    if (hasBody && !isJson) return refuse(res, { status: 415, detail: `Send the body as application/scim+json (got ${JSON.stringify(req.headers['content-type'] ?? 'no content type')}).` });
+    if (isJson && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return refuse(res, { status: 415, detail: `Send the body in UTF-8 (got charset ${JSON.stringify(charset)}).` });
+    if (Number.isFinite(length) && length > maxBodyBytes) return refuse(res, { status: 413, scimType: 'tooMany', detail: `The request body is larger than ${maxBodyBytes} bytes; send fewer members per request.` });
+    if (!isJson) return true;
+    const bytes = await readBytes(req, maxBodyBytes);
+    if (!Buffer.isBuffer(bytes)) return refuse(res, bytes as Refusal);
+    if (bytes.length === 0) {
+      req.body = {};
+      return true;
+    }
+    const text = bytes.toString('utf8');
+    const problem = inspectJsonText(text, MAX_JSON_DEPTH);
+    if (problem?.problem === 'too_deep') return refuse(res, { status: 400, scimType: 'invalidSyntax', detail: `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.` });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return refuse(res, { status: 400, scimType: 'invalidSyntax', detail: 'The request body is not valid JSON.' });
+    }
+    if (parsed === null || typeof parsed !== 'object') return refuse(res, { status: 400, scimType: 'invalidSyntax', detail: 'The request body must be a JSON object.' });
+    if (problem?.problem === 'nul') return refuse(res, { status: 400, scimType: 'invalidValue', detail: 'The request body holds a NUL character (\\u0000) in a string; no attribute may contain one.' });
+    req.body = parsed;
+    return true;
+  };
 }

@@ -8,12 +8,13 @@ export function checkScimQuery(parsed: Record<string, unknown>): { query: RawPar
   const query: RawParams = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (Array.isArray(value)) return { problem: `The query parameter "${key}" is given more than once.` };
+    if (/\p{Cc}/u.test(key) || (typeof value === 'string' && value.includes('\u0000'))) return { problem: `The query parameter "${key}" holds a NUL or control character.` };
     query[key] = value;
   }
   for (const key of ['startIndex', 'count']) {
     const value = query[key];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || !/^-?\d{1,9}$/.test(value.trim())) return { problem: `${key} must be an integer.` };
+    if (typeof value !== 'string' || !/^-?\d{1,30}$/.test(value.trim())) return { problem: `${key} must be an integer.` };
     query[key] = Number(value);
   }
   return { query };

@@ -1,4 +1,11 @@
+import { badRequest } from '../problem.js';
 import { ENTERPRISE_USER_SCHEMA } from '../schemas.js';
+
+/**
+ * The most operations one PATCH may carry (RFC 7644 leaves the number to the server). Okta and Entra send a few;
+ * members in bulk travel as the values of one operation. More answers 400 tooMany before any is applied.
+ */
+export const MAX_PATCH_OPERATIONS = 1000;
 
 /**
  * Rewrites what Microsoft Entra ID (both its default and its `aadOptscim062020` modes) and Okta send into the RFC 7644
@@ -82,16 +89,27 @@ function expand(op: string, rawPath: string, value: unknown, out: Operation[], s
   out.push({ op, path, value: fixed });
 }
 
-/** Normalises a PatchOp body for a resource type described by `schema`. */
+/**
+ * Normalises a PatchOp body for a resource type described by `schema`. Every operation must be an object whose `op` is
+ * add, remove or replace; `replace` with the value null removes the attribute it names (there is nothing to replace
+ * it with), and `add` needs a value. What breaks these answers 400 saying which operation.
+ */
 export function normalisePatchBody(body: unknown, schema: PatchSchema): unknown {
   if (!isObject(body) || !Array.isArray(body.Operations)) return body;
+  const raws = body.Operations as unknown[];
+  if (raws.length > MAX_PATCH_OPERATIONS) throw badRequest('tooMany', `A PATCH carries at most ${MAX_PATCH_OPERATIONS} operations (this one has ${raws.length}); send the rest in further requests.`);
   const operations: Operation[] = [];
-  for (const raw of body.Operations as unknown[]) {
-    if (!isObject(raw) || typeof raw.op !== 'string') {
-      operations.push(raw as Operation);
-      continue;
+  for (const [index, raw] of raws.entries()) {
+    if (!isObject(raw) || typeof raw.op !== 'string' || !/^(add|remove|replace)$/i.test(raw.op)) {
+      throw badRequest('invalidSyntax', `Operation ${index + 1} must be an object whose "op" is "add", "remove" or "replace".`);
     }
     const op = raw.op.toLowerCase();
+    if (raw.path !== undefined && typeof raw.path !== 'string') throw badRequest('invalidPath', `Operation ${index + 1}: "path" must be a string.`);
+    if (raw.value === null && op !== 'remove') {
+      if (op === 'add' || raw.path === undefined) throw badRequest('invalidValue', `Operation ${index + 1}: "${op}" needs a value${op === 'replace' ? ' and a path' : ''}; to clear an attribute, remove it.`);
+      operations.push({ op: 'remove', path: typeof raw.path === 'string' && MANAGER_PATH.test(raw.path) ? `${ENTERPRISE_USER_SCHEMA}:manager` : raw.path });
+      continue;
+    }
     if (raw.path === undefined && isObject(raw.value) && op !== 'remove') {
       for (const [key, value] of Object.entries(raw.value)) expand(op, key, value, operations, schema);
     } else if (typeof raw.path === 'string' && raw.value !== undefined && op !== 'remove') {
