@@ -6,6 +6,7 @@
  *   npm run bench -- scim --users 100000 --db postgres
  *   npm run bench -- admin --users 10000
  *   npm run bench -- signin --seconds 8
+ *   npm run bench -- limits --db postgres
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,6 +19,7 @@ const workloads: Record<string, string> = {
   scim: 'SCIM /Users and /Groups: throughput, latency and server CPU per request',
   admin: 'admin API user list, search and sort with many users',
   signin: 'password sign-in throughput and equal timing for unknown accounts',
+  limits: 'requests at each SCIM limit, and the longest /healthz waits behind one',
 };
 
 const [name, ...rest] = process.argv.slice(2);

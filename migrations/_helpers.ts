@@ -3,6 +3,8 @@ import { DataTypes, type QueryInterface, type ModelAttributeColumnOptions } from
 /** What every migration receives from umzug. */
 export interface MigrationContext {
   queryInterface: QueryInterface;
+  /** Tells the operator something a migration found that needs a person (a warning in the log). */
+  report?: (message: string, details: Record<string, unknown>) => void;
 }
 
 export interface MigrationModule {

@@ -31,6 +31,7 @@ import { migration as addUsersDirectoryCreatedIndex } from './20261122301400-add
 import { migration as countDirectoryUsers } from './20261202100000-count-directory-users.js';
 import { migration as revokeUnlimitedLocalScimTokens } from './20261205100000-revoke-unlimited-local-scim-tokens.js';
 import { migration as addPasswordChosenByUser } from './20261205100100-add-password-chosen-by-user.js';
+import { migration as foldCompatibilityAndCase } from './20261206100000-fold-compatibility-and-case.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -69,4 +70,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261202100000-count-directory-users', ...countDirectoryUsers },
   { name: '20261205100000-revoke-unlimited-local-scim-tokens', ...revokeUnlimitedLocalScimTokens },
   { name: '20261205100100-add-password-chosen-by-user', ...addPasswordChosenByUser },
+  { name: '20261206100000-fold-compatibility-and-case', ...foldCompatibilityAndCase },
 ];

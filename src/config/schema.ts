@@ -99,7 +99,7 @@ export const configSchema = {
     tokenDefaultExpiresInDays: setting(integer(0, 3650), 'Default lifetime of a new SCIM token in days; 0 means no expiry (Entra ID quarantines jobs whose token expires).', { env: 'SCIM_TOKEN_EXPIRES_IN_DAYS' }),
     tokenCacheSeconds: setting(integer(0, 60), 'Seconds an instance trusts a SCIM token it has verified before asking the database again: a token revoked elsewhere stops working within this time (at once on the instance that revokes it); 0 checks every request.', { env: 'SCIM_TOKEN_CACHE_SECONDS' }),
     maxResults: setting(integer(1, 1000), 'Largest page a SCIM list or search returns (advertised as filter.maxResults); a larger count is clamped to it.', { env: 'SCIM_MAX_RESULTS' }),
-    maxBodyBytes: setting(integer(1024, 256 * 1024 * 1024), 'Largest SCIM request body in bytes (a 50,000-member group is about 5 MB); a larger one answers 413.', { env: 'SCIM_MAX_BODY_BYTES' }),
+    maxBodyBytes: setting(integer(1024, 256 * 1024 * 1024), "Largest body of a SCIM request to /Groups in bytes (50,000 members sent with their display names are about 4 MB); a larger one answers 413. Every other SCIM body is at most 1 MiB (or this, when smaller). Parsing holds the event loop about 10 ms per MB: a larger limit lets one request delay all others longer.", { env: 'SCIM_MAX_BODY_BYTES' }),
     rateLimitPerSecond: setting(integer(1, 1_000_000), 'Sustained SCIM requests per second per token, per instance (token bucket); beyond it 429 with Retry-After.', { env: 'SCIM_RATE_LIMIT_PER_SECOND' }),
     rateLimitBurst: setting(integer(1, 1_000_000), 'Requests a SCIM token may send at once before the per-second rate applies (per instance).', { env: 'SCIM_RATE_LIMIT_BURST' }),
   },

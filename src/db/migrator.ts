@@ -10,7 +10,10 @@ const MIGRATION_LOCK_KEY = 72_105_100;
 function createUmzug(db: Database, logger?: Logger): Umzug<MigrationContext> {
   return new Umzug<MigrationContext>({
     migrations,
-    context: { queryInterface: db.sequelize.getQueryInterface() },
+    context: {
+      queryInterface: db.sequelize.getQueryInterface(),
+      report: (message, details) => (logger ? logger.warn(details, message) : process.emitWarning(`${message}: ${JSON.stringify(details)}`)),
+    },
     storage: new SequelizeStorage({ sequelize: db.sequelize, tableName: 'schema_migrations' }),
     logger: logger
       ? { info: (m) => logger.debug(m, 'migration'), warn: (m) => logger.warn(m, 'migration'), error: (m) => logger.error(m, 'migration'), debug: (m) => logger.debug(m, 'migration') }

@@ -9,7 +9,7 @@ import type { Principal } from './principal.js';
 import { findDirectory } from './directories.js';
 import { conflict, DomainError, invalid, notFound } from './errors.js';
 import { grantForMembers, mappingsForGroup, revokeForMembers } from './roleMappings.js';
-import { normalise, parseInput } from './validation.js';
+import { fitsNormalised, normalise, parseInput } from './validation.js';
 
 export interface GroupMemberView {
   value: string;
@@ -33,7 +33,7 @@ export interface GroupScope {
 }
 
 export const groupAttributesSchema = z.object({
-  displayName: z.string().trim().min(1, 'must not be empty').max(255, 'must be 255 characters or fewer'),
+  displayName: z.string().trim().min(1, 'must not be empty').max(255, 'must be 255 characters or fewer').refine(fitsNormalised(255), 'must be 255 characters or fewer once normalised (compatibility characters such as ﷺ expand)'),
   externalId: z.string().trim().max(255).nullable().optional(),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { User } from '../db/models/User.js';
-import { emailSchema, normalise } from './validation.js';
+import { emailSchema, fitsNormalised, normalise } from './validation.js';
 
 /**
  * A user's profile as the domain knows it: the SCIM core and enterprise attributes, independent of any wire format.
@@ -22,8 +22,11 @@ const phoneEntry = z.object({
   display: z.string().max(64).nullable().optional(),
 });
 
+/** `primary` is stored as sent; RFC 7643 lets it be true for one value at most. */
+const atMostOnePrimary = (entries: ReadonlyArray<{ primary?: boolean | undefined }>) => entries.filter((entry) => entry.primary === true).length <= 1;
+
 export const userAttributesSchema = z.object({
-  userName: z.string().trim().min(1, 'must not be empty').max(255, 'must be 255 characters or fewer'),
+  userName: z.string().trim().min(1, 'must not be empty').max(255, 'must be 255 characters or fewer').refine(fitsNormalised(255), 'must be 255 characters or fewer once normalised (compatibility characters such as ﷺ expand)'),
   externalId: text(255),
   name: z
     .object({
@@ -44,8 +47,8 @@ export const userAttributesSchema = z.object({
   preferredLanguage: text(35),
   locale: text(35),
   timezone: text(64),
-  emails: z.array(emailEntry).max(20, 'at most 20 emails').nullable().optional(),
-  phoneNumbers: z.array(phoneEntry).max(20, 'at most 20 phone numbers').nullable().optional(),
+  emails: z.array(emailEntry).max(20, 'at most 20 emails').refine(atMostOnePrimary, 'at most one email may be primary').nullable().optional(),
+  phoneNumbers: z.array(phoneEntry).max(20, 'at most 20 phone numbers').refine(atMostOnePrimary, 'at most one phone number may be primary').nullable().optional(),
   enterprise: z
     .object({
       employeeNumber: text(64),

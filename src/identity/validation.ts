@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { holdsNul } from '../lib/jsonText.js';
+import { badText } from '../lib/jsonText.js';
 import { invalid } from './errors.js';
 
 /**
- * Parses domain input with a zod schema; the first problem becomes an `invalid` error naming its field. A NUL
- * character anywhere in the input is refused first, whatever the edge: PostgreSQL cannot store one and SQLite would,
- * so both databases answer alike.
+ * Parses domain input with a zod schema; the first problem becomes an `invalid` error naming its field. Text no
+ * database stores as sent (a NUL character, a lone surrogate) is refused first, whatever the edge, so that both
+ * databases answer alike and what is acknowledged is what is stored.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code: string): z.output<S> {
-  if (holdsNul(input)) throw invalid(code, 'A value holds a NUL character (\\u0000), which no attribute may contain.');
+  const text = badText(input);
+  if (text === 'nul') throw invalid(code, 'A value holds a NUL character (\\u0000), which no attribute may contain.');
+  if (text) throw invalid(code, 'A value holds a lone UTF-16 surrogate (such as \\ud800 without its pair), which is not Unicode text.');
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -28,9 +30,22 @@ export const emailSchema = z
   .string()
   .trim()
   .max(320, 'must be 320 characters or fewer')
-  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address such as name@example.com');
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address such as name@example.com')
+  .refine(fitsNormalised(320), 'must be 320 characters or fewer once normalised (compatibility characters such as ﷺ expand)');
 
-/** The case-insensitive form of userNames, emails and group names, identical on every database. */
+/**
+ * The form in which userNames, email addresses, group names and every case-insensitive filter are compared: Unicode
+ * compatibility normalisation (NFKC) and full case folding, so that `ａｄｍｉｎ` (fullwidth), `ADMIN` and `admin` are one
+ * name, `ﬀ` is `ff` and `STRASSE` is `straße`. Computed here, never by the database (SQLite's LOWER() folds ASCII only;
+ * PostgreSQL's depends on its locale), so both answer alike. Lower-, upper- then lower-casing gives the full folds
+ * that lower-casing alone misses (ẞ → ß → SS → ss, final ς → σ); the second NFKC recomposes what case mapping
+ * decomposed.
+ */
 export function normalise(value: string): string {
-  return value.normalize('NFC').toLowerCase();
+  return value.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
+}
+
+/** A text whose normalised form stays within `max` characters (the normalised column's width on PostgreSQL). */
+export function fitsNormalised(max: number): (value: string) => boolean {
+  return (value) => normalise(value).length <= max;
 }

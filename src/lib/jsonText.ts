@@ -31,21 +31,31 @@ export function inspectJsonText(text: string, maxDepth: number): JsonTextProblem
   return undefined;
 }
 
-/** Whether any string in a parsed value (keys included) holds NUL; iterative, so any depth is safe. */
-export function holdsNul(value: unknown): boolean {
+/** A lone UTF-16 surrogate: text no database can store as sent (it is not Unicode; UTF-8 cannot encode it). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * What in a parsed value (keys included) no attribute may hold: a NUL character (PostgreSQL cannot store one and
+ * SQLite would) or a lone surrogate (SQLite would store U+FFFD instead, PostgreSQL refuses it). Iterative, so any
+ * depth is safe. Undefined when every string is fine.
+ */
+export function badText(value: unknown): 'nul' | 'lone surrogate' | undefined {
   const stack: unknown[] = [value];
+  const check = (text: string) => (text.includes('\u0000') ? 'nul' : LONE_SURROGATE.test(text) ? 'lone surrogate' : undefined);
   while (stack.length > 0) {
     const item = stack.pop();
     if (typeof item === 'string') {
-      if (item.includes('\u0000')) return true;
+      const problem = check(item);
+      if (problem) return problem;
     } else if (Array.isArray(item)) {
       for (const element of item) stack.push(element);
     } else if (item !== null && typeof item === 'object') {
       for (const [key, element] of Object.entries(item)) {
-        if (key.includes('\u0000')) return true;
+        const problem = check(key);
+        if (problem) return problem;
         stack.push(element);
       }
     }
   }
-  return false;
+  return undefined;
 }

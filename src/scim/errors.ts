@@ -38,9 +38,26 @@ export function domainErrorStatus(error: DomainError): { status: number; scimTyp
   }
 }
 
+/** The scimType keywords scimmy's error formatter accepts with each status (it answers 500 for any other pair). */
+const FORMATTER_TYPES: Record<number, readonly string[]> = {
+  400: ['invalidFilter', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'invalidVers', 'sensitive'],
+  409: ['uniqueness'],
+  413: ['tooMany'],
+};
+
 function scimError(status: number, scimType: ScimType | undefined, message: string): InstanceType<typeof SCIMMY.Types.Error> {
   // scimmy 1.3.5 types scimType as string; an empty one is left out of the response.
   return new SCIMMY.Types.Error(status, scimType ?? '', message);
+}
+
+/**
+ * An error scimmy-routers' formatter can write: a pair it would refuse (400 tooMany, which RFC 7644 allows and the
+ * steps answer themselves) keeps its status and becomes invalidValue; the detail still says what was too many.
+ */
+export function formattable(error: InstanceType<typeof SCIMMY.Types.Error>): InstanceType<typeof SCIMMY.Types.Error> {
+  const { status, scimType, message } = error as unknown as { status: number; scimType?: string; message: string };
+  if (!scimType || FORMATTER_TYPES[status]?.includes(scimType)) return error;
+  return new SCIMMY.Types.Error(status, status === 400 ? 'invalidValue' : '', message);
 }
 
 /** The detail of a 500: nothing about the failure, and the request id to quote (the logs hold the rest). */
@@ -64,6 +81,6 @@ export async function scimGuard<T>(context: ErrorContext, fn: () => Promise<T>):
   try {
     return await fn();
   } catch (error) {
-    throw toScimError(error, context);
+    throw formattable(toScimError(error, context));
   }
 }

@@ -1,6 +1,6 @@
 import SCIMMY from 'scimmy';
 import type { ScimRequestContext } from './context.js';
-import { toScimError } from './errors.js';
+import { formattable, toScimError } from './errors.js';
 import { readListQuery, readProjection, type RawParams } from './listQuery.js';
 import { sendScimJson } from './response.js';
 import type { ScimExchange } from './pipeline.js';
@@ -50,7 +50,7 @@ export async function answerHotRoute(route: HotRoute, c: ScimRequestContext, exc
     res.statusCode = answer.status;
     sendScimJson(req, res, answer.body);
   } catch (error) {
-    const scimError = toScimError(error, c);
+    const scimError = formattable(toScimError(error, c));
     res.statusCode = scimError.status ?? 500;
     sendScimJson(req, res, new SCIMMY.Messages.Error(scimError));
   }

@@ -135,7 +135,7 @@ export function scimSteps(deps: PipelineDeps): readonly ScimStep[] {
         return true;
       },
     },
-    { name: 'body', run: ({ req, res }) => deps.readBody(req, res) },
+    { name: 'body', run: ({ req, res, resourcePath }) => deps.readBody(req, res, resourcePath) },
     {
       // The Entra and Okta request shapes, made standard before any handler sees them (patch/normalise.ts).
       name: 'normalise',

@@ -18,6 +18,7 @@ import { scimResponseHeaders } from './middleware/responseHeaders.js';
 import { sendScimError } from './middleware/sendError.js';
 import { runSteps, scimExchange, scimSteps, type PipelineDeps, type ScimExchange, type ScimIncoming, type ScimStep } from './pipeline.js';
 import { declareResources } from './registry.js';
+import { schemaDocuments } from './schemaDocuments.js';
 import { serviceProviderConfig } from './serviceProviderConfig.js';
 
 /** Where the SCIM server answers. */
@@ -75,6 +76,7 @@ function scimmyApp(server: ScimServerContext, logger: Logger, publicUrl: string)
   });
   router.use(scimResponseHeaders);
   router.get('/ServiceProviderConfig', serviceProviderConfig(server.options, server.baseUrl));
+  router.get(['/Schemas', '/Schemas/:id'], schemaDocuments(server.baseUrl));
   // scimmy reads every resource type with default paging and merges the pages: totals would be wrong.
   router.post('/.search', (_req, res) => sendScimError(res, 501, undefined, 'Search at the root is not supported; POST to /Users/.search or /Groups/.search.'));
   router.use(scimmy);

@@ -41,9 +41,26 @@ const RELAXED_TYPES = ['emails.type', 'phoneNumbers.type', 'ims.type', 'photos.t
 
 let configured = false;
 
-/** Schema tweaks made once per process (scimmy's schemas are global). */
+type AttributeConfig = { canonicalValues?: unknown; referenceTypes?: unknown; mutable?: unknown; description?: string };
+const configOf = (definition: { attribute(path: string): unknown }, path: string) => (definition.attribute(path) as { config: AttributeConfig }).config;
+
+/**
+ * Schema tweaks made once per process (scimmy's schemas are global), so that /Schemas says what the server does:
+ * - a group's members are users (nested groups are not supported): `members.type` and `members.$ref` name User only;
+ * - `members.display` is the member's name as idbridge knows it: read-only (a value sent is ignored);
+ * - `primary` is stored as sent, true for at most one email (or phone number).
+ */
 export function configureSchemas(): void {
   if (configured) return;
   for (const path of RELAXED_TYPES) SCIMMY.Schemas.User.definition.attribute(path).config.canonicalValues = false;
+  const group = SCIMMY.Schemas.Group.definition;
+  Object.assign(configOf(group, 'members.type'), { canonicalValues: ['User'], description: "Always 'User': members are users; groups inside groups are not supported (a member of type 'Group' is refused)." });
+  Object.assign(configOf(group, 'members.$ref'), { referenceTypes: ['User'], description: 'The URI of the member user.' });
+  Object.assign(configOf(group, 'members.display'), { mutable: false, description: "The member user's displayName (else userName), as idbridge knows it; a value sent is ignored." });
+  Object.assign(configOf(group, 'members'), { description: 'The users in the group (no nested groups). Other sub-attributes a client sends with a member are ignored.' });
+  const user = SCIMMY.Schemas.User.definition;
+  for (const list of ['emails', 'phoneNumbers']) {
+    Object.assign(configOf(user, `${list}.primary`), { description: `Stored as sent; true for at most one value (more is refused). A PATCH that makes a value primary makes the previous primary value not primary (RFC 7644 §3.5.2).` });
+  }
   configured = true;
 }

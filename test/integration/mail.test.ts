@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { MailDispatcher } from '../../src/mail/dispatcher.js';
+import { createServer, type Socket } from 'node:net';
+import { MailDispatcher, STALE_MARGIN_MS } from '../../src/mail/dispatcher.js';
 import { enqueueMail } from '../../src/mail/outbox.js';
 import { fileTransport, smtpTransport } from '../../src/mail/transport.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -83,6 +84,45 @@ describe('mail outbox', () => {
     await Promise.all([dispatcher.runOnce(), second.runOnce()]);
     expect(mailbox.to('once@example.com')).toHaveLength(1);
     await second.stop();
+  });
+
+  it('retries an email left "sending" by a stopped instance once the send timeout and a margin have passed, not before', async () => {
+    const sendTimeoutMs = 30_000;
+    const id = await queue('orphan@example.com');
+    // What a kill -9 in the middle of a send leaves: the message claimed ("sending"), its sender gone.
+    await deps.db.models.MailMessage.update({ status: 'sending', attempts: 1, updatedAt: deps.clock.now() }, { where: { id } });
+    const survivor = new MailDispatcher(deps.ctx, smtpTransport(mailbox.url), silent, { from: 'x <x@idbridge.test>', sendTimeoutMs });
+    deps.clock.advance(sendTimeoutMs + STALE_MARGIN_MS - 1000);
+    await survivor.drain();
+    expect(mailbox.to('orphan@example.com')).toHaveLength(0);
+    deps.clock.advance(2000);
+    await survivor.drain();
+    expect(mailbox.to('orphan@example.com')).toHaveLength(1);
+    expect(await deps.db.models.MailMessage.findByPk(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    await survivor.stop();
+  });
+
+  it('fails an attempt after the send timeout when the SMTP server stops answering, and keeps the message for a retry', async () => {
+    const sockets: Socket[] = [];
+    const silentServer = createServer((socket) => void sockets.push(socket)); // accepts, never greets
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    const port = (silentServer.address() as { port: number }).port;
+    const stuck = new MailDispatcher(deps.ctx, smtpTransport(`smtp://127.0.0.1:${port}`, 300), silent, { from: 'x <x@idbridge.test>', sendTimeoutMs: 300 });
+    const id = await queue('stuck@example.com');
+    const started = Date.now();
+    await stuck.drain();
+    expect(Date.now() - started).toBeLessThan(5000);
+    const row = await deps.db.models.MailMessage.findByPk(id);
+    expect(row).toMatchObject({ status: 'queued', attempts: 1 });
+    // nodemailer's greeting timeout or our deadline, whichever comes first.
+    expect(row?.lastError).toMatch(/timeout|did not take|never received/i);
+    await stuck.stop();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silentServer.close(resolve));
+    // The message is still delivered by a dispatcher that reaches a working server.
+    deps.clock.advance(60_000);
+    await dispatcher.drain();
+    expect(mailbox.to('stuck@example.com')).toHaveLength(1);
   });
 
   it('writes .eml files and logs the links when no SMTP server is configured', async () => {

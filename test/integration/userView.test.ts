@@ -46,7 +46,8 @@ describe('the user view', () => {
       { value: 'home@x.test', type: 'home', primary: false, display: null },
       { value: 'full@x.test', type: 'work', primary: true, display: 'Work' },
     ]);
-    expect(view.phoneNumbers.map((p) => [p.value, p.type, p.primary])).toEqual([['+1 555 0100', 'mobile', true], ['+1 555 0101', 'work', false]]);
+    // `primary` as sent: neither number was marked primary (the user's phone is then the first).
+    expect(view.phoneNumbers.map((p) => [p.value, p.type, p.primary])).toEqual([['+1 555 0100', 'mobile', false], ['+1 555 0101', 'work', false]]);
     expect(view.memberships.map((m) => [m.organization.slug, m.organization.name, m.organization.kind, m.role, m.sources.map((s) => (s.type === 'group' ? `group:${s.group.displayName}` : s.type))])).toEqual([
       ['acme', 'Acme', 'customer', 'standard-user', ['direct']],
       ['lake', 'Lake Water', 'utility', 'operator', ['group:Water-Ops']],

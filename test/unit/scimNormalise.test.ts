@@ -61,9 +61,10 @@ describe('the Entra ID / Okta request normaliser', () => {
     expect(normalised(operation)).toEqual(expected);
   });
 
-  it('leaves what is not a PatchOp to the validation that follows, and refuses operations that are not operations', () => {
-    expect(normalisePatchBody('text', schema)).toBe('text');
-    expect(normalisePatchBody({ Operations: 'x' }, schema)).toEqual({ Operations: 'x' });
+  it('refuses a body that is not a PatchOp, and operations that are not operations', () => {
+    for (const body of ['text', { Operations: 'x' }, { schemas: null, Operations: [] }, { schemas: ['urn:other'], Operations: [] }]) {
+      expect(() => normalisePatchBody(body, schema)).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidSyntax', message: expect.stringContaining('A PATCH body is a PatchOp') }));
+    }
     for (const operation of [7, null, { path: 'x' }, { op: 'move', path: 'x' }, { op: 'add', path: 7, value: 'x' }]) {
       expect(() => normalised(operation)).toThrow(expect.objectContaining({ status: 400 }));
     }
@@ -78,8 +79,8 @@ describe('the Entra ID / Okta request normaliser', () => {
 
   it(`refuses a PATCH of more than ${MAX_PATCH_OPERATIONS} operations before applying any`, () => {
     const many = Array.from({ length: MAX_PATCH_OPERATIONS + 1 }, () => ({ op: 'add', path: 'title', value: 'x' }));
-    expect(() => normalisePatchBody({ Operations: many }, schema)).toThrow(expect.objectContaining({ scimType: 'tooMany', message: expect.stringContaining(`at most ${MAX_PATCH_OPERATIONS}`) }));
-    expect(() => normalisePatchBody({ Operations: many.slice(1) }, schema)).not.toThrow();
+    expect(() => normalisePatchBody({ schemas: [PATCH], Operations: many }, schema)).toThrow(expect.objectContaining({ scimType: 'tooMany', message: expect.stringContaining(`at most ${MAX_PATCH_OPERATIONS}`) }));
+    expect(() => normalisePatchBody({ schemas: [PATCH], Operations: many.slice(1) }, schema)).not.toThrow();
   });
 
   it('fixes booleans and managers in POST and PUT bodies', () => {

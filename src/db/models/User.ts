@@ -36,6 +36,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare managerId: string | null;
   declare managerDisplayName: string | null;
   declare extra: UserExtra | null;
+  /** The folded forms of the texts compared ignoring case, as JSON (identity/folding.ts). */
+  declare folded: string | null;
   declare status: UserStatus;
   /** Statuses to return to, nearest first, joined by ">" (see statusMachine.encodeResume). */
   declare statusBefore: string | null;
@@ -80,6 +82,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         managerId: text(255),
         managerDisplayName: text(255),
         extra: jsonText<UserExtra>('extra', {}, true),
+        folded: { type: DataTypes.TEXT, allowNull: true },
         status: { type: DataTypes.STRING(32), allowNull: false },
         statusBefore: text(64),
         sdkAccess: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },

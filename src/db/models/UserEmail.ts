@@ -8,6 +8,8 @@ export class UserEmail extends Model<InferAttributes<UserEmail>, InferCreationAt
   declare type: string | null;
   declare primary: boolean;
   declare display: string | null;
+  /** The folded forms of the texts compared ignoring case, as JSON (identity/folding.ts). */
+  declare folded: string | null;
 
   static initModel(sequelize: Sequelize): void {
     this.init(
@@ -19,6 +21,7 @@ export class UserEmail extends Model<InferAttributes<UserEmail>, InferCreationAt
         type: { type: DataTypes.STRING(32), allowNull: true },
         primary: { type: DataTypes.BOOLEAN, allowNull: false },
         display: { type: DataTypes.STRING(320), allowNull: true },
+        folded: { type: DataTypes.TEXT, allowNull: true },
       },
       { sequelize, tableName: 'user_emails' },
     );

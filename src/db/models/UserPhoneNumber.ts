@@ -7,6 +7,8 @@ export class UserPhoneNumber extends Model<InferAttributes<UserPhoneNumber>, Inf
   declare type: string | null;
   declare primary: boolean;
   declare display: string | null;
+  /** The folded forms of the texts compared ignoring case, as JSON (identity/folding.ts). */
+  declare folded: string | null;
 
   static initModel(sequelize: Sequelize): void {
     this.init(
@@ -17,6 +19,7 @@ export class UserPhoneNumber extends Model<InferAttributes<UserPhoneNumber>, Inf
         type: { type: DataTypes.STRING(32), allowNull: true },
         primary: { type: DataTypes.BOOLEAN, allowNull: false },
         display: { type: DataTypes.STRING(64), allowNull: true },
+        folded: { type: DataTypes.TEXT, allowNull: true },
       },
       { sequelize, tableName: 'user_phone_numbers' },
     );

@@ -7,6 +7,7 @@ import type { DomainContext } from '../context.js';
 import type { DirectoryRecord } from '../directories.js';
 import { conflict, DomainError } from '../errors.js';
 import { encodeResume, initialStatus } from '../statusMachine.js';
+import { FOLDED_EMAIL_ATTRIBUTES, FOLDED_PHONE_ATTRIBUTES, FOLDED_USER_ATTRIBUTES, foldedOf } from '../folding.js';
 import { toColumns, type ParsedUserAttributes } from '../userAttributes.js';
 import { presentUser, viewUser, type MembershipView, type UserRecord, type UserView } from '../userView.js';
 import { normalise } from '../validation.js';
@@ -30,10 +31,9 @@ export function userNameTaken(userName: string): DomainError {
 type ListEntryInput = { value: string; type?: string | null | undefined; primary?: boolean | undefined; display?: string | null | undefined };
 type ListRow = { userId: string; position: number; value: string; type: string | null; primary: boolean; display: string | null };
 
-/** A list's rows as stored: in order, and only the first entry marked primary (or the first) is primary. */
+/** A list's rows as stored: in order, `primary` as sent (validation lets at most one entry be primary). */
 function listRows(userId: string, entries: readonly ListEntryInput[]): ListRow[] {
-  const primaryIndex = Math.max(0, entries.findIndex((e) => e.primary));
-  return entries.map((e, position) => ({ userId, position, value: e.value, type: e.type ?? null, primary: position === primaryIndex, display: e.display ?? null }));
+  return entries.map((e, position) => ({ userId, position, value: e.value, type: e.type ?? null, primary: e.primary === true, display: e.display ?? null }));
 }
 
 /** Replaces the user's emails and phone numbers given in `attrs` (`created`: the user has none yet). */
@@ -43,19 +43,18 @@ async function writeEmailsAndPhones(ctx: DomainContext, t: Transaction, userId: 
   const phones = listRows(userId, attrs.phoneNumbers ?? []);
   if (attrs.emails !== undefined) {
     if (!created) await ctx.db.execute('DELETE FROM user_emails WHERE user_id = ?', [userId], t);
-    await ctx.db.insert(UserEmail, emails.map((e) => ({ ...e, valueNormalized: normalise(e.value) })), t);
+    await ctx.db.insert(UserEmail, emails.map((e) => ({ ...e, valueNormalized: normalise(e.value), folded: foldedOf(e, FOLDED_EMAIL_ATTRIBUTES) })), t);
   }
   if (attrs.phoneNumbers !== undefined) {
     if (!created) await ctx.db.execute('DELETE FROM user_phone_numbers WHERE user_id = ?', [userId], t);
-    await ctx.db.insert(UserPhoneNumber, phones, t);
+    await ctx.db.insert(UserPhoneNumber, phones.map((p) => ({ ...p, folded: foldedOf(p, FOLDED_PHONE_ATTRIBUTES) })), t);
   }
   return { emails, phones };
 }
 
-/** A list as it would be stored: the first entry marked primary (or the first) is the only primary one. */
+/** A list as it would be stored (listRows), to compare with the stored one. */
 function asStored(entries: readonly ListEntryInput[]): string {
-  const primaryIndex = Math.max(0, entries.findIndex((e) => e.primary));
-  return JSON.stringify(entries.map((e, i) => [e.value, e.type ?? null, i === primaryIndex, e.display ?? null]));
+  return JSON.stringify(entries.map((e) => [e.value, e.type ?? null, e.primary === true, e.display ?? null]));
 }
 
 export function auditSummary(user: Pick<User, 'userName' | 'email' | 'status'>): Record<string, unknown> {
@@ -91,7 +90,9 @@ export async function insertUser(
     version: 1,
     createdAt: now,
     updatedAt: now,
+    folded: null,
   };
+  user.folded = foldedOf(user, FOLDED_USER_ATTRIBUTES);
   try {
     await ctx.db.insert(ctx.db.models.User, [user], t);
   } catch (error) {
@@ -146,6 +147,7 @@ export async function profileChange(ctx: DomainContext, t: Transaction, user: Us
 export async function applyProfileChange(ctx: DomainContext, t: Transaction, actor: Actor, user: User, attrs: Partial<ParsedUserAttributes>, change: ProfileChange): Promise<UserView> {
   if (change.empty) return viewUser(ctx, user);
   user.set(toColumns(attrs));
+  user.folded = foldedOf(user.get(), FOLDED_USER_ATTRIBUTES);
   user.version += 1;
   user.updatedAt = ctx.clock.now();
   try {

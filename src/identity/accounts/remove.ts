@@ -5,6 +5,7 @@ import { authorize, userFacts, userScopeFor } from '../policy/index.js';
 import { findUserInScope } from '../scope.js';
 import { isAdmin, type Principal, type ScimTokenPrincipal } from '../principal.js';
 import { loadMemberships } from '../userView.js';
+import { normalise } from '../validation.js';
 import { auditSummary, checkVersion } from './records.js';
 import { targetUser, type TargetOptions } from './target.js';
 
@@ -16,7 +17,7 @@ import { targetUser, type TargetOptions } from './target.js';
 export async function deleteAccount(ctx: DomainContext, principal: Principal, id: string, options: Pick<TargetOptions, 'expectedVersion'> & { confirmation?: string } = {}): Promise<void> {
   await ctx.db.tx(async (t) => {
     const user = await targetUser(ctx, principal, 'user.delete', id, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
-    if (isAdmin(principal) && (options.confirmation ?? '').trim().toLowerCase() !== user.userName.toLowerCase()) {
+    if (isAdmin(principal) && normalise((options.confirmation ?? '').trim()) !== user.userNameNormalized) {
       throw invalid('user.delete_unconfirmed', 'To delete this user for good, confirm with the exact username.', 'confirm');
     }
     const memberships = await loadMemberships(ctx, [user.id]);

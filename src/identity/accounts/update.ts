@@ -6,7 +6,7 @@ import { invalid } from '../errors.js';
 import type { Principal } from '../principal.js';
 import { userAttributesPatchSchema, type UserAttributesPatch } from '../userAttributes.js';
 import type { UserView } from '../userView.js';
-import { emailSchema, parseInput } from '../validation.js';
+import { emailSchema, normalise, parseInput } from '../validation.js';
 import { getAccount } from './read.js';
 import { applyProfileChange, checkVersion, profileChange, type ProfileChange } from './records.js';
 import { authorizeAlso } from './target.js';
@@ -89,12 +89,17 @@ export async function editAccount(ctx: DomainContext, principal: Principal, user
       patch.name = { ...current.name, givenName, familyName };
       patch.displayName = [givenName, familyName].filter(Boolean).join(' ') || null;
     }
-    if (data.email !== undefined && data.email.toLowerCase() !== current.email?.toLowerCase()) {
-      patch.emails = [{ value: data.email, type: 'work', primary: true }, ...current.emails.filter((e) => !e.primary).map((e) => ({ value: e.value, type: e.type, primary: false, display: e.display }))];
+    const same = (a: string | null | undefined, b: string | null | undefined) => normalise(a ?? '') === normalise(b ?? '');
+    if (data.email !== undefined && !same(data.email, current.email)) {
+      // The new address replaces the one the user is reached at (the primary, else the first); the others stay.
+      patch.emails = [{ value: data.email, type: 'work', primary: true }, ...current.emails.filter((e) => !same(e.value, current.email)).map((e) => ({ value: e.value, type: e.type, primary: false, display: e.display }))];
       // The local sign-in name follows the email when it was the email.
-      if (current.userName.toLowerCase() === current.email?.toLowerCase()) patch.userName = data.email;
+      if (same(current.userName, current.email)) patch.userName = data.email;
     }
-    if (data.phone !== undefined) patch.phoneNumbers = [{ value: data.phone, type: 'work', primary: true }, ...current.phoneNumbers.filter((p) => !p.primary).map((p) => ({ value: p.value, type: p.type, primary: false, display: p.display }))];
+    if (data.phone !== undefined) {
+      const reached = current.phoneNumbers.find((p) => p.primary) ?? current.phoneNumbers[0];
+      patch.phoneNumbers = [{ value: data.phone, type: 'work', primary: true }, ...current.phoneNumbers.filter((p) => p !== reached).map((p) => ({ value: p.value, type: p.type, primary: false, display: p.display }))];
+    }
     if (data.title !== undefined) patch.title = data.title;
     if (data.sdkAccess !== undefined) patch.sdkAccess = data.sdkAccess;
     if (data.preferredLanguage !== undefined) patch.preferredLanguage = data.preferredLanguage;

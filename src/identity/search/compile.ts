@@ -8,8 +8,12 @@ export interface FieldSpec {
   /** Qualified column, e.g. `users.title`. */
   column: string;
   type: 'string' | 'boolean' | 'date' | 'integer';
-  /** Column holding `normalise(value)`, used (with its index) when the comparison ignores case. */
-  normalized?: string;
+  /**
+   * SQL giving `normalise(value)`, compared when the comparison ignores case: a normalised column (with its index), or
+   * the attribute's entry in a `folded` column (folding.ts). A text field compared ignoring case must have one: the
+   * database's own LOWER() differs between SQLite and PostgreSQL.
+   */
+  folded?: string | ((dialect: Dialect) => string);
   /** Whether comparisons respect case unless the caller says otherwise. */
   caseExact: boolean;
   /** The column never holds NULL (lets equality skip the null guard). */
@@ -76,6 +80,11 @@ function coerce(spec: FieldSpec, test: FieldTest): TestValue {
   }
 }
 
+function foldedExpression(spec: FieldSpec, field: string, dialect: Dialect): string {
+  if (spec.folded === undefined) throw new Error(`"${field}" ignores case but has no folded form (search/fields.ts)`);
+  return typeof spec.folded === 'string' ? spec.folded : spec.folded(dialect);
+}
+
 /** SQL for one test, always TRUE or FALSE (never NULL), so that NOT keeps its meaning for missing values. */
 function compileTest(spec: FieldSpec, test: FieldTest, dialect: Dialect, params: unknown[]): string {
   if (spec.compile) return spec.compile(test, params);
@@ -91,12 +100,13 @@ function compileTest(spec: FieldSpec, test: FieldTest, dialect: Dialect, params:
   if (spec.type === 'boolean' && test.op !== 'eq' && test.op !== 'ne') {
     throw invalid('search.invalid_operator', `"${test.field}" is true or false: only eq, ne and pr apply to it.`, 'filter');
   }
-  const ignoreCase = spec.type === 'string' && (test.ignoreCase ?? !spec.caseExact);
+  // A case-exact field without a folded form (ids, keys, statuses) holds no case variants to ignore: compared as stored.
+  const ignoreCase = spec.type === 'string' && (test.ignoreCase ?? !spec.caseExact) && !(spec.caseExact && spec.folded === undefined);
   let target = col;
   let operand: unknown = value;
   if (ignoreCase) {
     operand = normalise(String(value));
-    target = spec.normalized ?? `LOWER(${col})`;
+    target = foldedExpression(spec, test.field, dialect);
   }
   switch (test.op) {
     case 'eq':
@@ -148,11 +158,11 @@ export function compileCondition(condition: Condition, table: TableSpec, dialect
 }
 
 /** ORDER BY for a sort (missing values last in both directions), ending with `tieBreaker` so that pages are stable. */
-export function compileOrder(sort: SortSpec | undefined, table: TableSpec, tieBreaker: string, fallback: string): string {
+export function compileOrder(sort: SortSpec | undefined, table: TableSpec, dialect: Dialect, tieBreaker: string, fallback: string): string {
   if (!sort) return `${fallback}, ${tieBreaker}`;
   const spec = table.fields[sort.field];
   if (!spec || spec.sortable === false) throw invalid('search.unsortable', `Results cannot be sorted by "${sort.field}".`, 'sortBy');
-  const expr = spec.type === 'string' && !spec.caseExact ? (spec.normalized ?? `LOWER(${spec.column})`) : spec.column;
+  const expr = spec.type === 'string' && !spec.caseExact ? foldedExpression(spec, sort.field, dialect) : spec.column;
   const direction = sort.descending ? 'DESC' : 'ASC';
   const nullsLast = spec.notNull ? '' : `CASE WHEN ${spec.column} IS NULL THEN 1 ELSE 0 END, `;
   return `${nullsLast}${expr} ${direction}, ${tieBreaker}`;

@@ -1,40 +1,46 @@
 import { invalid } from '../errors.js';
+import { foldedSql } from '../folding.js';
 import type { FieldSpec, TableSpec } from './compile.js';
 
 const text = (column: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ column, type: 'string', caseExact: false, ...extra });
+/** A text compared ignoring case through its entry in the row's `folded` column (folding.ts). */
+const foldedText = (column: string, foldedColumn: string, key: string, extra: Partial<FieldSpec> = {}): FieldSpec => text(column, { folded: foldedSql(foldedColumn, key), ...extra });
+const userText = (column: string, key: string): FieldSpec => foldedText(column, 'users.folded', key);
 
 /**
  * What can be searched and sorted about users, in the domain's field names. Case rules follow the user model:
- * userName and email addresses ignore case (through their normalised, indexed columns); ids do not.
+ * userName and email addresses ignore case (through their normalised, indexed columns), as do the other texts
+ * (through their folded forms); ids do not.
  */
 export const USER_TABLE: TableSpec = {
   fields: {
     id: text('users.id', { caseExact: true, notNull: true }),
-    userName: text('users.user_name', { normalized: 'users.user_name_normalized', notNull: true }),
+    userName: text('users.user_name', { folded: 'users.user_name_normalized', notNull: true }),
     externalId: text('users.external_id', { caseExact: true }),
-    displayName: text('users.display_name'),
-    formattedName: text('users.formatted_name'),
-    givenName: text('users.given_name'),
-    familyName: text('users.family_name'),
-    middleName: text('users.middle_name'),
-    honorificPrefix: text('users.honorific_prefix'),
-    honorificSuffix: text('users.honorific_suffix'),
-    nickName: text('users.nick_name'),
-    profileUrl: text('users.profile_url'),
-    title: text('users.title'),
-    userType: text('users.user_type'),
-    preferredLanguage: text('users.preferred_language'),
-    locale: text('users.locale'),
-    timezone: text('users.timezone'),
-    email: text('users.email', { normalized: 'users.email_normalized' }),
-    phone: text('users.phone'),
-    employeeNumber: text('users.employee_number'),
-    costCenter: text('users.cost_center'),
-    enterpriseOrganization: text('users.enterprise_organization'),
-    division: text('users.division'),
-    department: text('users.department'),
-    managerId: text('users.manager_id', { caseExact: true }),
-    managerDisplayName: text('users.manager_display_name'),
+    displayName: userText('users.display_name', 'displayName'),
+    formattedName: userText('users.formatted_name', 'formattedName'),
+    givenName: userText('users.given_name', 'givenName'),
+    familyName: userText('users.family_name', 'familyName'),
+    middleName: userText('users.middle_name', 'middleName'),
+    honorificPrefix: userText('users.honorific_prefix', 'honorificPrefix'),
+    honorificSuffix: userText('users.honorific_suffix', 'honorificSuffix'),
+    nickName: userText('users.nick_name', 'nickName'),
+    profileUrl: userText('users.profile_url', 'profileUrl'),
+    title: userText('users.title', 'title'),
+    userType: userText('users.user_type', 'userType'),
+    preferredLanguage: userText('users.preferred_language', 'preferredLanguage'),
+    locale: userText('users.locale', 'locale'),
+    timezone: userText('users.timezone', 'timezone'),
+    email: text('users.email', { folded: 'users.email_normalized' }),
+    phone: userText('users.phone', 'phone'),
+    employeeNumber: userText('users.employee_number', 'employeeNumber'),
+    costCenter: userText('users.cost_center', 'costCenter'),
+    enterpriseOrganization: userText('users.enterprise_organization', 'enterpriseOrganization'),
+    division: userText('users.division', 'division'),
+    department: userText('users.department', 'department'),
+    // The enterprise schema's manager.value is not case-exact: a filter on it ignores case (through its folded form).
+    managerId: foldedText('users.manager_id', 'users.folded', 'managerId', { caseExact: true }),
+    managerDisplayName: userText('users.manager_display_name', 'managerDisplayName'),
     status: text('users.status', { caseExact: true, notNull: true }),
     active: {
       column: 'users.status',
@@ -61,20 +67,20 @@ export const USER_TABLE: TableSpec = {
       outer: 'users.id',
       select: 'SELECT e.user_id FROM user_emails e',
       fields: {
-        value: text('e.value', { normalized: 'e.value_normalized', notNull: true }),
-        type: text('e.type'),
+        value: text('e.value', { folded: 'e.value_normalized', notNull: true }),
+        type: foldedText('e.type', 'e.folded', 'type'),
         primary: { column: 'e."primary"', type: 'boolean', caseExact: true, notNull: true },
-        display: text('e.display'),
+        display: foldedText('e.display', 'e.folded', 'display'),
       },
     },
     phoneNumbers: {
       outer: 'users.id',
       select: 'SELECT p.user_id FROM user_phone_numbers p',
       fields: {
-        value: text('p.value', { notNull: true }),
-        type: text('p.type'),
+        value: foldedText('p.value', 'p.folded', 'value', { notNull: true }),
+        type: foldedText('p.type', 'p.folded', 'type'),
         primary: { column: 'p."primary"', type: 'boolean', caseExact: true, notNull: true },
-        display: text('p.display'),
+        display: foldedText('p.display', 'p.folded', 'display'),
       },
     },
     groups: {
@@ -82,14 +88,15 @@ export const USER_TABLE: TableSpec = {
       select: 'SELECT gm.user_id FROM group_members gm JOIN groups g ON g.id = gm.group_id',
       fields: {
         value: text('gm.group_id', { caseExact: true, notNull: true }),
-        display: text('g.display_name', { normalized: 'g.display_name_normalized', notNull: true }),
+        display: text('g.display_name', { folded: 'g.display_name_normalized', notNull: true }),
       },
     },
     memberships: {
       outer: 'users.id',
       select: 'SELECT m.user_id FROM memberships m JOIN organizations o ON o.id = m.organization_id',
       fields: {
-        organization: text('o.slug', { notNull: true }),
+        // Slugs are lower-case ASCII: the slug is its own folded form.
+        organization: text('o.slug', { folded: 'o.slug', notNull: true }),
         role: text('m.role', { caseExact: true, notNull: true }),
       },
     },
@@ -99,7 +106,7 @@ export const USER_TABLE: TableSpec = {
 export const GROUP_TABLE: TableSpec = {
   fields: {
     id: text('groups.id', { caseExact: true, notNull: true }),
-    displayName: text('groups.display_name', { normalized: 'groups.display_name_normalized', notNull: true }),
+    displayName: text('groups.display_name', { folded: 'groups.display_name_normalized', notNull: true }),
     externalId: text('groups.external_id', { caseExact: true }),
     createdAt: { column: 'groups.created_at', type: 'date', caseExact: true, notNull: true },
     updatedAt: { column: 'groups.updated_at', type: 'date', caseExact: true, notNull: true },
@@ -111,7 +118,10 @@ export const GROUP_TABLE: TableSpec = {
       select: 'SELECT gm.group_id FROM group_members gm JOIN users u ON u.id = gm.user_id',
       fields: {
         value: text('gm.user_id', { caseExact: true, notNull: true }),
-        display: text('COALESCE(u.display_name, u.user_name)', { notNull: true }),
+        display: text('COALESCE(u.display_name, u.user_name)', {
+          notNull: true,
+          folded: (dialect) => `COALESCE(${foldedSql('u.folded', 'displayName')(dialect)}, u.user_name_normalized)`,
+        }),
       },
     },
   },

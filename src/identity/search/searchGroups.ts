@@ -29,7 +29,7 @@ export async function searchGroups(ctx: DomainContext, principal: Principal, que
   }
   if (query.where) where.push(compileCondition(query.where, GROUP_TABLE, ctx.db.dialect, params).sql);
   const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  const order = compileOrder(query.sort, GROUP_TABLE, 'groups.id ASC', 'groups.created_at ASC');
+  const order = compileOrder(query.sort, GROUP_TABLE, ctx.db.dialect, 'groups.id ASC', 'groups.created_at ASC');
   const t = ctx.db.current();
   const [counted] = await ctx.db.rows<{ n: number | string }>(`SELECT COUNT(*) AS n FROM groups${whereSql}`, params);
   const total = Number(counted?.n ?? 0);

@@ -32,7 +32,7 @@ export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): 
   const where = scopeSql(query.scope ?? {}, params);
   if (query.where) where.push(compileCondition(query.where, table, ctx.db.dialect, params).sql);
   const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  const order = compileOrder(query.sort, table, 'users.id ASC', 'users.created_at ASC');
+  const order = compileOrder(query.sort, table, ctx.db.dialect, 'users.id ASC', 'users.created_at ASC');
   const { startIndex, count } = query.page;
   const countAll = async () => {
     const directoryId = query.scope?.directoryId;

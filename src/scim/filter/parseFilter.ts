@@ -122,6 +122,13 @@ class Parser {
   private unary(inValuePath: boolean): FilterNode {
     if (this.isKeyword('not')) {
       this.#pos += 1;
+      // `not (…)` is one level, as written; a bare `not` (which RFC 7644 does not allow, but is read) is one too.
+      if (this.peek()?.type === '(') {
+        this.#pos += 1;
+        const inner = this.nested(() => this.or(inValuePath));
+        this.expect(')');
+        return { kind: 'not', expr: inner };
+      }
       return { kind: 'not', expr: this.nested(() => this.unary(inValuePath)) };
     }
     if (this.peek()?.type === '(') {

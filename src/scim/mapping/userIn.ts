@@ -20,6 +20,43 @@ export function isObject(value: unknown): value is Json {
 }
 
 /**
+ * The most values one multi-valued attribute of a user holds (emails and phone numbers: 20, the domain's rule). An
+ * IdP sends a handful; thousands of addresses would cost scimmy's coercion seconds of CPU with the event loop held.
+ */
+export const MAX_USER_ATTRIBUTE_VALUES = 100;
+
+/** A multi-valued attribute's values: at most MAX_USER_ATTRIBUTE_VALUES, none a list itself (scimmy would store `[[]]` as `[{}]`). */
+function checkValues(name: string, values: unknown[]): void {
+  if (values.length > MAX_USER_ATTRIBUTE_VALUES) throw badRequest('tooMany', `"${name}" has ${values.length} values; a user attribute holds at most ${MAX_USER_ATTRIBUTE_VALUES}.`);
+  if (values.some(Array.isArray)) throw badRequest('invalidValue', `"${name}" holds a list inside its list; each of its values is one object or one value.`);
+}
+
+/** Refuses a user body with a multi-valued attribute (or one of an extension) whose values checkValues refuses. */
+export function assertFewValues(body: Json): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (Array.isArray(value)) checkValues(key, value);
+    if (isObject(value)) for (const [inner, v] of Object.entries(value)) if (Array.isArray(v)) checkValues(`${key}:${inner}`, v);
+  }
+}
+
+/**
+ * Refuses a user PATCH whose operations carry more than MAX_USER_ATTRIBUTE_VALUES values in all: applying each
+ * operation re-validates the growing user, so a thousand operations adding one address each would cost minutes.
+ */
+export function assertFewPatchValues(operations: ReadonlyArray<{ path?: string; value?: unknown }>): void {
+  let count = 0;
+  const values = (name: string, list: unknown[]) => {
+    if (list.some(Array.isArray)) throw badRequest('invalidValue', `A value of "${name}" holds a list inside a list; each value is one object or one value.`);
+    count += list.length;
+  };
+  for (const { path, value } of operations) {
+    if (Array.isArray(value)) values(path ?? 'the operation', value);
+    else if (isObject(value)) for (const [key, v] of Object.entries(value)) if (Array.isArray(v)) values(key, v);
+  }
+  if (count > MAX_USER_ATTRIBUTE_VALUES) throw badRequest('tooMany', `The operations carry ${count} values of multi-valued attributes; a PATCH of a user carries at most ${MAX_USER_ATTRIBUTE_VALUES}.`);
+}
+
+/**
  * Validates a User body with scimmy's schema coercion (types, required attributes, multi-valued shapes, names in
  * any case, namespaced extension attributes) after refusing attributes the schema does not declare. Returns the
  * coerced JSON and the write-only password.
@@ -33,6 +70,7 @@ export function validateUserBody(body: unknown): { json: Json; password: string 
   if (!isObject(body)) throw badRequest('invalidSyntax', 'The request body must be one JSON object: a SCIM User.');
   const definition = SCIMMY.Schemas.User.definition;
   assertKnownAttributes(definition, body);
+  assertFewValues(body);
   if (Array.isArray(body.schemas) && body.schemas.length > 0 && !body.schemas.includes(definition.id)) {
     throw badRequest('invalidSyntax', 'The request body supplied a schema type that is incompatible with this resource');
   }

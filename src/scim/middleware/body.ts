@@ -11,10 +11,18 @@ const JSON_TYPES = ['application/scim+json', 'application/json'];
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * Reads a SCIM request's body into `req.body`, with or without Express (it uses only what node:http gives): true
- * when the request may go on, false when the reader has answered it (415, 413, 400).
+ * The largest body of any SCIM request but a group's (a user, a user's PATCH, a search): a user with every attribute
+ * and a PATCH with the most operations allowed are a few tens of kilobytes. Only a group's members need more
+ * (SCIM_MAX_BODY_BYTES). Parsing stays short: JSON.parse holds the event loop about 10 ms per megabyte.
  */
-export type BodyReader = (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<boolean>;
+export const MAX_OTHER_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Reads a SCIM request's body into `req.body`, with or without Express (it uses only what node:http gives): true
+ * when the request may go on, false when the reader has answered it (415, 413, 400). `resourcePath` (/Users/…,
+ * /Groups/…) decides the size limit.
+ */
+export type BodyReader = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, resourcePath: string) => Promise<boolean>;
 
 type Refusal = { status: number; scimType?: ScimType; detail: string };
 
@@ -43,12 +51,12 @@ function decoderOf(encoding: string): Transform | undefined | null {
 }
 
 /** The body's bytes, decoded, at most `max` of them once decoded (a small compressed body can expand enormously). */
-function readBytes(req: IncomingMessage, max: number): Promise<Buffer | Refusal> {
+function readBytes(req: IncomingMessage, max: number, advice: string): Promise<Buffer | Refusal> {
   const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
   const decoder = decoderOf(encoding);
   if (decoder === null) return Promise.resolve({ status: 415, detail: `The Content-Encoding ${JSON.stringify(encoding)} is not supported; send the body as is, or gzip, deflate or br.` });
   const source: Readable = decoder ? req.pipe(decoder) : req;
-  const tooLarge: Refusal = { status: 413, scimType: 'tooMany', detail: `The request body is larger than ${max} bytes${decoder ? ' once decoded' : ''}; send fewer members per request.` };
+  const tooLarge: Refusal = { status: 413, scimType: 'tooMany', detail: `The request body is larger than ${max} bytes${decoder ? ' once decoded' : ''}; ${advice}.` };
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -81,22 +89,26 @@ function readBytes(req: IncomingMessage, max: number): Promise<Buffer | Refusal>
  * over the limit, before or after decoding, answers 413; a body nested deeper than MAX_JSON_DEPTH, one holding a NUL
  * character, malformed JSON or a bare scalar answer 400. Each answer is a SCIM error saying which.
  */
-export function scimBodyReader(maxBodyBytes: number): BodyReader {
+export function scimBodyReader(maxGroupBodyBytes: number): BodyReader {
   const refuse = (res: ServerResponse, refusal: Refusal) => {
     sendScimError(res, refusal.status, refusal.scimType, refusal.detail);
     return false;
   };
-  return async (req, res) => {
+  const otherBodyBytes = Math.min(maxGroupBodyBytes, MAX_OTHER_BODY_BYTES);
+  return async (req, res, resourcePath) => {
     if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return true;
+    const group = /^\/groups(\/|$)/i.test(resourcePath);
+    const maxBodyBytes = group ? maxGroupBodyBytes : otherBodyBytes;
+    const advice = group ? 'send fewer members per request' : "only a group's body may be larger";
     const length = Number(req.headers['content-length'] ?? 'NaN');
     const hasBody = req.headers['transfer-encoding'] !== undefined || (Number.isFinite(length) && length > 0);
     const { type, charset } = mediaType(req.headers['content-type']);
     const isJson = JSON_TYPES.includes(type);
     if (hasBody && !isJson) return refuse(res, { status: 415, detail: `Send the body as application/scim+json (got ${JSON.stringify(req.headers['content-type'] ?? 'no content type')}).` });
     if (isJson && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return refuse(res, { status: 415, detail: `Send the body in UTF-8 (got charset ${JSON.stringify(charset)}).` });
-    if (Number.isFinite(length) && length > maxBodyBytes) return refuse(res, { status: 413, scimType: 'tooMany', detail: `The request body is larger than ${maxBodyBytes} bytes; send fewer members per request.` });
+    if (Number.isFinite(length) && length > maxBodyBytes) return refuse(res, { status: 413, scimType: 'tooMany', detail: `The request body is larger than ${maxBodyBytes} bytes; ${advice}.` });
     if (!isJson) return true;
-    const bytes = await readBytes(req, maxBodyBytes);
+    const bytes = await readBytes(req, maxBodyBytes, advice);
     if (!Buffer.isBuffer(bytes)) return refuse(res, bytes as Refusal);
     if (bytes.length === 0) {
       req.body = {};

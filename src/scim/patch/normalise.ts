@@ -7,6 +7,8 @@ import { ENTERPRISE_USER_SCHEMA } from '../schemas.js';
  */
 export const MAX_PATCH_OPERATIONS = 1000;
 
+const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
 /**
  * Rewrites what Microsoft Entra ID (both its default and its `aadOptscim062020` modes) and Okta send into the RFC 7644
  * shapes scimmy validates and applies, before anything else sees the body:
@@ -22,6 +24,7 @@ export const MAX_PATCH_OPERATIONS = 1000;
 type Json = Record<string, unknown>;
 
 const BOOLEAN_KEY = /(^|[.:\]])(active|primary)$/i;
+const MEMBERS = /^members$/i;
 const MANAGER_PATH = /^(?:urn:ietf:params:scim:schemas:extension:enterprise:2\.0:user:)?manager$/i;
 
 function isObject(value: unknown): value is Json {
@@ -45,6 +48,8 @@ function managerValue(value: unknown): unknown {
 
 /** Booleans and managers anywhere in a value, judged by the key (or path) they sit under. */
 export function normaliseValue(value: unknown, key = ''): unknown {
+  // A group's members hold no boolean or manager: left as they are (a 50,000-member body is not copied).
+  if (MEMBERS.test(key)) return value;
   if (MANAGER_PATH.test(key)) value = managerValue(value);
   if (Array.isArray(value)) return value.map((item) => normaliseValue(item, key));
   if (isObject(value)) {
@@ -95,7 +100,9 @@ function expand(op: string, rawPath: string, value: unknown, out: Operation[], s
  * it with), and `add` needs a value. What breaks these answers 400 saying which operation.
  */
 export function normalisePatchBody(body: unknown, schema: PatchSchema): unknown {
-  if (!isObject(body) || !Array.isArray(body.Operations)) return body;
+  const shape = `A PATCH body is a PatchOp: {"schemas": ["${PATCH_OP_SCHEMA}"], "Operations": [ … ]}`;
+  if (!isObject(body) || !Array.isArray(body.Operations)) throw badRequest('invalidSyntax', `${shape}; this one has no list of Operations.`);
+  if (!Array.isArray(body.schemas) || !body.schemas.includes(PATCH_OP_SCHEMA)) throw badRequest('invalidSyntax', `${shape}; its "schemas" must name the PatchOp schema.`);
   const raws = body.Operations as unknown[];
   if (raws.length > MAX_PATCH_OPERATIONS) throw badRequest('tooMany', `A PATCH carries at most ${MAX_PATCH_OPERATIONS} operations (this one has ${raws.length}); send the rest in further requests.`);
   const operations: Operation[] = [];

@@ -4,7 +4,7 @@ import type { UserView } from '../../identity/userView.js';
 import type { ScimRequestContext } from '../context.js';
 import { expectedVersion } from '../mapping/etag.js';
 import type { Projection } from '../mapping/projection.js';
-import { userInputFromScim } from '../mapping/userIn.js';
+import { assertFewPatchValues, userInputFromScim } from '../mapping/userIn.js';
 import { toScimUser, type ScimJson } from '../mapping/userOut.js';
 import { IDBRIDGE_USER_SCHEMA } from '../schemas.js';
 import { prepareUserOperations, type PatchOperation } from './prepareUserOperations.js';
@@ -25,7 +25,24 @@ async function changeOf(c: ScimRequestContext, view: UserView, operations: Patch
   const target = await new SCIMMY.Messages.PatchOp({ schemas: [SCIMMY.Messages.PatchOp.id], Operations: prepared } as PatchMessage).apply(source);
   if (!target) return undefined;
   const password = (target as unknown as { password?: unknown }).password;
-  return userInputFromScim(JSON.parse(JSON.stringify(target)) as ScimJson, typeof password === 'string' ? password : undefined);
+  const patched = JSON.parse(JSON.stringify(target)) as ScimJson;
+  for (const list of ['emails', 'phoneNumbers']) settlePrimary(current[list], patched[list]);
+  return userInputFromScim(patched, typeof password === 'string' ? password : undefined);
+}
+
+/**
+ * RFC 7644 §3.5.2: a PATCH that makes a value primary makes the one primary before it no longer so. When the patched
+ * list has more than one primary value, those that were primary before the patch lose the mark; two values made
+ * primary by the same PATCH stay so, and the domain refuses them (at most one may be).
+ */
+function settlePrimary(before: unknown, after: unknown): void {
+  if (!Array.isArray(after)) return;
+  const primaries = after.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null && (entry as Record<string, unknown>).primary === true);
+  if (primaries.length < 2) return;
+  const wasPrimary = new Set((Array.isArray(before) ? before : []).filter((e: Record<string, unknown>) => e?.primary === true).map((e: Record<string, unknown>) => String(e.value).toLowerCase()));
+  const fresh = primaries.filter((entry) => !wasPrimary.has(String(entry.value).toLowerCase()));
+  if (fresh.length === 0) return;
+  for (const entry of primaries) if (!fresh.includes(entry)) entry.primary = false;
 }
 
 /**
@@ -35,6 +52,7 @@ async function changeOf(c: ScimRequestContext, view: UserView, operations: Patch
  */
 export async function patchScimUser(c: ScimRequestContext, id: string, message: unknown, projection: Projection): Promise<ScimJson> {
   const operations = new SCIMMY.Messages.PatchOp(message as PatchMessage).Operations as PatchOperation[];
+  assertFewPatchValues(operations);
   const version = expectedVersion(c.ifMatch);
   const view = await c.services.accounts.patchProvisioned(c.principal, id, (current) => changeOf(c, current, operations), version === undefined ? {} : { expectedVersion: version });
   return presentUser(c, view, projection);
