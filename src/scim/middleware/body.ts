@@ -17,6 +17,10 @@ export const MAX_JSON_DEPTH = 32;
  */
 export const MAX_OTHER_BODY_BYTES = 1024 * 1024;
 
+/** Bodies larger than this are read in several turns of the event loop. */
+const YIELD_ABOVE_BYTES = 256 * 1024;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Reads a SCIM request's body into `req.body`, with or without Express (it uses only what node:http gives): true
  * when the request may go on, false when the reader has answered it (415, 413, 400). `resourcePath` (/Users/…,
@@ -114,9 +118,15 @@ export function scimBodyReader(maxGroupBodyBytes: number): BodyReader {
       req.body = {};
       return true;
     }
+    // A large body is decoded, inspected and parsed in separate turns of the event loop, so that other requests
+    // (a health check, another client) are answered between them rather than after all three.
+    const large = bytes.length > YIELD_ABOVE_BYTES;
+    if (large) await nextTurn();
     const text = bytes.toString('utf8');
+    if (large) await nextTurn();
     const problem = inspectJsonText(text, MAX_JSON_DEPTH);
     if (problem?.problem === 'too_deep') return refuse(res, { status: 400, scimType: 'invalidSyntax', detail: `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.` });
+    if (large) await nextTurn();
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
