@@ -144,13 +144,14 @@ export function readJsonObject(value: unknown): SqlRow {
 /**
  * Select list and row reader for `model` under a table alias: dates become Date, booleans boolean, integers number,
  * and the JSON text columns (read through getters on the model) their parsed values — what the model instance would
- * hold, without building one.
+ * hold, without building one. Attributes named in `omit` are not read.
  */
-export function modelColumns<T>(model: ModelStatic<Model>, alias: string): ModelColumns<T> {
+export function modelColumns<T>(model: ModelStatic<Model>, alias: string, omit: readonly string[] = []): ModelColumns<T> {
   const readers: Array<[string, Reader]> = [];
   const selected: string[] = [];
   const pairs: string[] = [];
   for (const [name, attribute] of Object.entries(model.getAttributes())) {
+    if (omit.includes(name)) continue;
     const key = (attribute.type as { key?: string }).key;
     let reader: Reader = (v) => (v === undefined ? null : v);
     if (key === DataTypes.DATE.key) reader = readDate;

@@ -134,8 +134,11 @@ export async function loadMemberships(ctx: DomainContext, userIds: readonly stri
   return new Map([...rowsOf].map(([userId, rows]) => [userId, membershipViews(ctx, rows)]));
 }
 
-/** A user's columns as read from the database (a model instance, or a plain row read by `readUsers`). */
-export type UserRecord = InferAttributes<User>;
+/**
+ * A user's columns as read from the database (a model instance, or a plain row read by `readUsers`): every column
+ * but the folded copies, which only filters read (folding.ts).
+ */
+export type UserRecord = Omit<InferAttributes<User>, 'folded'>;
 type ListRecord = Pick<InferAttributes<UserEmail>, 'position' | 'value' | 'type' | 'primary' | 'display'>;
 
 /** What belongs to a user in other tables: its emails and phone numbers (in order), memberships and groups. */
@@ -240,7 +243,7 @@ const userColumns = new WeakMap<object, ModelColumns<UserRecord>>();
 
 function columnsOf(ctx: DomainContext): ModelColumns<UserRecord> {
   let columns = userColumns.get(ctx.db.models.User);
-  if (!columns) userColumns.set(ctx.db.models.User, (columns = modelColumns<UserRecord>(ctx.db.models.User, 'users')));
+  if (!columns) userColumns.set(ctx.db.models.User, (columns = modelColumns<UserRecord>(ctx.db.models.User, 'users', ['folded'])));
   return columns;
 }
 

@@ -20,7 +20,7 @@ describe('SCIM JSON answers', () => {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
       id: 'g-1',
       displayName: 'tricky "members":[] name',
-      members: Array.from({ length: 5001 }, (_, i) => ({ value: `u-${i}`, display: `Ñandú ${i} "quoted"` })),
+      members: Array.from({ length: 12_001 }, (_, i) => ({ value: `u-${i}`, display: `Ñandú ${i} "quoted"` })),
       meta: { resourceType: 'Group', version: 'W/"3"' },
     };
     const response = await fetch(`${base}/Groups/g-1`);

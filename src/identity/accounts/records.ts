@@ -90,11 +90,9 @@ export async function insertUser(
     version: 1,
     createdAt: now,
     updatedAt: now,
-    folded: null,
   };
-  user.folded = foldedOf(user, FOLDED_USER_ATTRIBUTES);
   try {
-    await ctx.db.insert(ctx.db.models.User, [user], t);
+    await ctx.db.insert(ctx.db.models.User, [{ ...user, folded: foldedOf(user, FOLDED_USER_ATTRIBUTES) }], t);
   } catch (error) {
     if (isUniqueViolation(error)) throw userNameTaken(input.attributes.userName);
     throw error;
