@@ -174,6 +174,9 @@ const cases: Array<{ name: string; expect: number[]; run: () => () => Promise<Se
   { name: `PUT /Groups/{id} with ${memberCount} members`, expect: [200], run: () => prepared('PUT', `/Groups/${groupId}`, groupBody(`Big put ${Date.now()}`, [...userIds].reverse())) },
   { name: `PUT /Groups/{id} of ${(maxBodyBytes / 1048576).toFixed(0)} MiB (the group body limit)`, expect: [200], run: () => prepared('PUT', `/Groups/${groupId}`, fullGroupBody(`Full ${Date.now()}`)) },
   { name: `GET /Users?count=${maxResults} (the page limit)`, expect: [200], run: () => prepared('GET', `/Users?count=${maxResults}`) },
+  { name: 'GET /Users past the end (startIndex 2^31-1, the clamp)', expect: [200], run: () => prepared('GET', `/Users?startIndex=2147483647&count=${maxResults}`) },
+  { name: 'GET /Users sorted, the last page', expect: [200], run: () => prepared('GET', `/Users?sortBy=userName&sortOrder=descending&startIndex=${members - maxResults}&count=${maxResults}`) },
+  { name: '.search on emails past the end', expect: [200], run: () => prepared('POST', '/Users/.search', json({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'emails.type le "z" or phoneNumbers.value eq "false"', startIndex: 2147483647, count: 5 })) },
   { name: 'filter at the limits (16 deep, 63 terms)', expect: [200], run: () => prepared('GET', `/Users?filter=${encodeURIComponent(filterAtLimit())}&count=${maxResults}`) },
   { name: 'filter 1,000 not( deep (over)', expect: [400], run: () => prepared('GET', `/Users?filter=${encodeURIComponent(`${'not ('.repeat(1000)}userName eq "x"${')'.repeat(1000)}`)}`) },
 ];

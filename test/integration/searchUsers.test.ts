@@ -32,6 +32,17 @@ describe('searchUsers (conditions compiled to SQL)', () => {
     expect((await searchUsers(deps.ctx, { scope, page: { startIndex: 9, count: 2 } })).items).toEqual([]);
   });
 
+  it('keeps the sort order on a later page (its ids are chosen first, then read), and answers past the end with the total', async () => {
+    const scope = { directoryId: dir };
+    const sorted = await names({ scope, sort: { field: 'userName', descending: true }, page: { startIndex: 1, count: 10 } });
+    expect(sorted).toEqual(['Zed@x.test', 'bob@x.test', 'amy@x.test']);
+    expect(await names({ scope, sort: { field: 'userName', descending: true }, page: { startIndex: 2, count: 2 } })).toEqual(sorted.slice(1, 3));
+    expect(await names({ scope, page: { startIndex: 2, count: 1 } })).toHaveLength(1);
+    const past = await searchUsers(deps.ctx, { scope, where: { some: { collection: 'emails', where: { test: { field: 'type', op: 'le', value: 'z', ignoreCase: true } } } }, page: { startIndex: 2 ** 31 - 1, count: 5 } });
+    expect(past).toEqual({ total: 3, items: [] }); // each has a work email
+    expect(await searchUsers(deps.ctx, { scope, page: { startIndex: 2 ** 31 - 1, count: 5 } })).toEqual({ total: 3, items: [] });
+  });
+
   it('treats missing values as false, so that NOT keeps its meaning', async () => {
     const scope = { directoryId: dir };
     expect(await names({ scope, where: { not: { test: { field: 'title', op: 'eq', value: 'x' } } }, sort: { field: 'userName' }, page })).toEqual(['amy@x.test', 'bob@x.test', 'Zed@x.test']);

@@ -45,14 +45,18 @@ export async function searchUsers(ctx: DomainContext, query: SearchUsersQuery): 
   };
   if (count <= 0) return { total: await countAll(), items: [] };
   const page = [...params, startIndex - 1];
-  // The page's ids are chosen first when rows are skipped or sorted: PostgreSQL computes the whole select list (the
-  // children's subqueries) of every row an OFFSET skips, and a sort may feed the whole match set to a sorter. A
-  // first page in the default order (every lookup) is one plain query.
-  const rest =
-    startIndex === 1 && !query.sort
-      ? `${whereSql} ORDER BY ${order} ${limitOffset(count)}`
-      : ` WHERE users.id IN (SELECT users.id FROM users${whereSql} ORDER BY ${order} ${limitOffset(count)}) ORDER BY ${order}`;
-  const users = await selectUserViews(ctx, rest, page);
+  // A first page in the default order (every lookup) is one plain query. Any other page's ids are chosen first, in a
+  // query of their own: PostgreSQL computes the whole select list (the children's subqueries) of every row an OFFSET
+  // skips, and a page chosen by a subquery in the same statement (users.id IN (… LIMIT … OFFSET …)) may be run again
+  // for every candidate row (seconds at a startIndex past the end, on a directory of a thousand users).
+  let users: UserView[];
+  if (startIndex === 1 && !query.sort) users = await selectUserViews(ctx, `${whereSql} ORDER BY ${order} ${limitOffset(count)}`, page);
+  else {
+    const ids = (await ctx.db.rows<{ id: string }>(`SELECT users.id FROM users${whereSql} ORDER BY ${order} ${limitOffset(count)}`, page)).map((row) => row.id);
+    const found = ids.length === 0 ? [] : await selectUserViews(ctx, ` WHERE users.id IN (${ids.map(() => '?').join(', ')})`, ids);
+    const byId = new Map(found.map((user) => [user.id, user]));
+    users = ids.map((id) => byId.get(id)).filter((user): user is UserView => user !== undefined);
+  }
   // A first page that is not full holds every match: no COUNT needed (the usual case of a lookup by userName).
   const total = startIndex === 1 && users.length < count ? users.length : await countAll();
   return { total, items: users };
