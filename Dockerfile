@@ -4,6 +4,8 @@ FROM node:20-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci runs scripts/prepare.mjs, which builds only where the sources are: here they come after, for layer caching.
+COPY scripts/prepare.mjs ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -20,7 +22,10 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY bin ./bin
 COPY config ./config
+# The CLI on the PATH: docker compose exec idbridge idbridge user list
+RUN ln -s /app/bin/idbridge.mjs /usr/local/bin/idbridge
 RUN mkdir -p /var/lib/idbridge && chown node:node /var/lib/idbridge
 USER node
 EXPOSE 8080

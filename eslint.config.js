@@ -58,7 +58,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/load.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    files: ['src/config/load.ts', 'test/**/*.ts', 'test/**/*.mjs', 'bench/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs', 'bin/**/*.mjs', 'jest.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

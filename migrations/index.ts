@@ -32,6 +32,7 @@ import { migration as countDirectoryUsers } from './20261202100000-count-directo
 import { migration as revokeUnlimitedLocalScimTokens } from './20261205100000-revoke-unlimited-local-scim-tokens.js';
 import { migration as addPasswordChosenByUser } from './20261205100100-add-password-chosen-by-user.js';
 import { migration as foldCompatibilityAndCase } from './20261206100000-fold-compatibility-and-case.js';
+import { migration as createServiceTokens } from './20261206200000-create-service-tokens.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -71,4 +72,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261205100000-revoke-unlimited-local-scim-tokens', ...revokeUnlimitedLocalScimTokens },
   { name: '20261205100100-add-password-chosen-by-user', ...addPasswordChosenByUser },
   { name: '20261206100000-fold-compatibility-and-case', ...foldCompatibilityAndCase },
+  { name: '20261206200000-create-service-tokens', ...createServiceTokens },
 ];

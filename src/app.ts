@@ -4,6 +4,7 @@ import type { Deps } from './deps.js';
 import { accessLog, accessLogger } from './http/accessLog.js';
 import { jsonErrorHandler, notFoundHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { metricsRoutes } from './http/metricsEndpoint.js';
 import { requestId } from './http/requestId.js';
 import { refuseControlCharacters } from './http/requestGuard.js';
 import { localPages } from './auth/local/routes/pages.js';
@@ -13,7 +14,7 @@ import { scimServer } from './scim/router.js';
 import { ADMIN_API_BASE, adminApi } from './admin/api/router.js';
 import { adminConsole, CONSOLE_BASE } from './admin/console/router.js';
 import { cookieName } from './http/cookies.js';
-import { createOidcProvider } from './oidc/provider.js';
+import { createOidcProvider, OIDC_PREFIX } from './oidc/provider.js';
 import { oidcRoutes } from './oidc/routes.js';
 
 /** The application as node:http serves it (`http.createServer(app)`, or supertest). */
@@ -30,12 +31,14 @@ export function createApp(deps: Deps): App {
   app.set('trust proxy', deps.settings.server.trustProxy);
   app.use(requestId);
   const access = accessLogger(deps.logger);
-  app.use(accessLog(access));
+  // oidc-provider serves its paths itself: their metrics say /oidc/*, not "unmatched".
+  app.use(accessLog(access, deps.metrics, [OIDC_PREFIX, '/.well-known']));
   app.use(security);
   app.use(refuseControlCharacters);
   app.use(healthRoutes(deps.services.health.readiness));
+  app.use(metricsRoutes(deps.metrics, deps.settings.metrics.token));
   // Every request under /scim/v2 is the SCIM server's (its own steps: pipeline.ts), before Express.
-  const scim = scimServer({ services: deps.services, clock: deps.ctx.clock, logger: deps.logger, settings: deps.settings, accessLogger: access, securityHeaders: fixedHeadersOf(security), trustProxy: app.get('trust proxy fn') });
+  const scim = scimServer({ services: deps.services, clock: deps.ctx.clock, logger: deps.logger, settings: deps.settings, accessLogger: access, securityHeaders: fixedHeadersOf(security), trustProxy: app.get('trust proxy fn'), metrics: deps.metrics });
   const sessionCookie = cookieName('idb_session', deps.sessions.policy);
   const provider = createOidcProvider({ services: deps.services, adapter: deps.oidcAdapter, settings: deps.settings, logger: deps.logger, keys: deps.oidcKeys, cookieSecret: deps.secrets.sessionSecret, sessionCookie });
   app.use(oidcRoutes({ services: deps.services, provider, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, sessionCookie }));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Settings } from './config/schema.js';
 import { resolveSecrets, type ResolvedSecrets } from './config/secrets.js';
-import { openDatabase, type Database } from './db/database.js';
+import { describeDatabaseFailure, openDatabase, type Database } from './db/database.js';
 import { migrateDown, migrateUp, pendingMigrations } from './db/migrator.js';
 import { oidcAdapterFor, sweepOidcPayloads, type OidcAdapter } from './db/oidcAdapter.js';
 import type { DomainContext } from './identity/context.js';
@@ -16,6 +16,8 @@ import { loadSpCredentials, type SpCredentials } from './auth/saml/spCredentials
 import { resolveSigningKeys, type PrivateJwk } from './oidc/keys.js';
 import { MailDispatcher } from './mail/dispatcher.js';
 import { fileTransport, smtpTransport, type MailTransport } from './mail/transport.js';
+import { outboxBacklog } from './mail/outbox.js';
+import { createMetrics, type AppMetrics } from './http/metrics.js';
 
 /** Everything the application is made of. The only place that builds concrete things. */
 export interface Deps {
@@ -40,6 +42,8 @@ export interface Deps {
   samlSp: SpCredentials | null;
   /** The private keys that sign ID tokens, the first one active. */
   oidcKeys: PrivateJwk[];
+  /** This instance's metrics (its own registry), exposed at GET /metrics. */
+  metrics: AppMetrics;
   close(): Promise<void>;
 }
 
@@ -49,6 +53,8 @@ export interface Migrations {
   up(): Promise<string[]>;
   down(options: { to: string | 0 }): Promise<string[]>;
   pending(): Promise<string[]>;
+  /** What to tell the operator when the database cannot be reached or used (undefined for any other error). */
+  describeFailure(error: unknown): string | undefined;
 }
 
 export interface BuildOptions {
@@ -70,6 +76,7 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     logger,
     logQueries: settings.database.logQueries,
   });
+  const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(ctx), pool: () => db.poolStats() });
   const ctx: DomainContext = {
     db,
     clock: options.clock ?? systemClock,
@@ -77,6 +84,7 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     catalog: new RoleCatalog(settings.catalog),
     settings,
     cipher: new DataCipher(secrets.dataEncryptionKey),
+    metrics,
   };
   const transport = options.mailTransport ?? (settings.mail.smtpUrl ? smtpTransport(settings.mail.smtpUrl, settings.mail.sendTimeoutSeconds * 1000) : fileTransport(path.resolve(settings.dataDir, 'mail'), logger));
   const mail = new MailDispatcher(ctx, transport, logger, {
@@ -98,12 +106,13 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     ctx,
     services,
     oidcAdapter: oidcAdapterFor(db, ctx.clock, (id) => services.oidcClients.metadata(id)),
-    migrations: { description: db.description, up: () => migrateUp(db, logger), down: (options) => migrateDown(db, options, logger), pending: () => pendingMigrations(db) },
+    migrations: { description: db.description, up: () => migrateUp(db, logger), down: (options) => migrateDown(db, options, logger), pending: () => pendingMigrations(db), describeFailure: (error) => describeDatabaseFailure(error, db.description) },
     sweepOidc: () => sweepOidcPayloads(db, ctx.clock),
     mail,
     sessions,
     samlSp,
     oidcKeys,
+    metrics,
     close: async () => {
       await mail.stop();
       await db.close();

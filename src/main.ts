@@ -28,14 +28,24 @@ async function main(): Promise<void> {
   const { logger, services } = deps;
   if (deps.secrets.generated) logger.warn('using development secrets generated in the data directory; set SESSION_SECRET and DATA_ENCRYPTION_KEY in production');
 
-  const applied = await deps.migrations.up();
+  let applied: string[];
+  try {
+    applied = await deps.migrations.up();
+  } catch (error) {
+    const database = deps.migrations.describeFailure(error);
+    if (!database) throw error;
+    process.stderr.write(`idbridge cannot start: ${database}\n`);
+    await deps.close().catch(() => undefined);
+    process.exit(69);
+  }
   logger.info({ database: deps.migrations.description, applied: applied.length }, 'database ready');
 
   const bootstrap = await services.accounts.bootstrapPlatformAdmin();
   if (bootstrap.created) {
-    logger.info({ email: bootstrap.email }, 'created the platform administrator');
-    // Printed once, on the start that creates the account: the token is stored only as a hash.
-    process.stdout.write(
+    logger.info({ email: bootstrap.email, expiresAt: bootstrap.expiresAt }, 'created the platform administrator; its one-time setup link is printed on stderr');
+    // Printed once, on the start that creates the account: the token is stored only as a hash. To stderr, in words:
+    // stdout carries only the JSON log lines (a log shipper parses each one), and a person reads this in a terminal.
+    process.stderr.write(
       [
         '',
         '  idbridge created the platform administrator account:',
@@ -50,7 +60,7 @@ async function main(): Promise<void> {
   } else if (bootstrap.awaitingSetup.length > 0) {
     logger.warn(
       { administrators: bootstrap.awaitingSetup },
-      'platform administrators have not finished setting up; issue a new link with: npm run -s idbridge -- admin setup-link --email EMAIL',
+      'platform administrators have not finished setting up; issue a new link with: idbridge admin setup-link --email EMAIL (npx idbridge in a checkout)',
     );
   }
 

@@ -7,6 +7,7 @@ import { isDomainError } from '../identity/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { UsageError, type Command } from './command.js';
 import { adminCommands } from './commands/admin.js';
+import { adminTokenCommands } from './commands/adminToken.js';
 import { configCommands } from './commands/config.js';
 import { directoryCommands } from './commands/directory.js';
 import { migrateCommands } from './commands/migrate.js';
@@ -18,12 +19,12 @@ import { scimTokenCommands } from './commands/scimToken.js';
 import { userCommands } from './commands/user.js';
 
 export const commands: Command[] = [
-  ...orgCommands, ...directoryCommands, ...samlCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...roleMappingCommands, ...oidcCommands, ...migrateCommands, ...configCommands,
+  ...orgCommands, ...directoryCommands, ...samlCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...adminTokenCommands, ...roleMappingCommands, ...oidcCommands, ...migrateCommands, ...configCommands,
 ];
 
 function help(): string {
   return [
-    'Usage: npm run -s idbridge -- <command> [options] [--json]',
+    'Usage: idbridge <command> [options] [--json]     (npx idbridge in a checkout, idbridge in the image)',
     '',
     ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
     '',
@@ -48,7 +49,7 @@ interface Outcome {
 function failure(json: boolean, code: number, errorCode: string, message: string, usage?: string): Outcome {
   return {
     code,
-    stderr: json ? JSON.stringify({ error: { code: errorCode, message } }) : `idbridge: ${message}${usage ? `\nusage: npm run -s idbridge -- ${usage}` : ''}`,
+    stderr: json ? JSON.stringify({ error: { code: errorCode, message } }) : `idbridge: ${message}${usage ? `\nusage: idbridge ${usage}` : ''}`,
   };
 }
 
@@ -58,7 +59,7 @@ export async function runCli(argv: string[], env?: NodeJS.ProcessEnv): Promise<O
   const args = argv.filter((a) => a !== '--json');
   if (args.length === 0 || args[0] === 'help' || args[0] === '--help' || args[0] === '-h') return { code: args.length === 0 ? 2 : 0, stdout: help() };
   const command = commands.find((c) => c.words.every((word, i) => args[i] === word));
-  if (!command) return failure(json, 2, 'usage.unknown_command', `unknown command "${args.slice(0, 2).join(' ')}"; run "npm run -s idbridge -- help" for the list`);
+  if (!command) return failure(json, 2, 'usage.unknown_command', `unknown command "${args.slice(0, 2).join(' ')}"; run "idbridge help" for the list`);
 
   let values;
   try {
@@ -78,6 +79,8 @@ export async function runCli(argv: string[], env?: NodeJS.ProcessEnv): Promise<O
     if (error instanceof UsageError) return failure(json, 2, 'usage.invalid', error.message, command.usage);
     if (error instanceof ConfigError) return failure(json, 78, 'config.invalid', error.message);
     if (isDomainError(error)) return failure(json, 1, error.code, error.message);
+    const database = deps?.migrations.describeFailure(error);
+    if (database) return failure(json, 69, 'database.unavailable', database);
     return failure(json, 1, 'internal_error', `unexpected failure: ${(error as Error)?.message ?? String(error)}`);
   } finally {
     await deps?.close();

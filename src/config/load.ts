@@ -92,9 +92,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Settings {
 
   const values: Json = {};
   for (const { path: key, definition } of listSettings(configSchema)) {
-    const fromEnv = definition.env ? env[definition.env] : undefined;
-    const input = fromEnv !== undefined ? fromEnv : getPath(raw, key);
-    const source = fromEnv !== undefined ? `environment variable ${definition.env}` : `key "${key}"`;
+    const fromEnv = definition.env ? fromEnvironment(env, definition.env, problems) : undefined;
+    const input = fromEnv !== undefined ? fromEnv.value : getPath(raw, key);
+    const source = fromEnv !== undefined ? fromEnv.source : `key "${key}"`;
     if (input === undefined) {
       problems.push(`${source}: missing (config/default.json must give every key a default)`);
       continue;
@@ -114,6 +114,26 @@ export function loadConfig(options: LoadConfigOptions = {}): Settings {
   if (server.publicUrl === '') server.publicUrl = `http://${server.host === '0.0.0.0' ? '127.0.0.1' : server.host}:${server.port}`;
   server.publicUrl = String(server.publicUrl).replace(/\/+$/, '');
   return deepFreeze({ ...values, catalog, configDir }) as unknown as Settings;
+}
+
+/**
+ * A setting's value from the environment: NAME, or the contents of the file NAME_FILE names (the Docker and
+ * Kubernetes convention for secrets; one trailing newline is dropped). Both at once is a mistake, reported.
+ */
+function fromEnvironment(env: NodeJS.ProcessEnv, name: string, problems: string[]): { value: string; source: string } | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (file === undefined || file === '') return direct === undefined ? undefined : { value: direct, source: `environment variable ${name}` };
+  if (direct !== undefined) {
+    problems.push(`${name} and ${name}_FILE are both set: give one`);
+    return undefined;
+  }
+  try {
+    return { value: readFileSync(file, 'utf8').replace(/\r?\n$/, ''), source: `${name}_FILE (${file})` };
+  } catch (error) {
+    problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return undefined;
+  }
 }
 
 function loadRoleCatalog(file: string, problems: string[]): RoleCatalogConfig {

@@ -29,6 +29,9 @@ export const configSchema = {
   log: {
     level: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'Lowest level written to the JSON log.', { env: 'LOG_LEVEL' }),
   },
+  metrics: {
+    token: setting(z.union([z.literal(''), z.string().min(32, 'at least 32 characters (openssl rand -hex 32)')]), 'Bearer token Prometheus presents to GET /metrics (at least 32 characters); empty: /metrics answers 404.', { env: 'METRICS_TOKEN', secret: true }),
+  },
   mail: {
     smtpUrl: setting(z.string(), 'smtp://user:pass@host:port (smtps:// for TLS); empty writes each message to dataDir/mail as an .eml file.', { env: 'SMTP_URL', secret: true }),
     from: setting(z.string().min(3), 'The From address of every email.', { env: 'MAIL_FROM' }),

@@ -22,6 +22,28 @@ export interface DatabaseOptions {
   logQueries?: boolean;
 }
 
+/** The connections of the database, for the metrics. */
+export interface PoolStats {
+  /** Connections open (SQLite: its single writer's slot). */
+  size: number;
+  /** Open and idle. */
+  available: number;
+  /** Lent to a query or a transaction (SQLite: the write lock is held). */
+  using: number;
+  /** Queries and transactions waiting for a connection (SQLite: for the write lock). */
+  waiting: number;
+  /** The most connections the pool opens. */
+  max: number;
+}
+
+interface SequelizePool {
+  size: number;
+  available: number;
+  using: number;
+  waiting: number;
+  maxSize: number;
+}
+
 export interface Database {
   readonly sequelize: Sequelize;
   readonly dialect: Dialect;
@@ -43,6 +65,8 @@ export interface Database {
   execute(sql: string, params?: readonly unknown[], t?: Transaction): Promise<number>;
   /** Inserts whole rows of a model in plain SQL, on `t` or the surrounding transaction if any (see modelInsert). */
   insert(model: ModelStatic<Model>, records: ReadonlyArray<Record<string, unknown>>, t?: Transaction): Promise<void>;
+  /** PostgreSQL: sequelize's connection pool. SQLite: its write lock, where this process's write transactions queue. */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -197,6 +221,33 @@ export function openDatabase(options: DatabaseOptions): Database {
         await executeSql(sequelize, dialect, t ?? scope.getStore(), insert.head + part.map(() => insert.row).join(', '), part.flatMap(insert.values));
       }
     },
+    poolStats() {
+      if (dialect === 'sqlite') {
+        const using = Math.min(1, writeLock.entered);
+        return { size: 1, available: 1 - using, using, waiting: writeLock.entered - using, max: 1 };
+      }
+      const pool = (sequelize as unknown as { connectionManager: { pool?: SequelizePool } }).connectionManager.pool;
+      if (!pool) return { size: 0, available: 0, using: 0, waiting: 0, max: options.poolMax ?? 10 };
+      return { size: pool.size, available: pool.available, using: pool.using, waiting: pool.waiting, max: pool.maxSize };
+    },
     close: () => sequelize.close(),
   };
+}
+
+/**
+ * What an operator is told when the database cannot be reached or used at start-up (or by a CLI command), instead of
+ * "unexpected failure" and a stack: which database, and what to check. Undefined for any other error.
+ */
+export function describeDatabaseFailure(error: unknown, description: string): string | undefined {
+  const name = (error as Error)?.name ?? '';
+  const cause = ((error as { original?: Error }).original ?? (error as { parent?: Error }).parent ?? (error as Error))?.message ?? String(error);
+  const code = (error as { original?: { code?: string } }).original?.code ?? (error as { parent?: { code?: string } }).parent?.code;
+  if (!/^Sequelize(Connection|ConnectionRefused|HostNotFound|HostNotReachable|AccessDenied|InvalidConnection|ConnectionTimedOut)Error$/.test(name) && code !== '3D000' && code !== '28P01' && code !== '28000')
+    return undefined;
+  const hint =
+    code === '3D000' ? 'create it (createdb, or CREATE DATABASE as a superuser) and give the role idbridge connects as its ownership, or fix DATABASE_URL'
+    : code === '28P01' || code === '28000' || name === 'SequelizeAccessDeniedError' ? 'check the user and password in DATABASE_URL (or DATABASE_URL_FILE) and pg_hba.conf'
+    : name === 'SequelizeHostNotFoundError' ? 'check the host name in DATABASE_URL'
+    : 'check that the database server is running and reachable at the host and port of DATABASE_URL';
+  return `cannot use the database ${description}: ${cause}; ${hint}`;
 }

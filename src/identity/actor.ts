@@ -1,5 +1,5 @@
 /** Who performs a change: recorded on every audit event. */
-export type ActorType = 'system' | 'operator' | 'admin' | 'user' | 'scim_token' | 'api_token';
+export type ActorType = 'system' | 'operator' | 'admin' | 'user' | 'scim_token' | 'api_token' | 'service_token';
 
 export interface Actor {
   type: ActorType;

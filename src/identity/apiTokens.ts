@@ -7,7 +7,8 @@ import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { authorize } from './policy/index.js';
-import { loadAdminPrincipal, type AdminPrincipal, type Principal } from './principal.js';
+import { loadAdminPrincipal, ownAccountOf, type AdminPrincipal, type Principal } from './principal.js';
+import { authenticateServiceToken, SERVICE_TOKEN_PREFIX } from './serviceTokens.js';
 
 export const ADMIN_TOKEN_PREFIX = 'idbadm_';
 
@@ -37,9 +38,12 @@ function present(ctx: DomainContext, row: AdminApiToken): AdminApiTokenView {
 }
 
 /** A token for automation that acts with the creating administrator's own rights; shown once, stored as a hash. */
-/** The administrator whose own tokens these are: the policy lets an administrator manage only its own. */
+/**
+ * The administrator whose own tokens these are: the policy lets an administrator manage only its own (a service
+ * token has no account, so it owns none and manages none).
+ */
 async function owner(ctx: DomainContext, principal: Principal): Promise<string> {
-  const ownerId = 'userId' in principal ? principal.userId : '';
+  const ownerId = ownAccountOf(principal) ?? '';
   await authorize(ctx, principal, 'api_token.manage', { type: 'api_token', ownerId });
   return ownerId;
 }
@@ -85,10 +89,12 @@ export async function revokeAdminApiToken(ctx: DomainContext, principal: Princip
 }
 
 /**
- * The administrator a bearer token acts as, or null (unknown, revoked, expired, or the administrator lost the right
- * to administer: the token can never do more than its owner now may). Records its use at most once a minute.
+ * The administrator a bearer token of the admin API acts as, or null (unknown, revoked, expired, or the administrator
+ * lost the right to administer: the token can never do more than its owner now may). Records its use at most once a
+ * minute. A service token (its own prefix) is taken the same way, and acts as itself.
  */
 export async function authenticateAdminApiToken(ctx: DomainContext, presented: string, via: { ip?: string; requestId?: string } = {}): Promise<AdminPrincipal | null> {
+  if (presented.startsWith(SERVICE_TOKEN_PREFIX)) return authenticateServiceToken(ctx, presented, via);
   if (!presented.startsWith(ADMIN_TOKEN_PREFIX) || presented.length > 200) return null;
   const row = await ctx.db.models.AdminApiToken.findOne({ where: { tokenHash: sha256Hex(presented) } });
   const now = ctx.clock.now();

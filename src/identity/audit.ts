@@ -2,6 +2,7 @@ import type { Transaction } from 'sequelize';
 import type { AuditDetails } from '../db/models/AuditEvent.js';
 import type { Actor } from './actor.js';
 import type { DomainContext } from './context.js';
+import { countAudited } from './metrics.js';
 
 export interface AuditInput {
   action: string;
@@ -13,7 +14,10 @@ export interface AuditInput {
   details?: AuditDetails;
 }
 
-/** Records one change, in the transaction that makes it (one plain INSERT: every change writes one). */
+/**
+ * Records one change, in the transaction that makes it (one plain INSERT: every change writes one). What the event
+ * says about sign-ins and lockouts is counted for the metrics once the transaction commits.
+ */
 export async function recordAudit(ctx: DomainContext, t: Transaction, actor: Actor, input: AuditInput): Promise<void> {
   await ctx.db.insert(
     ctx.db.models.AuditEvent,
@@ -34,4 +38,5 @@ export async function recordAudit(ctx: DomainContext, t: Transaction, actor: Act
     }],
     t,
   );
+  countAudited(ctx, t, input);
 }

@@ -23,12 +23,18 @@ export interface ManagedOrganization {
 }
 
 /**
- * A signed-in administrator (or an API token acting as one): a platform administrator over everything, or an
- * organization administrator (a role the catalog marks as able to manage users) over the organizations it manages.
+ * A signed-in administrator (or an API token acting as one), or a service token: a platform administrator over
+ * everything, or an organization administrator (a role the catalog marks as able to manage users) over the
+ * organizations it manages. A service token is no one's account: its `userId` is null, so no rule `own` ever matches
+ * it (it has no account, and no personal API tokens, of its own), and like every integration credential it never
+ * reaches a platform administrator (policy/authorize.ts).
  */
 export interface AdminPrincipal {
   kind: 'platform_admin' | 'org_admin';
-  userId: string;
+  /** The administrator's own account; null for a service token. */
+  userId: string | null;
+  /** The service token acting, when the principal is one (then `userId` is null). */
+  serviceTokenId?: string;
   label: string;
   isPlatformAdmin: boolean;
   /** Empty for a platform administrator, who is not limited to organizations. */
@@ -107,6 +113,37 @@ export function isPlatformLevel(principal: Principal): boolean {
 
 export function isAdmin(principal: Principal): principal is AdminPrincipal {
   return principal.kind === 'platform_admin' || principal.kind === 'org_admin';
+}
+
+/** Whether the principal is a service token (an administrator that is no one's account). */
+export function isServiceToken(principal: Principal): principal is AdminPrincipal & { serviceTokenId: string } {
+  return isAdmin(principal) && principal.serviceTokenId !== undefined;
+}
+
+/** The account that is the principal's own (what a rule `own` compares), or null when it has none. */
+export function ownAccountOf(principal: Principal): string | null {
+  return principal.kind === 'self' || isAdmin(principal) ? principal.userId : null;
+}
+
+/** What a verified service token is: platform level, or one organization's administrator with its highest managing role. */
+export interface ServiceTokenGrant {
+  tokenId: string;
+  name: string;
+  /** Null: platform level. */
+  organization: ManagedOrganization | null;
+}
+
+export function serviceTokenPrincipal(grant: ServiceTokenGrant, via: RequestOrigin = {}): AdminPrincipal {
+  const label = `service token "${grant.name}"`;
+  return {
+    kind: grant.organization ? 'org_admin' : 'platform_admin',
+    userId: null,
+    serviceTokenId: grant.tokenId,
+    label,
+    isPlatformAdmin: grant.organization === null,
+    managed: grant.organization ? [grant.organization] : [],
+    actor: { type: 'service_token', id: grant.tokenId, label, ...origin(via) },
+  };
 }
 
 /**

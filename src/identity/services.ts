@@ -25,9 +25,10 @@ import { readiness } from './readiness.js';
 import { createRoleMapping, deleteRoleMapping, listRoleMappings, updateRoleMapping } from './roleMappings.js';
 import { rememberAssertion, requestIdCache, sweepSamlCaches } from './saml/replayCache.js';
 import { configureSaml, directoryForEmail, getSamlSettings, removeSaml } from './saml/settings.js';
-import { endSessionsFromIdp, recordSamlRefusal, samlConnection, signInWithAssertion } from './saml/signIn.js';
+import { endSessionsFromIdp, recordSamlRefusal, samlConnection, samlServiceProvider, signInWithAssertion } from './saml/signIn.js';
 import { authenticateScimToken, createScimToken, listScimTokens, revokeScimToken } from './scimTokens.js';
 import { searchGroups } from './search/searchGroups.js';
+import { authenticateServiceToken, createServiceToken, listServiceTokens, revokeServiceToken } from './serviceTokens.js';
 import { accountOverview, chooseLanguage } from './selfService/account.js';
 import { activateAccount, describeActivation } from './selfService/activation.js';
 import { confirmTotpEnrolment, regenerateRecoveryCodes, startTotpEnrolment } from './selfService/enrolment.js';
@@ -119,6 +120,7 @@ export function createServices(ctx: DomainContext) {
       remove: removeSaml,
       directoryForEmail,
       connection: samlConnection,
+      serviceProvider: samlServiceProvider,
       signIn: signInWithAssertion,
       endSessionsFromIdp,
       recordRefusal: recordSamlRefusal,
@@ -126,6 +128,7 @@ export function createServices(ctx: DomainContext) {
       rememberAssertion,
     }),
     scimTokens: bind(ctx, { create: createScimToken, list: listScimTokens, revoke: revokeScimToken, authenticate: authenticateScimToken }),
+    serviceTokens: bind(ctx, { create: createServiceToken, list: listServiceTokens, revoke: revokeServiceToken, authenticate: authenticateServiceToken }),
     roleMappings: bind(ctx, { list: listRoleMappings, create: createRoleMapping, update: updateRoleMapping, delete: deleteRoleMapping }),
     oidcClients: bind(ctx, { list: listOidcClients, get: getOidcClient, create: createOidcClient, update: updateOidcClient, delete: deleteOidcClient, metadata: oidcClientMetadata }),
     oidcAccounts: bind(ctx, { claims: accountClaims, mayUseClient }),

@@ -112,6 +112,7 @@ export class MailDispatcher {
       await withDeadline(this.transport.send({ from: this.#options.from, to: message.toAddress, ...rendered, messageId: message.id }), this.#options.sendTimeoutMs);
       await MailMessage.update({ status: 'sent', attempts, sentAt: this.ctx.clock.now(), payload: null, lastError: null, updatedAt: this.ctx.clock.now() }, { where: { id: message.id } });
       this.logger.info({ mailId: message.id, template: message.template, attempts }, 'email sent');
+      this.ctx.metrics.mailSent();
     } catch (error) {
       const reason = (error as Error)?.message ?? String(error);
       const abandoned = attempts >= this.#options.maxAttempts;
@@ -127,6 +128,7 @@ export class MailDispatcher {
         },
         { where: { id: message.id } },
       );
+      this.ctx.metrics.mailFailed(abandoned);
       this.logger[abandoned ? 'error' : 'warn']({ mailId: message.id, template: message.template, attempts, reason }, abandoned ? 'email abandoned' : 'email failed; will retry');
     }
   }

@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import type { MailStatus } from '../db/models/MailMessage.js';
 import type { DomainContext } from '../identity/context.js';
 
 export interface QueuedMail {
@@ -41,4 +42,21 @@ export async function enqueueMail(ctx: DomainContext, t: Transaction, mail: Queu
 export function readPayload(ctx: Pick<DomainContext, 'cipher'>, message: { id: string; payload: string | null }): Record<string, unknown> {
   if (!message.payload) return {};
   return JSON.parse(ctx.cipher.decrypt(message.payload, message.id)) as Record<string, unknown>;
+}
+
+/** The messages not yet finished (queued, or being sent), and how long the oldest of them has waited. */
+export interface OutboxBacklog {
+  pending: number;
+  oldestAgeSeconds: number;
+}
+
+const PENDING: ReadonlyArray<MailStatus> = ['queued', 'sending'];
+
+/** The outbox's backlog, for the metrics: two small queries on the (status, next_attempt_at) index. */
+export async function outboxBacklog(ctx: Pick<DomainContext, 'db' | 'clock'>): Promise<OutboxBacklog> {
+  const { MailMessage } = ctx.db.models;
+  const where = { status: PENDING as MailStatus[] };
+  const [pending, oldest] = await Promise.all([MailMessage.count({ where }), MailMessage.findOne({ where, attributes: ['createdAt'], order: [['createdAt', 'ASC']] })]);
+  const waitedMs = oldest ? ctx.clock.now().getTime() - oldest.createdAt.getTime() : 0;
+  return { pending, oldestAgeSeconds: Math.max(0, waitedMs / 1000) };
 }

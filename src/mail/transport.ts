@@ -1,6 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
+import { lazyRequire } from '../lib/lazyRequire.js';
+
+/** nodemailer is loaded with the first email, not with every start and CLI command. */
+const nodemailer = lazyRequire<typeof Nodemailer>('nodemailer');
 import type { Logger } from '../lib/logger.js';
 
 export interface OutgoingMail {
@@ -22,13 +26,14 @@ export interface MailTransport {
 
 /** SMTP, each step of a delivery bounded by `timeoutMs` (a server that stops answering fails the attempt). */
 export function smtpTransport(url: string, timeoutMs = 30_000): MailTransport {
-  const transporter = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  let transporter: ReturnType<ReturnType<typeof nodemailer>['createTransport']> | undefined;
   return {
     kind: 'smtp',
     async send(mail) {
+      transporter ??= nodemailer().createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
       await transporter.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'X-Idbridge-Message-Id': mail.messageId } });
     },
-    close: () => transporter.close(),
+    close: () => transporter?.close(),
   };
 }
 
@@ -37,10 +42,11 @@ export function smtpTransport(url: string, timeoutMs = 30_000): MailTransport {
  * can follow an activation link. Never used in production (configuration refuses it there).
  */
 export function fileTransport(dir: string, logger: Logger): MailTransport {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let transporter: ReturnType<ReturnType<typeof nodemailer>['createTransport']> | undefined;
   return {
     kind: 'file',
     async send(mail) {
+      transporter ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
       const info = await transporter.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'X-Idbridge-Message-Id': mail.messageId } });
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId}.eml`);
@@ -49,6 +55,6 @@ export function fileTransport(dir: string, logger: Logger): MailTransport {
       // Development only: the links carry one-time tokens, which is the point of writing them here.
       logger.info({ to: mail.to, subject: mail.subject, file, links }, 'email written to a file (no SMTP_URL configured)');
     },
-    close: () => transporter.close(),
+    close: () => transporter?.close(),
   };
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import proxyaddr from 'proxy-addr';
-import { logRequest } from '../http/accessLog.js';
+import { finalStatus, logRequest, secondsSince } from '../http/accessLog.js';
+import type { HttpMetrics } from '../http/metrics.js';
 import { requestIdFrom } from '../http/requestId.js';
 import { setFixedHeaders } from '../http/securityHeaders.js';
 import type { ScimTokenGrant } from '../identity/principal.js';
@@ -14,6 +15,7 @@ import { normaliseScimBody } from './middleware/normaliseBodies.js';
 import { checkScimQuery } from './middleware/query.js';
 import { tooManyRequests, type TokenBuckets } from './middleware/rateLimit.js';
 import { sendScimError } from './middleware/sendError.js';
+import type { ScimRoute } from './routeLabel.js';
 
 /** A SCIM request as the steps see it (node:http's request and response: no framework). */
 export interface ScimExchange {
@@ -55,6 +57,9 @@ export interface PipelineDeps {
   securityHeaders: ReadonlyArray<readonly [string, string]>;
   /** Express's compiled `trust proxy`: which hops' X-Forwarded-For to believe for the client address. */
   trustProxy: (address: string, hop: number) => boolean;
+  /** Where each request is counted, and how its route is named there (routeLabel.ts). */
+  metrics: HttpMetrics;
+  routeOf: (resourcePath: string) => ScimRoute;
 }
 
 /**
@@ -77,6 +82,20 @@ export function scimSteps(deps: PipelineDeps): readonly ScimStep[] {
       name: 'access log',
       run({ req, res, path, startedNs }) {
         res.on('finish', () => logRequest(deps.accessLogger, req.method ?? '', path, res.statusCode, startedNs));
+        return true;
+      },
+    },
+    {
+      // Once the connection is done with the request ('close': answered or abandoned), by route pattern, never path.
+      name: 'metrics',
+      run({ req, res, resourcePath, startedNs }) {
+        res.on('close', () => {
+          const { route, resourceType } = deps.routeOf(resourcePath);
+          const status = finalStatus(res);
+          deps.metrics.request(req.method, route, status, secondsSince(startedNs));
+          // Counted under the token's directory (by name: configuration); a request refused before it is `none`.
+          deps.metrics.scimRequest(req.scimGrant?.directoryName ?? 'none', resourceType, req.method, status);
+        });
         return true;
       },
     },

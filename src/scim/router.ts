@@ -6,6 +6,7 @@ import type { Settings } from '../config/schema.js';
 import type { Services } from '../identity/services.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { NO_HTTP_METRICS, type HttpMetrics } from '../http/metrics.js';
 import { requestContext } from '../lib/requestContext.js';
 import { scimRequestContext, type ScimOptions, type ScimRequestContext, type ScimServerContext } from './context.js';
 import { DEFAULT_FILTER_LIMITS } from './filter/parseFilter.js';
@@ -18,6 +19,7 @@ import { scimResponseHeaders } from './middleware/responseHeaders.js';
 import { sendScimError } from './middleware/sendError.js';
 import { runSteps, scimExchange, scimSteps, type PipelineDeps, type ScimExchange, type ScimIncoming, type ScimStep } from './pipeline.js';
 import { declareResources } from './registry.js';
+import { scimRouteLabels } from './routeLabel.js';
 import { schemaDocuments } from './schemaDocuments.js';
 import { serviceProviderConfig } from './serviceProviderConfig.js';
 
@@ -32,6 +34,8 @@ export interface ScimServerDeps {
   accessLogger: Logger;
   securityHeaders: PipelineDeps['securityHeaders'];
   trustProxy: PipelineDeps['trustProxy'];
+  /** Where each request is counted; none when absent. */
+  metrics?: HttpMetrics;
 }
 
 /** The SCIM server: `handle` answers every request under SCIM_BASE_PATH (and says false for any other). */
@@ -109,6 +113,8 @@ export function scimServer(deps: ScimServerDeps): ScimServer {
     accessLogger: deps.accessLogger,
     securityHeaders: deps.securityHeaders,
     trustProxy: deps.trustProxy,
+    metrics: deps.metrics ?? NO_HTTP_METRICS,
+    routeOf: scimRouteLabels(SCIM_BASE_PATH),
   });
   const general = scimmyApp(server, deps.logger, deps.settings.server.publicUrl);
 

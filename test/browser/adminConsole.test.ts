@@ -9,6 +9,7 @@ import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, onServer, serve } from '../helpers/browser.js';
 import { testOperator } from '../helpers/db.js';
+import { scaled } from '../helpers/machine.js';
 
 describe('the admin console in Chromium', () => {
   let t: TestApp;
@@ -78,7 +79,7 @@ describe('the admin console in Chromium', () => {
     context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     await signIn(page, root.email, GOOD_PASSWORD, root.secret);
-  }, 60_000);
+  }, scaled(60_000));
   afterAll(async () => {
     await browser?.close();
     await site?.close();
@@ -150,7 +151,7 @@ describe('the admin console in Chromium', () => {
 
     await page.reload();
     expect(await page.locator('.user-detail h2 .badge').first().textContent()).toBe('Active');
-  }, 45_000);
+  }, scaled(45_000));
 
   it('locks and unlocks a user, with a message after each', async () => {
     await openUser(people.Bruno as string);

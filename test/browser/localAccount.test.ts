@@ -5,6 +5,7 @@ import { openTestApp, type TestApp } from '../helpers/app.js';
 import { GOOD_PASSWORD, OTHER_PASSWORD, totpCode } from '../helpers/accounts.js';
 import { launchChromium, onServer, serve } from '../helpers/browser.js';
 import { testOperator } from '../helpers/db.js';
+import { scaled } from '../helpers/machine.js';
 
 describe('a local user in Chromium', () => {
   let t: TestApp;
@@ -89,7 +90,7 @@ describe('a local user in Chromium', () => {
     await page.getByLabel('Verification code').fill(totpCode(secret, t.deps.clock.now()));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL('**/account');
-  }, 60_000);
+  }, scaled(60_000));
 
   it('shows a refused password next to its field, and moves focus with the keyboard in order', async () => {
     const email = 'keys@river.example';
@@ -108,5 +109,5 @@ describe('a local user in Chromium', () => {
     expect(await page.locator(':focus').getAttribute('name')).toBe('password');
     await page.keyboard.press('Tab');
     expect(await page.locator(':focus').getAttribute('name')).toBe('confirm');
-  }, 30_000);
+  }, scaled(30_000));
 });

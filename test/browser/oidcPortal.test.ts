@@ -7,6 +7,7 @@ import { openTestApp, type TestApp } from '../helpers/app.js';
 import { activeLocalUser } from '../helpers/accounts.js';
 import { launchChromium, reservePort } from '../helpers/browser.js';
 import { testOperator } from '../helpers/db.js';
+import { scaled } from '../helpers/machine.js';
 
 describe('a portal application signing users in through idbridge, in Chromium', () => {
   let t: TestApp;
@@ -66,5 +67,5 @@ describe('a portal application signing users in through idbridge, in Chromium', 
     await page.waitForURL(`${portal.base}/callback?**`);
     expect(await page.locator('h1').textContent()).toMatch(/^Welcome, /);
     expect(await page.locator('#roles').textContent()).toBe('River Water: operator');
-  }, 30_000);
+  }, scaled(30_000));
 });

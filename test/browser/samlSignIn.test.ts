@@ -8,6 +8,7 @@ import { openTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, reservePort, serve } from '../helpers/browser.js';
 import { testOperator } from '../helpers/db.js';
 import { TestIdp } from '../helpers/samlIdp.js';
+import { scaled } from '../helpers/machine.js';
 
 describe('SSO sign-in in Chromium', () => {
   let t: TestApp;
@@ -62,5 +63,5 @@ describe('SSO sign-in in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('Your account');
     expect(await page.locator('main').textContent()).toContain('Acme (Full Access)');
     expect(await page.getByRole('heading', { name: 'Password' }).count()).toBe(0);
-  }, 30_000);
+  }, scaled(30_000));
 });

@@ -68,6 +68,17 @@ describe('SAML sign-in', () => {
     expect(response.text).toContain('<ds:X509Certificate>');
   });
 
+  it("publishes a new SSO directory's SP metadata before the IdP's settings are given (ADFS and Entra ID start from it)", async () => {
+    await createDirectory(t.deps.ctx, testOperator, { kind: 'sso', name: 'adfs-new' });
+    const response = await t.agent().get('/saml/adfs-new/metadata').expect(200);
+    expect(response.headers['content-type']).toContain('application/samlmetadata+xml');
+    expect(response.text).toContain(`entityID="${base}/saml/adfs-new"`);
+    expect(response.text).toContain(`Location="${base}/saml/adfs-new/acs"`);
+    // Sign-in through it is still refused until the IdP's settings are given.
+    expect((await t.agent().get('/saml/adfs-new/login')).status).toBe(404);
+    for (const name of ['no-such-directory', 'local']) expect((await t.agent().get(`/saml/${name}/metadata`)).status).toBe(404);
+  });
+
   it('sends an address of an SSO domain from the sign-in page to its IdP', async () => {
     const agent = t.agent();
     const page = await agent.get('/sign-in');

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { testOperator } from '../helpers/db.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, IDBRIDGE, PATCH_OP, SCIM, openScimApp, type ScimTestApp } from '../helpers/scim.js';
+import { machineLoad, scaled } from '../helpers/machine.js';
 
 /**
  * A bounded, seeded fuzz run against a real server: random and mutated SCIM bodies, filters, ids, headers and query
@@ -16,7 +17,7 @@ import { CORE_GROUP, CORE_USER, ENTERPRISE, IDBRIDGE, PATCH_OP, SCIM, openScimAp
  */
 const SEED = Number(process.env.IDBRIDGE_FUZZ_SEED ?? 20261206);
 const CASES = Number(process.env.IDBRIDGE_FUZZ_CASES ?? 3000);
-const REQUEST_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = scaled(15_000);
 
 /** mulberry32: a small seeded generator, so that a failing case can be replayed. */
 function generator(seed: number) {
@@ -271,7 +272,7 @@ describe('SCIM fuzz (seeded): no 5xx, no hang, and exactly what was acknowledged
         const ms = performance.now() - started;
         if (ms > 1000) slow.push(`#${i} ${Math.round(ms)} ms ${c.method} ${c.path} ${Buffer.isBuffer(c.body) ? '(bytes)' : JSON.stringify(c.body)?.slice(0, 2000)}`);
       } catch (error) {
-        failures.push(`#${i} ${c.method} ${c.path} ${Buffer.isBuffer(c.body) ? '(bytes)' : JSON.stringify(c.body)?.slice(0, 2000)}: no answer (${String(error)})`);
+        failures.push(`#${i} ${c.method} ${c.path} ${Buffer.isBuffer(c.body) ? '(bytes)' : JSON.stringify(c.body)?.slice(0, 2000)}: no answer (${String(error)}; ${machineLoad()})`);
         count('no answer');
         continue;
       }
@@ -302,7 +303,7 @@ describe('SCIM fuzz (seeded): no 5xx, no hang, and exactly what was acknowledged
     }
     if (process.env.IDBRIDGE_FUZZ_REPORT) writeFileSync(process.env.IDBRIDGE_FUZZ_REPORT, JSON.stringify({ seed: SEED, cases: CASES, counts, users: users.size, groups: groups.size, failures, slow }, null, 1));
     expect(failures).toEqual([]);
-  }, 600_000);
+  }, scaled(600_000));
 
   it('holds exactly the users and groups the acknowledged writes made, each as last acknowledged', async () => {
     const all = async (path: string) => {
@@ -326,5 +327,5 @@ describe('SCIM fuzz (seeded): no 5xx, no hang, and exactly what was acknowledged
       const stored = storedGroups.get(id)!;
       expect({ id, displayName: stored.displayName, members: membersOf(stored) }).toEqual({ id, displayName: acknowledged.displayName, members: membersOf(acknowledged) });
     }
-  }, 120_000);
+  }, scaled(120_000));
 });

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createLogger } from '../../src/lib/logger.js';
 import { UserResource } from '../../src/scim/resources/UserResource.js';
 import { scimServer } from '../../src/scim/router.js';
-import { CORE_USER, filterQuery, openScimApp, SCIM, SCIM_JSON, type ScimClient, type ScimTestApp } from '../helpers/scim.js';
+import { CORE_GROUP, CORE_USER, filterQuery, openScimApp, SCIM, SCIM_JSON, type ScimClient, type ScimTestApp } from '../helpers/scim.js';
 
 /**
  * The busiest SCIM requests (GET /Users, GET /Users/{id}, POST /Users at their canonical URLs) are answered without
@@ -192,6 +192,23 @@ describe('the steps every SCIM request runs, on the hot path and the general one
       const logged = lines.filter((l) => l.msg === 'request').map((l) => `${l.method as string} ${l.path as string} ${l.status as number}`);
       // The whole path on both paths (not the part under the SCIM mount), without the query string.
       expect(logged).toEqual([`GET ${SCIM}/Users 200`, `GET ${SCIM}/users 200`]);
+      // A request the SCIM routers answer (not the hot path): the whole path too, not the rest under the mount.
+      lines.length = 0;
+      await client.post('/Groups', { schemas: [CORE_GROUP], displayName: `Logged ${Date.now()}` }).expect(201);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(lines.filter((l) => l.msg === 'request').map((l) => `${l.method as string} ${l.path as string} ${l.status as number}`)).toEqual([`POST ${SCIM}/Groups 201`]);
+    },
+    metrics: async () => {
+      // Both paths count under the route's whole pattern (never the path as sent) and the token's directory.
+      const count = async (pattern: RegExp) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return [...(await t.deps.metrics.scrape()).matchAll(pattern)].reduce((sum, m) => sum + Number(m[1]), 0);
+      };
+      const http = /^idbridge_http_requests_total\{method="GET",route="\/scim\/v2\/Users",status="200"\} (\d+)$/gm;
+      const scim = /^idbridge_scim_requests_total\{directory="idp-\d+",resource_type="Users",method="GET",outcome="success"\} (\d+)$/gm;
+      const before = [await count(http), await count(scim)];
+      await both((p) => client.get(p));
+      expect([await count(http), await count(scim)]).toEqual([before[0]! + 2, before[1]! + 2]);
     },
     authenticate: async () => {
       const [hot, other] = await both((p) => request(t.app).get(`${SCIM}${p}`).set('Authorization', 'Bearer idbscim_nope'));

@@ -1,4 +1,5 @@
 import { CORE_GROUP, CORE_USER, openScimApp, seedUsers, type ScimTestApp } from '../helpers/scim.js';
+import { scaled } from '../helpers/machine.js';
 
 describe('SCIM limits', () => {
   describe('a 50,000-member group', () => {
@@ -43,7 +44,7 @@ describe('SCIM limits', () => {
       expect(members.has(ids[49_999])).toBe(false);
       const found = await client.get(`/Groups?filter=${encodeURIComponent(`members[value eq "${ids[42]}"]`)}&excludedAttributes=members`);
       expect(found.body).toMatchObject({ totalResults: 1, Resources: [{ id: group, displayName: 'Everyone' }] });
-    }, 120_000);
+    }, scaled(120_000));
   });
 
   describe('with small limits', () => {

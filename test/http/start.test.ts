@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Sequelize } from 'sequelize';
 import { freshDatabaseEnv } from '../helpers/db.js';
 import { POSTGRES_URL, tempDir } from '../helpers/settings.js';
+import { machineLoad, scaled } from '../helpers/machine.js';
 
 interface Running {
   child: ChildProcessWithoutNullStreams;
@@ -43,7 +44,7 @@ function start(env: NodeJS.ProcessEnv): Promise<Running> {
   const child = spawnServer({ NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', ...env });
   const stdout: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${stdout.join('')}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${scaled(60_000) / 1000} s, ${machineLoad()}:\n${stdout.join('')}`)), scaled(60_000));
     child.stderr.on('data', (chunk) => stdout.push(String(chunk)));
     child.stdout.on('data', (chunk) => {
       stdout.push(String(chunk));
@@ -97,7 +98,7 @@ describe('npm start', () => {
     expect(secondOutput).not.toContain('token=');
     expect(secondOutput).toContain('have not finished setting up');
     for (const line of secondOutput.split('\n').filter((l) => l.startsWith('{'))) expect(() => JSON.parse(line)).not.toThrow();
-  }, 150_000);
+  }, scaled(150_000));
 
   it('refuses to start in production with development secrets, listing what to fix', async () => {
     const child = spawnServer({ NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0', SMTP_URL: 'smtp://127.0.0.1:2525' });
@@ -107,5 +108,5 @@ describe('npm start', () => {
     expect(code).toBe(78);
     expect(stderr).toContain('SESSION_SECRET is required in production');
     expect(stderr).toContain('DATA_ENCRYPTION_KEY is required in production');
-  }, 90_000);
+  }, scaled(90_000));
 });

@@ -1,5 +1,6 @@
 import { runCli } from '../../src/cli/run.js';
 import { openTestDeps, type TestDeps } from '../helpers/db.js';
+import { POSTGRES_URL, tempDir } from '../helpers/settings.js';
 
 describe('operator CLI', () => {
   let deps: TestDeps;
@@ -42,6 +43,27 @@ describe('operator CLI', () => {
     expect(await json('scim-token', 'revoke', '--id', created.id)).toMatchObject({ state: 'revoked' });
   });
 
+  it('creates a service token shown once, lists it without the secret, and revokes it', async () => {
+    const platform = await json('admin-token', 'create', '--name', 'terraform');
+    expect(platform).toMatchObject({ name: 'terraform', organization: null, state: 'active', token: expect.stringMatching(/^idbsvc_/) });
+    const scoped = await json('admin-token', 'create', '--name', 'acme ci', '--org', 'acme', '--expires-in-days', '0');
+    expect(scoped).toMatchObject({ organization: { slug: 'acme' }, role: 'full-access', expiresAt: null });
+    const { tokens } = await json('admin-token', 'list');
+    expect(tokens.map((t: { name: string }) => t.name).sort()).toEqual(['acme ci', 'terraform']);
+    expect(JSON.stringify(tokens)).not.toContain(platform.token);
+    const text = await cli('admin-token', 'list');
+    expect(text.stdout).toMatch(/NAME\s+ORGANIZATION\s+HINT\s+STATE\s+CREATED\s+EXPIRES\s+LAST USED/);
+    expect(text.stdout).toMatch(/terraform\s+platform\s+…\S{4}\s+active/);
+    expect(text.stdout).toMatch(/acme ci\s+acme \(full-access\)/);
+    expect(await json('admin-token', 'revoke', '--id', platform.id)).toMatchObject({ state: 'revoked' });
+    const human = await cli('admin-token', 'create', '--name', 'once');
+    expect(human.stdout).toMatch(/Created service token "once" .*a platform administrator\.\nExpires: \S+\n.*not shown again:\n {2}idbsvc_\S+$/);
+    const refused = await cli('admin-token', 'create', '--name', 'x', '--expires-in-days', '731', '--json');
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stderr as string)).toMatchObject({ error: { code: 'service_token.invalid' } });
+    expect((await cli('admin-token', 'create')).stderr).toContain('--name is required');
+  });
+
   it('creates a platform administrator with a one-time setup link and lists users by status', async () => {
     const admin = await json('admin', 'create', '--email', 'ops@example.com', '--name', 'Ops Person');
     expect(admin.setupLink).toMatch(/^http:\/\/127\.0\.0\.1:8080\/activate\?token=/);
@@ -54,7 +76,7 @@ describe('operator CLI', () => {
     const missing = await cli('org', 'create', '--kind', 'customer', '--name', 'X');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--slug is required');
-    expect(missing.stderr).toContain('usage: npm run -s idbridge -- org create');
+    expect(missing.stderr).toContain('usage: idbridge org create');
     const unknown = await cli('org', 'create', '--colour', 'blue');
     expect(unknown).toMatchObject({ code: 2 });
     expect(unknown.stderr).toContain("Unknown option '--colour'");
@@ -134,5 +156,19 @@ describe('operator CLI: OpenID Connect clients', () => {
   it('generates a signing key as a JWKS', async () => {
     const generated = JSON.parse((await runCli(['oidc-key', 'generate', '--json'], deps.env)).stdout as string);
     expect(generated.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String), d: expect.any(String) });
+  });
+});
+
+describe('operator CLI: a database it cannot use', () => {
+  it('names the database and what to check, with exit code 69, instead of "unexpected failure"', async () => {
+    const env = { NODE_ENV: 'test', DATA_DIR: tempDir(), DATABASE_URL: POSTGRES_URL.replace(/\/[^/?]*(\?.*)?$/, `/idbridge_missing_${Date.now()}`) };
+    const outcome = await runCli(['user', 'list', '--json'], env);
+    expect(outcome.code).toBe(69);
+    const error = JSON.parse(outcome.stderr as string).error;
+    expect(error.code).toBe('database.unavailable');
+    expect(error.message).toMatch(/^cannot use the database postgres:\/\/.*idbridge_missing_\d+: database "idbridge_missing_\d+" does not exist; create it/);
+    const text = await runCli(['user', 'list'], { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x' });
+    expect(text.code).toBe(69);
+    expect(text.stderr).toMatch(/^idbridge: cannot use the database postgres:\/\/postgres@127\.0\.0\.1:1\/x: .*check that the database server is running/);
   });
 });

@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { Sequelize } from 'sequelize';
 import { migrateDown, migrateUp, pendingMigrations } from '../../src/db/migrator.js';
+import { buildDeps } from '../../src/deps.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { migrations } from '../../migrations/index.js';
 import { openTestDeps, type TestDeps } from '../helpers/db.js';
+import { POSTGRES_URL, testDatabase, testSettings } from '../helpers/settings.js';
 
 describe('migrations', () => {
   let deps: TestDeps;
@@ -38,5 +43,28 @@ describe('migrations', () => {
 
   it('does nothing when run again', async () => {
     expect(await migrateUp(deps.db)).toEqual([]);
+  });
+});
+
+(testDatabase === 'postgres' ? describe : describe.skip)('migrations in DATABASE_SCHEMA beside another installation in public', () => {
+  it('creates and reads its own schema_migrations, not the one public holds', async () => {
+    const name = `idbridge_schemas_${randomBytes(4).toString('hex')}`;
+    const admin = new Sequelize(POSTGRES_URL, { logging: false });
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = POSTGRES_URL.replace(/\/[^/?]*(\?.*)?$/, `/${name}`);
+    const open = (schema: string) => buildDeps(testSettings({}, { DATABASE_URL: url, DATABASE_SCHEMA: schema }), { logger: createLogger({ level: 'silent' }) });
+    try {
+      const inPublic = open('');
+      expect(await inPublic.migrations.up()).toHaveLength(migrations.length);
+      await inPublic.close();
+      const beside = open('tenant_b');
+      expect(await beside.migrations.up()).toHaveLength(migrations.length);
+      expect(await beside.migrations.up()).toEqual([]);
+      expect(await beside.migrations.pending()).toEqual([]);
+      await beside.close();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.close();
+    }
   });
 });

@@ -69,6 +69,28 @@ describe('loadConfig', () => {
     }).toThrow(TypeError);
   });
 
+  it('reads any variable from the file NAME_FILE names (Docker and Kubernetes secrets), one trailing newline dropped', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'session_secret'), 'from-a-file-0123456789-0123456789-0123\n');
+    writeFileSync(path.join(dir, 'port'), '9191');
+    const settings = loadConfig({ env: { SESSION_SECRET_FILE: path.join(dir, 'session_secret'), PORT_FILE: path.join(dir, 'port') } });
+    expect(settings.secrets.sessionSecret).toBe('from-a-file-0123456789-0123456789-0123');
+    expect(settings.server.port).toBe(9191);
+  });
+
+  it('refuses NAME and NAME_FILE together, and a NAME_FILE that cannot be read, naming the file but not the value', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'key'), 'a'.repeat(64));
+    const problems = problemsOf(() =>
+      loadConfig({ env: { DATA_ENCRYPTION_KEY: 'b'.repeat(64), DATA_ENCRYPTION_KEY_FILE: path.join(dir, 'key'), SESSION_SECRET_FILE: path.join(dir, 'missing') } }),
+    );
+    expect(problems).toEqual([
+      'SESSION_SECRET_FILE: cannot read ' + path.join(dir, 'missing') + ' (ENOENT)',
+      'DATA_ENCRYPTION_KEY and DATA_ENCRYPTION_KEY_FILE are both set: give one',
+    ]);
+    expect(problems.join('\n')).not.toContain('a'.repeat(64));
+  });
+
   it('checks the role catalog: the default must be one of the roles', () => {
     const dir = tempDir();
     copyFileSync(path.join(DEFAULT_CONFIG_DIR, 'default.json'), path.join(dir, 'default.json'));

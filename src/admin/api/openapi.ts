@@ -36,7 +36,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       title: 'idbridge admin API',
       version: '1',
       description:
-        'Users, organizations, directories, SAML settings, SCIM tokens, role mappings and the audit log. Authenticate with an administrator API token (Authorization: Bearer idbadm_…), created in the console. Organization administrators see and change only the users of their organizations; everything else is for platform administrators.',
+        'Users, organizations, directories, SAML settings, SCIM tokens, role mappings and the audit log. Authenticate with an administrator API token (Authorization: Bearer idbadm_…), created in the console, or a service token (idbsvc_…), which belongs to no user and is created by the operator (idbridge admin-token create) or a platform administrator. Organization administrators see and change only the users of their organizations; everything else is for platform administrators.',
     },
     servers: [{ url: `${publicUrl}/api/admin/v1` }],
     security: [{ bearer: [] }],
@@ -107,9 +107,16 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       },
       '/api-tokens': { get: op('Your API tokens', { '200': json({ type: 'object' }) }), post: op('Create an API token: shown in this answer only', { '201': json({ type: 'object' }, 'Created') }, { requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string' }, expiresInDays: { type: 'integer', default: 90 } } }) }) },
       '/api-tokens/{id}': { delete: op('Revoke one of your API tokens', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Token id')] }) },
+      '/service-tokens': {
+        get: op('Service tokens (platform administrators), never the secrets', { '200': json({ type: 'object', properties: { tokens: { type: 'array', items: ref('ServiceToken') } } }) }),
+        post: op('Create a service token: shown in this answer only', { '201': json(ref('ServiceToken'), 'Created') }, {
+          requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string' }, organization: { type: 'string', description: 'Slug or id: the token administers this organization only; absent: platform level' }, expiresInDays: { type: 'integer', default: 90, description: '0: no expiry; at most 730' } } }),
+        }),
+      },
+      '/service-tokens/{id}': { delete: op('Revoke a service token', { '200': json(ref('ServiceToken')) }, { parameters: [idParam('id', 'Token id')] }) },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An administrator API token (idbadm_…)' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An administrator API token (idbadm_…) or a service token (idbsvc_…)' } },
       schemas: {
         Error: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } } } },
         User: { type: 'object', description: 'id, userName, name, emails, phoneNumbers, title, status, sdkAccess, lastSignInAt, createdAt, updatedAt, version, memberships (organization, effective role, sources), managedBy (local or idp)' },
@@ -131,6 +138,24 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         UserEdit: { type: 'object', properties: { givenName: { type: 'string' }, familyName: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, title: { type: 'string' }, sdkAccess: { type: 'boolean' }, preferredLanguage: { enum: ['en', 'es', null] } } },
         Organization: { type: 'object', properties: { kind: { enum: ['utility', 'customer'] }, name: { type: 'string' }, slug: { type: 'string' }, policy: { type: 'object', properties: { mfaRequired: { type: 'boolean' }, passwordMaxAgeDays: { type: 'integer' }, passwordResetTtlHours: { type: 'integer' }, activationTtlHours: { type: 'integer' } } } } },
         OidcClient: { type: 'object', properties: { name: { type: 'string' }, redirectUris: { type: 'array', items: { type: 'string' } }, postLogoutRedirectUris: { type: 'array', items: { type: 'string' } }, firstParty: { type: 'boolean', description: 'No consent screen' }, organizations: { type: 'array', items: { type: 'string' }, description: 'Only these organizations\' users may sign in; empty: everyone' } } },
+        ServiceToken: {
+          type: 'object',
+          description: 'A service token; `token` is present only in the answer that creates it',
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            organization: { type: ['object', 'null'], properties: { id: { type: 'string' }, slug: { type: 'string' }, name: { type: 'string' } }, description: 'null: platform level' },
+            role: { type: ['string', 'null'], description: 'The role it holds in its organization' },
+            hint: { type: 'string' },
+            createdBy: { type: 'string' },
+            createdAt: { type: 'string', format: 'date-time' },
+            expiresAt: { type: ['string', 'null'], format: 'date-time' },
+            lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+            revokedAt: { type: ['string', 'null'], format: 'date-time' },
+            state: { enum: ['active', 'expired', 'revoked'] },
+            token: { type: 'string' },
+          },
+        },
         SamlSettings: { type: 'object', properties: { metadata: { type: 'string', description: "The IdP's metadata XML" }, entityId: { type: 'string' }, ssoUrl: { type: 'string' }, sloUrl: { type: 'string' }, certificates: { type: 'array', items: { type: 'string' } }, nameIdFormat: { type: 'string' }, matchAttribute: { enum: ['userName', 'email', 'externalId'] }, allowIdpInitiated: { type: 'boolean' }, jit: { type: 'boolean' }, domains: { type: 'array', items: { type: 'string' } } } },
       },
     },

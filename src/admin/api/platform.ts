@@ -5,11 +5,12 @@ import { body, queryDate, queryInteger, queryString } from './params.js';
 
 /**
  * Organizations, directories with their SAML settings and SCIM tokens, role mappings, portal applications, the audit
- * log and API tokens. Each route parses and calls one domain function; who may do what is the policy's to say.
+ * log, API tokens and service tokens. Each route parses and calls one domain function; who may do what is the
+ * policy's to say.
  */
 export function platformRoutes(services: Services): Router {
   const router = Router();
-  const { organizations, directories, saml, scimTokens, roleMappings, oidcClients, audit, administrators } = services;
+  const { organizations, directories, saml, scimTokens, serviceTokens, roleMappings, oidcClients, audit, administrators } = services;
 
   router.get('/organizations', async (req, res) => {
     res.json({ organizations: await organizations.list(req.admin!) });
@@ -127,6 +128,22 @@ export function platformRoutes(services: Services): Router {
   });
   router.delete('/api-tokens/:id', async (req, res) => {
     res.json(await administrators.revokeApiToken(req.admin!, req.params.id as string));
+  });
+
+  // Service tokens: the platform's tokens for automation, which belong to no administrator.
+  router.get('/service-tokens', async (req, res) => {
+    res.json({ tokens: await serviceTokens.list(req.admin!) });
+  });
+  router.post('/service-tokens', async (req, res) => {
+    const input = body(req);
+    res.status(201).json(await serviceTokens.create(req.admin!, {
+      name: typeof input.name === 'string' ? input.name : '',
+      ...(input.organization !== undefined && input.organization !== null ? { organization: String(input.organization) } : {}),
+      ...(input.expiresInDays !== undefined ? { expiresInDays: Number(input.expiresInDays) } : {}),
+    }));
+  });
+  router.delete('/service-tokens/:id', async (req, res) => {
+    res.json(await serviceTokens.revoke(req.admin!, req.params.id as string));
   });
 
   return router;

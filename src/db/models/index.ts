@@ -23,6 +23,7 @@ import { SamlAssertionId } from './SamlAssertionId.js';
 import { SamlConfig } from './SamlConfig.js';
 import { SamlRequestId } from './SamlRequestId.js';
 import { ScimToken } from './ScimToken.js';
+import { ServiceToken } from './ServiceToken.js';
 import { User } from './User.js';
 import { UserEmail } from './UserEmail.js';
 import { UserPhoneNumber } from './UserPhoneNumber.js';
@@ -30,13 +31,13 @@ import { UserPhoneNumber } from './UserPhoneNumber.js';
 export {
   AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
   Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
-  ScimToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
+  ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
 const classes = {
   AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
   Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
-  ScimToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
+  ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
 export type Models = typeof classes;

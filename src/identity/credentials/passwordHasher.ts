@@ -1,4 +1,7 @@
-import argon2 from 'argon2';
+import type * as Argon2 from 'argon2';
+import { lazyRequire } from '../../lib/lazyRequire.js';
+
+const argon2 = lazyRequire<typeof Argon2>('argon2');
 
 export interface HashParameters {
   memoryKiB: number;
@@ -8,12 +11,12 @@ export interface HashParameters {
 
 /** argon2id with the configured cost; every hash carries its own salt and parameters. */
 export async function hashPassword(password: string, params: HashParameters): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id, memoryCost: params.memoryKiB, timeCost: params.iterations, parallelism: params.parallelism });
+  return argon2().hash(password, { type: argon2().argon2id, memoryCost: params.memoryKiB, timeCost: params.iterations, parallelism: params.parallelism });
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await argon2().verify(hash, password);
   } catch {
     return false;
   }
@@ -21,7 +24,7 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
 
 /** Whether a stored hash was made with other parameters (it is upgraded at the next successful sign-in). */
 export function needsRehash(hash: string, params: HashParameters): boolean {
-  return argon2.needsRehash(hash, { memoryCost: params.memoryKiB, timeCost: params.iterations, parallelism: params.parallelism });
+  return argon2().needsRehash(hash, { memoryCost: params.memoryKiB, timeCost: params.iterations, parallelism: params.parallelism });
 }
 
 let dummy: Promise<string> | undefined;

@@ -1,7 +1,15 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
-import * as es from '@zxcvbn-ts/language-es-es';
+import { createRequire } from 'node:module';
+import type * as ZxcvbnCore from '@zxcvbn-ts/core';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type * as LanguageCommon from '@zxcvbn-ts/language-common';
+import type * as LanguageEn from '@zxcvbn-ts/language-en';
+import type * as LanguageEs from '@zxcvbn-ts/language-es-es';
+
+/**
+ * zxcvbn's dictionaries are decompressed when their modules load (about 0.3 s of CPU): they are required on the first
+ * password checked, not at start-up, so that a CLI command or a server start that checks no password never pays it.
+ */
+const load = createRequire(import.meta.url);
 
 /** Why a password is refused; each code has a message in every language, saying what to change. */
 export type PasswordProblemCode =
@@ -40,7 +48,12 @@ export interface PasswordContext {
 const factories: Partial<Record<'en' | 'es', ZxcvbnFactory>> = {};
 
 function zxcvbn(language: 'en' | 'es'): ZxcvbnFactory {
-  factories[language] ??= new ZxcvbnFactory({
+  if (factories[language]) return factories[language];
+  const { ZxcvbnFactory: Factory } = load('@zxcvbn-ts/core') as typeof ZxcvbnCore;
+  const common = load('@zxcvbn-ts/language-common') as typeof LanguageCommon;
+  const en = load('@zxcvbn-ts/language-en') as typeof LanguageEn;
+  const es = load('@zxcvbn-ts/language-es-es') as typeof LanguageEs;
+  factories[language] = new Factory({
     translations: language === 'es' ? es.translations : en.translations,
     graphs: common.adjacencyGraphs,
     dictionary: { ...common.dictionary, ...en.dictionary, ...es.dictionary },

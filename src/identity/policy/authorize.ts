@@ -1,5 +1,5 @@
 import { conflict, type DomainError, forbidden, invalid, notFound } from '../errors.js';
-import { isPlatformLevel, type Principal } from '../principal.js';
+import { isPlatformLevel, isServiceToken, ownAccountOf, type Principal } from '../principal.js';
 import type { UserScope } from '../scope.js';
 import { ACTIONS, ruleFor, type Action, type Rule } from './rules.js';
 
@@ -49,10 +49,21 @@ export type Decision = { ok: true } | { ok: false; error: DomainError };
 const ALLOWED: Decision = { ok: true };
 const refuse = (error: DomainError): Decision => ({ ok: false, error });
 
+/**
+ * Integration credentials (SCIM and service tokens) never reach platform administrators: whatever its rule, a service
+ * token at platform level sees every user but them (a SCIM token and an organization administrator never see them).
+ */
+const ALL_USERS: UserScope = {};
+const ALL_BUT_PLATFORM_ADMINS: UserScope = { hidePlatformAdmins: true };
+
+/** No one: the scope of a rule `own` for a principal that has no account of its own (an empty list matches nobody). */
+const NOBODY: UserScope = { organizationIds: [] };
+
 /** The users a principal sees: the scope of rule `scope` and of every rule built on it. */
 export function principalUserScope(principal: Principal): UserScope {
   switch (principal.kind) {
     case 'platform_admin':
+      return isServiceToken(principal) ? ALL_BUT_PLATFORM_ADMINS : ALL_USERS;
     case 'operator':
     case 'system':
       return {};
@@ -69,8 +80,11 @@ export function principalUserScope(principal: Principal): UserScope {
 export function userScopeFor(principal: Principal, action: Action): UserScope {
   const rule = ruleFor(principal.kind, action);
   if (rule === 'deny') throw denied(principal, action);
-  if (rule === 'allow') return {};
-  if (rule === 'own') return { userId: 'userId' in principal ? principal.userId : '' };
+  if (rule === 'allow') return isServiceToken(principal) ? ALL_BUT_PLATFORM_ADMINS : ALL_USERS;
+  if (rule === 'own') {
+    const own = ownAccountOf(principal);
+    return own === null ? NOBODY : { userId: own };
+  }
   return principalUserScope(principal);
 }
 
@@ -100,6 +114,7 @@ export function groupScopeFor(principal: Principal, action: Action): { directory
 export function isInScope(principal: Principal, user: UserFacts): boolean {
   switch (principal.kind) {
     case 'platform_admin':
+      return !(user.isPlatformAdmin && isServiceToken(principal));
     case 'operator':
     case 'system':
       return true;
@@ -139,7 +154,7 @@ function who(principal: Principal): string {
     scim_token: 'A SCIM token',
     self: 'A user',
   };
-  return words[principal.kind];
+  return isServiceToken(principal) ? 'A service token' : words[principal.kind];
 }
 
 function denied(principal: Principal, action: Action): DomainError {
@@ -165,6 +180,12 @@ function grantAbove(principal: Principal, grant: Grant, own: { role: string } | 
   return forbidden('admin.role_above_own', `You cannot give the role "${grant.role}": it is above your own.`);
 }
 
+/** Whether `id` is the principal's own account (a principal with none, like a service token, owns nothing). */
+function isOwn(principal: Principal, id: string): boolean {
+  const own = ownAccountOf(principal);
+  return own !== null && own === id;
+}
+
 function userTargetOf(target: Target): UserFacts | undefined {
   return target.type === 'user' || target.type === 'grant' ? target.user : target.type === 'audit' ? target.user : undefined;
 }
@@ -180,7 +201,7 @@ function decideGrant(principal: Principal, grant: Grant, rights: Rights): Decisi
 function decideScope(principal: Principal, rule: Rule, target: Target): Decision {
   const user = userTargetOf(target);
   if (user) {
-    if (rule === 'own') return user.id === ('userId' in principal ? principal.userId : undefined) ? ALLOWED : refuse(notFound('user'));
+    if (rule === 'own') return isOwn(principal, user.id) ? ALLOWED : refuse(notFound('user'));
     return isInScope(principal, user) ? ALLOWED : refuse(notFound('user'));
   }
   switch (target.type) {
@@ -200,7 +221,7 @@ function decideScope(principal: Principal, rule: Rule, target: Target): Decision
       if (target.organizationId !== undefined && !reaches(principal, target.organizationId)) return refuse(notFound('organization'));
       return ALLOWED;
     case 'api_token':
-      return target.ownerId === ('userId' in principal ? principal.userId : undefined) ? ALLOWED : refuse(notFound('api_token'));
+      return isOwn(principal, target.ownerId) ? ALLOWED : refuse(notFound('api_token'));
     default:
       return ALLOWED;
   }
@@ -214,6 +235,11 @@ function decideScope(principal: Principal, rule: Rule, target: Target): Decision
 export function decide(principal: Principal, action: Action, target: Target, rights: Rights): Decision {
   const rule = ruleFor(principal.kind, action);
   if (rule === 'deny') return refuse(denied(principal, action));
+  if (isServiceToken(principal) && userTargetOf(target)?.isPlatformAdmin) return refuse(notFound('user'));
+  // A credential never mints or revokes credentials of its kind: a leaked service token cannot make itself a
+  // successor that outlives its revocation.
+  if (isServiceToken(principal) && action === 'service_token.manage')
+    return refuse(forbidden('policy.service_token_cannot_manage', 'A service token cannot list, create or revoke service tokens; an operator (idbridge admin-token) or a signed-in platform administrator does.'));
   if (rule === 'allow') return ALLOWED;
   if (rule === 'directory') {
     if (principal.kind !== 'scim_token' || target.type !== 'group' || target.directoryId !== principal.directoryId) return refuse(notFound('group'));

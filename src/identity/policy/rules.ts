@@ -3,13 +3,15 @@ import type { PrincipalKind } from '../principal.js';
 /**
  * What a principal may do, written once: for every action, one rule per kind of principal. Every domain command asks
  * this table (through authorize.ts) before it reads anything for its caller or writes anything; the edges only
- * authenticate. README "Who sees what" is this table in words.
+ * authenticate. README "Who sees what" is this table in words. A service token is read in the column of the
+ * administrator it stands for (platform, or organization administrator of its one organization).
  *
  * The rules, from the most to the least permissive:
  * - allow      any target;
  * - scope      a target the principal sees: an organization administrator sees the members of the organizations it
  *              manages, a SCIM token the users of its directory (and of its one organization when it is limited to
- *              one), the user itself only; a platform administrator is seen by platform-level principals only;
+ *              one), the user itself only; a platform administrator is seen by platform-level principals only,
+ *              and never by an integration credential (a SCIM token, or a service token even at platform level);
  * - role       in scope, and the role given or taken away is in an organization the principal reaches and at most
  *              its own there (what the user holds elsewhere is not touched);
  * - not_above  in scope, and the target holds no right to manage users above the principal's: a role that manages
@@ -19,7 +21,7 @@ import type { PrincipalKind } from '../principal.js';
  * - whole      not above, and every organization of the target is one the principal reaches (deleting an account
  *              takes it from every organization);
  * - directory  a SCIM token of a whole directory (groups belong to every organization of the directory);
- * - own        the principal's own account or tokens;
+ * - own        the principal's own account or tokens (a service token is no one's account: it owns nothing);
  * - deny       nothing.
  * A target out of the principal's scope is "not found", never "forbidden", so that scopes do not leak.
  */
@@ -61,6 +63,7 @@ export const ACTIONS = {
   'oidc_client.manage': 'register, change or delete portal applications',
   'audit.read': 'read these audit events',
   'api_token.manage': 'manage these API tokens',
+  'service_token.manage': 'see, create or revoke service tokens',
   'platform_admin.create': 'create platform administrators',
 } as const;
 
@@ -106,6 +109,7 @@ export const POLICY: Readonly<Record<Action, Row>> = {
   'oidc_client.manage':                 row('allow',    'allow',    'deny',     'deny',      'deny',      'deny'),
   'audit.read':                         row('allow',    'allow',    'deny',     'scope',     'deny',      'deny'),
   'api_token.manage':                   row('own',      'deny',     'deny',     'own',       'deny',      'deny'),
+  'service_token.manage':               row('allow',    'allow',    'deny',     'deny',      'deny',      'deny'),
   'platform_admin.create':              row('deny',     'allow',    'allow',    'deny',      'deny',      'deny'),
 };
 

@@ -141,6 +141,18 @@ export async function samlConnection(ctx: DomainContext, directoryName: string):
   };
 }
 
+/**
+ * What idbridge's SP metadata for an SSO directory needs: the directory, and the NameID format once the IdP's
+ * settings are given. Served as soon as the directory exists, because ADFS and Entra ID start from the SP's metadata
+ * and the IdP's settings come after; an unknown name or the local directory is "not configured".
+ */
+export async function samlServiceProvider(ctx: DomainContext, directoryName: string): Promise<{ directory: { id: string; name: string }; nameIdFormat: string | null }> {
+  const directory = await findDirectory(ctx, directoryName).catch(() => null);
+  if (!directory || directory.kind !== 'sso') throw new SamlSignInRefused('not_configured', `No SSO directory "${directoryName}".`);
+  const config = await findSamlConfig(ctx, directory.id);
+  return { directory: { id: directory.id, name: directory.name }, nameIdFormat: config?.nameIdFormat ?? null };
+}
+
 /** Records a refused SAML response or logout (the page the browser sees says nothing more). */
 export async function recordSamlRefusal(ctx: DomainContext, input: { directoryId: string | null; directory: string; reason: string } & ClientInfo): Promise<void> {
   const { directoryId, directory, reason, ...client } = input;

@@ -4,6 +4,7 @@ import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { findLocalDirectory } from '../directories.js';
+import { countSignIn } from '../metrics.js';
 import { effectivePolicy } from '../effectivePolicy.js';
 import { findUserInScope } from '../scope.js';
 import { canSignIn } from '../statusMachine.js';
@@ -60,6 +61,8 @@ export async function signInWithPassword(ctx: DomainContext, input: { identifier
     const user = await findByIdentifier(ctx, input.identifier);
     if (!user) {
       await verifyAgainstDummy(input.password, params);
+      // Every other outcome is counted from its audit event; an unknown identifier has none.
+      countSignIn(ctx, t, 'password', 'unknown_user');
       return { ok: false };
     }
     await autoUnlockIfDue(ctx, t, user);

@@ -12,6 +12,7 @@ import { assertionIdentity, checkResponseEnvelope, SamlRejection } from '../resp
 import { SamlSignInRefused, type SamlIdentity } from '../../../identity/saml/signIn.js';
 import { spEndpoints } from '../../../identity/saml/settings.js';
 import type { SpCredentials } from '../spCredentials.js';
+import { spMetadataXml } from './spMetadata.js';
 import { bindingOptions, resolveSamlDirectory, samlStrategy } from './strategy.js';
 import { browserStartedRequest, releaseRequest } from './browserBinding.js';
 import { allowedReturnTo } from './relayState.js';
@@ -78,17 +79,14 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
     (handler as (req: Request, res: Response, next: NextFunction) => void)(req, res, next);
   }
 
-  router.get('/saml/:directory/metadata', async (req, res, next) => {
+  router.get('/saml/:directory/metadata', async (req, res) => {
+    let sp;
     try {
-      await resolveSamlDirectory(services, req);
+      sp = await services.saml.serviceProvider(String(req.params.directory));
     } catch {
-      return res.status(404).type('text/plain').send('No SAML configuration for this directory.');
+      return res.status(404).type('text/plain').send('No SSO directory of this name.');
     }
-    const strategy = (passport as unknown as { _strategy(name: string): { generateServiceProviderMetadata(req: Request, d: string | null, s: string | null, cb: (e: Error | null, m?: string) => void): void } })._strategy('saml');
-    strategy.generateServiceProviderMetadata(req, null, deps.sp?.certificate ?? null, (error, metadata) => {
-      if (error) return next(error);
-      res.type('application/samlmetadata+xml').send(metadata);
-    });
+    res.type('application/samlmetadata+xml').send(spMetadataXml(settings, sp.directory.name, sp.nameIdFormat, deps.sp));
   });
 
   router.get('/saml/:directory/login', async (req, res, next) => {

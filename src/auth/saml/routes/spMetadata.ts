@@ -15,7 +15,8 @@ export function spMetadataXml(settings: Settings, directoryName: string, nameIdF
     logoutCallbackUrl: endpoints.sloUrl,
     ...(nameIdFormat ? { identifierFormat: nameIdFormat } : {}),
     wantAssertionsSigned: true,
-    publicCerts: sp?.certificate ?? null,
+    // node-saml publishes the certificate only when given the key it pairs with (AuthnRequestsSigned follows it).
+    ...(sp ? { privateKey: sp.privateKey, publicCerts: sp.certificate } : { publicCerts: null }),
     decryptionCert: null,
   });
 }
