@@ -5,7 +5,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm ci runs scripts/prepare.mjs, which builds only where the sources are: here they come after, for layer caching.
+# bin/ is a package of its own (the CLI's entry, linked as node_modules/.bin/idbridge).
 COPY scripts/prepare.mjs ./scripts/
+COPY bin ./bin
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { isSetting, listSettings, type SchemaTree } from './define.js';
 import { configSchema, roleCatalogSchema, type RoleCatalogConfig, type Settings } from './schema.js';
 
-export const DEFAULT_CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config');
+/** The checkout's config/: two folders up from src/config/, three from the compiled dist/src/config/. */
+export const DEFAULT_CONFIG_DIR = ((here: string) => {
+  const candidates = [path.resolve(here, '../../config'), path.resolve(here, '../../../config')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'default.json'))) ?? candidates[0]!;
+})(path.dirname(fileURLToPath(import.meta.url)));
 
 /** Raised when configuration is invalid; `problems` lists everything wrong at once. */
 export class ConfigError extends Error {
