@@ -33,6 +33,8 @@ import { migration as revokeUnlimitedLocalScimTokens } from './20261205100000-re
 import { migration as addPasswordChosenByUser } from './20261205100100-add-password-chosen-by-user.js';
 import { migration as foldCompatibilityAndCase } from './20261206100000-fold-compatibility-and-case.js';
 import { migration as createServiceTokens } from './20261206200000-create-service-tokens.js';
+import { migration as addOneTimeTokenConsumedReason } from './20261207100000-add-one-time-token-consumed-reason.js';
+import { migration as addOrganizationSupport } from './20261207100100-add-organization-support.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -73,4 +75,6 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261205100100-add-password-chosen-by-user', ...addPasswordChosenByUser },
   { name: '20261206100000-fold-compatibility-and-case', ...foldCompatibilityAndCase },
   { name: '20261206200000-create-service-tokens', ...createServiceTokens },
+  { name: '20261207100000-add-one-time-token-consumed-reason', ...addOneTimeTokenConsumedReason },
+  { name: '20261207100100-add-organization-support', ...addOrganizationSupport },
 ];

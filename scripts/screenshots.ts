@@ -103,8 +103,12 @@ async function main(): Promise<void> {
       await page.getByRole('button', { name: 'Verify' }).click();
       await page.waitForURL('**/admin/users');
 
+      // The list with a row's actions open (a user near the top, so that the page need not scroll).
       await page.goto(`${site.base}/admin/users?status=all`);
+      await page.getByRole('group').filter({ hasText: 'Actions (Jae Park)' }).locator('summary').click();
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: path.join(OUT, 'users.png') });
+      await page.keyboard.press('Escape');
       await page.getByLabel('Find users').pressSequentially('an', { delay: 40 });
       await page.locator('#results[data-query*="search=an"]').waitFor();
       await page.screenshot({ path: path.join(OUT, 'users-search.png') });
@@ -118,6 +122,21 @@ async function main(): Promise<void> {
 
       await page.goto(`${site.base}/admin/directories/acme-okta`);
       await page.screenshot({ path: path.join(OUT, 'directory.png'), fullPage: true });
+
+      // A customer administrator (Globex) adds someone who already has an account elsewhere on the platform.
+      const customer = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } })).newPage();
+      await customer.goto(`${site.base}/admin`);
+      await customer.getByLabel('Email or username').fill('greta.olsen@globex.example');
+      await customer.getByRole('button', { name: 'Sign in' }).click();
+      await customer.getByLabel('Password', { exact: true }).fill(GOOD_PASSWORD);
+      await customer.getByRole('button', { name: 'Sign in' }).click();
+      await customer.waitForURL('**/admin/users');
+      await customer.getByRole('link', { name: 'Add user', exact: true }).click();
+      await customer.getByLabel('Email').fill('samuel.okafor@lakeside.example');
+      await customer.screenshot({ path: path.join(OUT, 'user-add.png') });
+      await customer.getByRole('button', { name: 'Add', exact: true }).click();
+      await customer.waitForURL(`**/admin/users/${ids.Samuel}`);
+      await customer.screenshot({ path: path.join(OUT, 'user-added.png'), fullPage: true });
       console.log(`Saved the screenshots to ${path.relative(process.cwd(), OUT)}/`);
     } finally {
       await browser.close();

@@ -35,6 +35,7 @@ export const configSchema = {
   mail: {
     smtpUrl: setting(z.string(), 'smtp://user:pass@host:port (smtps:// for TLS); empty writes each message to dataDir/mail as an .eml file.', { env: 'SMTP_URL', secret: true }),
     from: setting(z.string().min(3), 'The From address of every email.', { env: 'MAIL_FROM' }),
+    productName: setting(z.string().trim().min(1).max(100), 'The name people know the service by, used as written in every language: emails name it in their subjects, bodies and signature ("Your Customer Portal account has been set up"), beside the organization they come from.', { env: 'MAIL_PRODUCT_NAME' }),
     sendTimeoutSeconds: setting(integer(1, 600), 'Longest a single email may take to hand to the SMTP server (connection, greeting and each exchange); after it the attempt fails and is retried. An email left "sending" by a stopped instance is retried this long plus 30 s after its attempt began.', { env: 'MAIL_SEND_TIMEOUT_SECONDS' }),
   },
   bootstrap: {
@@ -110,10 +111,18 @@ export const configSchema = {
 
 export type Settings = SettingsOf<typeof configSchema> & { readonly catalog: RoleCatalogConfig; readonly configDir: string };
 
+/** A role: its key, its label (English, and the default in every language), optional labels per language, and whether it manages users. */
+const roleSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  label: z.string(),
+  labels: z.object({ en: z.string().min(1).optional(), es: z.string().min(1).optional() }).strict().optional(),
+  canManageUsers: z.boolean(),
+});
+
 /** The role catalog file: per organization kind, roles from the highest to the lowest. */
 export const roleCatalogSchema = z.object({
-  utility: z.object({ default: z.string(), roles: z.array(z.object({ key: z.string().regex(/^[a-z][a-z0-9-]*$/), label: z.string(), canManageUsers: z.boolean() })).min(1) }),
-  customer: z.object({ default: z.string(), roles: z.array(z.object({ key: z.string().regex(/^[a-z][a-z0-9-]*$/), label: z.string(), canManageUsers: z.boolean() })).min(1) }),
+  utility: z.object({ default: z.string(), roles: z.array(roleSchema).min(1) }),
+  customer: z.object({ default: z.string(), roles: z.array(roleSchema).min(1) }),
 });
 
 export type RoleCatalogConfig = z.output<typeof roleCatalogSchema>;

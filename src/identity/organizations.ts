@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UniqueConstraintError } from 'sequelize';
-import type { Organization, OrganizationKind, OrganizationPolicy } from '../db/models/Organization.js';
+import type { Organization, OrganizationKind, OrganizationPolicy, OrganizationSupport } from '../db/models/Organization.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { authorize, organizationScopeFor } from './policy/index.js';
@@ -15,6 +15,8 @@ export interface OrganizationView {
   name: string;
   slug: string;
   policy: OrganizationPolicy;
+  /** Whom its people ask when they cannot sign in (shown on the hosted pages and in emails); {} when unset. */
+  support: OrganizationSupport;
   createdAt: string;
   updatedAt: string;
 }
@@ -29,14 +31,50 @@ export const policySchema = z
   })
   .strict();
 
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+const EMAIL = /^[^\s@<>()[\],;:"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
+const PHONE = /^\+?[0-9 ().-]+(?: ?(?:x|ext\.?) ?[0-9]{1,6})?$/i;
+const PHONE_MESSAGE = 'must be a phone number such as +1 555 010 0199 (digits, spaces, ( ) . - and an optional leading +)';
+
+/** One part of the contact: trimmed, bounded, checked when not empty (an empty value leaves the part unset). */
+const contactPart = (max: number, check?: { test: (value: string) => boolean; message: string }) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be ${max} characters or fewer`)
+    .refine((value) => value === '' || !check || check.test(value), check?.message ?? 'is not valid')
+    .optional();
+
+/** An organization's support contact: every part optional, each checked and bounded. */
+export const supportSchema = z
+  .object({
+    text: contactPart(300),
+    email: contactPart(254, { test: (value) => EMAIL.test(value), message: 'must be an email address such as help@example.com' }),
+    phone: contactPart(40, { test: (value) => PHONE.test(value) && (value.match(/[0-9]/g) ?? []).length >= 3, message: PHONE_MESSAGE }),
+    url: contactPart(500, { test: isWebAddress, message: 'must be an https:// or http:// address such as https://help.example.com' }),
+  })
+  .strict();
+
+/** The support contact as sent: null clears it. */
+const supportInput = supportSchema.nullable().transform((value): OrganizationSupport => Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined && v !== '')));
+
 const createSchema = z.object({
   kind: z.enum(['utility', 'customer'], { message: 'must be "utility" or "customer"' }),
   name: nameSchema,
   slug: slugSchema,
   policy: policySchema.default({}),
+  support: supportInput.default({}),
 });
 
-const updateSchema = z.object({ name: nameSchema.optional(), policy: policySchema.optional() });
+const updateSchema = z.object({ name: nameSchema.optional(), policy: policySchema.optional(), support: supportInput.optional() });
 
 export type CreateOrganizationInput = z.input<typeof createSchema>;
 export type UpdateOrganizationInput = z.input<typeof updateSchema>;
@@ -48,6 +86,7 @@ export function presentOrganization(org: Organization): OrganizationView {
     name: org.name,
     slug: org.slug,
     policy: org.policy,
+    support: org.support,
     createdAt: org.createdAt.toISOString(),
     updatedAt: org.updatedAt.toISOString(),
   };
@@ -61,7 +100,7 @@ export async function createOrganization(ctx: DomainContext, principal: Principa
   return ctx.db.tx(async (t) => {
     try {
       const org = await ctx.db.models.Organization.create(
-        { id: ctx.random.uuid(), kind: data.kind, name: data.name, slug: data.slug, policy: data.policy, createdAt: now, updatedAt: now },
+        { id: ctx.random.uuid(), kind: data.kind, name: data.name, slug: data.slug, policy: data.policy, support: data.support, createdAt: now, updatedAt: now },
         { transaction: t },
       );
       const view = presentOrganization(org);
@@ -109,6 +148,7 @@ export async function updateOrganization(ctx: DomainContext, principal: Principa
     if (data.name !== undefined) org.name = data.name;
     if (data.policy?.provisioningMaxRole) ctx.catalog.require(org.kind, data.policy.provisioningMaxRole, 'policy.provisioningMaxRole');
     if (data.policy !== undefined) org.policy = data.policy;
+    if (data.support !== undefined) org.support = data.support;
     org.updatedAt = ctx.clock.now();
     await org.save({ transaction: t });
     const after = presentOrganization(org);

@@ -1,17 +1,28 @@
 import type { OrganizationKind } from '../db/models/Organization.js';
+import type { Locale } from '../i18n/locales.js';
 import { invalid } from './errors.js';
 
 export interface RoleDefinition {
   key: string;
+  /** The label in English, and in any language the catalog gives none for. */
   label: string;
+  /** The label in other languages (config/roles.json `labels`, such as {"es": "Lector"}). */
+  labels: Partial<Record<Locale, string>>;
   canManageUsers: boolean;
   /** 0 is the highest role of its kind. */
   rank: number;
 }
 
+type RoleInput = { key: string; label: string; labels?: Partial<Record<Locale, string | undefined>>; canManageUsers: boolean };
+
 export interface RoleCatalogInput {
-  utility: { default: string; roles: Array<{ key: string; label: string; canManageUsers: boolean }> };
-  customer: { default: string; roles: Array<{ key: string; label: string; canManageUsers: boolean }> };
+  utility: { default: string; roles: RoleInput[] };
+  customer: { default: string; roles: RoleInput[] };
+}
+
+/** A role's label in a language: the catalog's label for it, else the role's label. */
+export function roleLabelIn(role: Pick<RoleDefinition, 'label' | 'labels'>, locale: Locale): string {
+  return role.labels[locale] ?? role.label;
 }
 
 /**
@@ -23,7 +34,8 @@ export class RoleCatalog {
   readonly #defaults: Record<OrganizationKind, string>;
 
   constructor(input: RoleCatalogInput) {
-    const rank = (list: RoleCatalogInput['utility']['roles']) => list.map((role, index) => ({ ...role, rank: index }));
+    const rank = (list: RoleInput[]) =>
+      list.map((role, index) => ({ key: role.key, label: role.label, labels: Object.fromEntries(Object.entries(role.labels ?? {}).filter(([, text]) => text)) as RoleDefinition['labels'], canManageUsers: role.canManageUsers, rank: index }));
     this.#roles = { utility: rank(input.utility.roles), customer: rank(input.customer.roles) };
     this.#defaults = { utility: input.utility.default, customer: input.customer.default };
   }
@@ -44,6 +56,12 @@ export class RoleCatalog {
       throw invalid('role.unknown', `"${key}" is not a role of ${kind} organizations; use one of: ${known}.`, field);
     }
     return role;
+  }
+
+  /** How people read a role in `locale` (the key itself for a role the catalog no longer has). */
+  labelOf(kind: OrganizationKind, key: string, locale: Locale): string {
+    const role = this.find(kind, key);
+    return role ? roleLabelIn(role, locale) : key;
   }
 
   defaultRole(kind: OrganizationKind): RoleDefinition {

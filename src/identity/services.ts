@@ -1,9 +1,12 @@
 import type { DomainContext } from './context.js';
 import { resendActivation } from './accounts/activation.js';
-import { accountPermissions, createAccountFromForm, grantableOrganizations, runAccountAction } from './accounts/administration.js';
+import { createAccountFromForm, grantableOrganizations, runAccountAction } from './accounts/administration.js';
+import { addMemberByEmail } from './accounts/addMember.js';
 import { createAccount } from './accounts/create.js';
 import { resetMfa, sendPasswordReset, setAccountPassword } from './accounts/credentials.js';
 import { grantMembership, removeMembership } from './accounts/memberships.js';
+import { findListNeighbours } from './accounts/neighbours.js';
+import { accountPermissions, listAccountPermissions } from './accounts/permissions.js';
 import { bootstrapPlatformAdmin, createPlatformAdmin, reissueAdminSetupLink } from './accounts/platformAdmins.js';
 import { changeProvisionedAccount, patchProvisionedAccount, provisionAccount } from './accounts/provisioning.js';
 import { getAccount, getAccountDetail, listAccounts, listAccountSummaries, searchAccounts } from './accounts/read.js';
@@ -19,6 +22,7 @@ import { createGroup, deleteGroup, getGroup } from './groups.js';
 import { accountClaims, mayUseClient } from './oidcAccounts.js';
 import { createOidcClient, deleteOidcClient, getOidcClient, listOidcClients, oidcClientMetadata, updateOidcClient } from './oidcClients.js';
 import { createOrganization, deleteOrganization, getOrganization, listOrganizations, updateOrganization } from './organizations.js';
+import { organizationForPage } from './organizationDisplay.js';
 import { loadAdminPrincipal } from './principal.js';
 import { countRequest, sweepRateLimits } from './rateLimits.js';
 import { readiness } from './readiness.js';
@@ -34,7 +38,7 @@ import { activateAccount, describeActivation } from './selfService/activation.js
 import { confirmTotpEnrolment, regenerateRecoveryCodes, startTotpEnrolment } from './selfService/enrolment.js';
 import { changePassword, renewExpiredPassword } from './selfService/passwordChange.js';
 import { completePasswordReset, describeResetLink, requestPasswordReset } from './selfService/passwordReset.js';
-import { completeSignIn, isSignInAllowed, signInWithPassword, verifySecondFactor } from './selfService/signIn.js';
+import { completeSignIn, isSignInAllowed, signInLock, signInWithPassword, verifySecondFactor } from './selfService/signIn.js';
 import { createSession, destroySession, findSession, sweepSessions, updateSessionData } from './sessions.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any argument list: each function keeps its own type
@@ -75,8 +79,11 @@ export function createServices(ctx: DomainContext) {
       resetMfa,
       runAction: runAccountAction,
       permissions: accountPermissions,
+      listPermissions: listAccountPermissions,
+      neighbours: findListNeighbours,
       grantableOrganizations,
       grantMembership,
+      addMemberByEmail,
       removeMembership,
       delete: deleteAccount,
       provision: provisionAccount,
@@ -92,6 +99,7 @@ export function createServices(ctx: DomainContext) {
       verifySecondFactor,
       completeSignIn,
       isSignInAllowed,
+      signInLock,
       describeActivation,
       activate: activateAccount,
       requestPasswordReset,
@@ -104,6 +112,7 @@ export function createServices(ctx: DomainContext) {
       regenerateRecoveryCodes,
       overview: accountOverview,
       chooseLanguage,
+      organizationForPage,
     }),
     administrators: bind(ctx, {
       principalFor: loadAdminPrincipal,

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { badText } from '../lib/jsonText.js';
-import { invalid } from './errors.js';
+import { DomainError, invalid } from './errors.js';
+
+/** One problem of an input: its field (a dotted path) and what is wrong with it. */
+export interface InputIssue {
+  field: string;
+  message: string;
+}
 
 /**
- * Parses domain input with a zod schema; the first problem becomes an `invalid` error naming its field. Text no
+ * Parses domain input with a zod schema; the first problem becomes an `invalid` error naming its field, and every
+ * problem is kept in `details.issues` (a form names each field it refuses at once). Text no
  * database stores as sent (a NUL character, a lone surrogate) is refused first, whatever the edge, so that both
  * databases answer alike and what is acknowledged is what is stored.
  */
@@ -15,7 +22,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code:
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.join('.') || undefined;
-  throw invalid(code, field ? `${field}: ${issue?.message}` : (issue?.message ?? 'Invalid input.'), field);
+  const issues: InputIssue[] = result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+  throw new DomainError('invalid', code, field ? `${field}: ${issue?.message}` : (issue?.message ?? 'Invalid input.'), { ...(field ? { field } : {}), details: { issues } });
 }
 
 export const slugSchema = z

@@ -108,7 +108,7 @@ export class MailDispatcher {
     try {
       if (!(TEMPLATES as readonly string[]).includes(message.template)) throw new Error(`unknown template "${message.template}"`);
       const data = readPayload(this.ctx, message) as unknown as TemplateData[TemplateName];
-      const rendered = renderMail(message.template as TemplateName, pickLocale(message.locale), data);
+      const rendered = renderMail(message.template as TemplateName, pickLocale(message.locale), data, this.ctx.settings.mail.productName);
       await withDeadline(this.transport.send({ from: this.#options.from, to: message.toAddress, ...rendered, messageId: message.id }), this.#options.sendTimeoutMs);
       await MailMessage.update({ status: 'sent', attempts, sentAt: this.ctx.clock.now(), payload: null, lastError: null, updatedAt: this.ctx.clock.now() }, { where: { id: message.id } });
       this.logger.info({ mailId: message.id, template: message.template, attempts }, 'email sent');

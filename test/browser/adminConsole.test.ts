@@ -140,7 +140,7 @@ describe('the admin console in Chromium', () => {
     // The new user, in a browser of their own, follows the link of the email.
     await t.deliver();
     const mail = t.mailbox.last('ingrid.novak@river.example');
-    expect(mail.subject).toBe('Your account has been set up');
+    expect(mail.subject).toBe('River Water has set up your Customer Portal account');
     const newcomer = await (await browser.newContext({ locale: 'en-GB' })).newPage();
     await newcomer.goto(onServer(mail.link as string, site.base));
     await newcomer.getByLabel('New password', { exact: true }).fill(GOOD_PASSWORD);
@@ -182,7 +182,7 @@ describe('the admin console in Chromium', () => {
     expect(await page.getByTestId('attributes').textContent()).toContain('Not set up');
     expect(await hasConfirmedTotp(t.deps.ctx, id)).toBe(false);
     await t.deliver();
-    expect(t.mailbox.last('hannah.schmidt@river.example').subject).toBe('Your two-step verification has been reset');
+    expect(t.mailbox.last('hannah.schmidt@river.example').subject).toBe('Your Customer Portal two-step verification has been reset');
   });
 
   it('deletes a user only once the username is typed', async () => {

@@ -89,7 +89,7 @@ describe('admin API', () => {
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ userName: 'hannah@acme.test', status: 'PROVISIONED', title: 'Analyst', memberships: [{ organization: { slug: 'acme' }, role: 'standard-user' }] });
       await t.deliver();
-      expect(t.mailbox.last('hannah@acme.test').subject).toBe('Your account has been set up');
+      expect(t.mailbox.last('hannah@acme.test').subject).toBe('Acme has set up your Customer Portal account');
       const missing = await as(acmeAdmin.token).post('/users', { ...newUser('x@acme.test'), phone: '' });
       expect(missing.status).toBe(400);
       expect(missing.body.error).toMatchObject({ field: 'phone', message: 'phone: is required' });
@@ -159,7 +159,7 @@ describe('admin API', () => {
       expect((await api.post(`/users/${user.id}/lock`)).status).toBe(409);
       expect((await api.post(`/users/${user.id}/unlock`, { sendPasswordReset: true })).body.status).toBe('RECOVERY');
       await t.deliver();
-      expect(t.mailbox.last(user.email).subject).toBe('Your administrator has reset your password');
+      expect(t.mailbox.last(user.email).subject).toBe('Your administrator has reset your Customer Portal password');
       const before = t.mailbox.to(user.email).length;
       await enrolTotp(t.deps.ctx, user.id);
       expect((await api.post(`/users/${user.id}/mfa-reset`)).status).toBe(200);
@@ -171,7 +171,7 @@ describe('admin API', () => {
       expect((await api.post(`/users/${user.id}/deactivate`)).body.status).toBe('INACTIVE');
       expect((await api.post(`/users/${user.id}/reactivate`)).body.status).toBe('RECOVERY');
       await t.deliver();
-      expect(t.mailbox.to(user.email).map((m) => m.subject).slice(before)).toEqual(['Your two-step verification has been reset', 'Your account has been deactivated']);
+      expect(t.mailbox.to(user.email).map((m) => m.subject).slice(before)).toEqual(['Your Customer Portal two-step verification has been reset', 'Your Customer Portal account has been deactivated']);
     });
 
     it('adds and removes organization memberships, optionally telling the user', async () => {

@@ -33,7 +33,7 @@ describe('forgot password', () => {
     await t.deliver();
     expect(t.mailbox.to('nobody@example.com')).toHaveLength(0);
     const mail = t.mailbox.last(user.email);
-    expect(mail.subject).toBe('Reset your password');
+    expect(mail.subject).toBe('Reset your Customer Portal password');
     expect(mail.text).toContain('valid for 6 hours');
     expect(mail.html).toContain('Reset password');
   });
@@ -66,7 +66,7 @@ describe('forgot password', () => {
     expect((await agent.get('/account')).status).toBe(303); // no automatic sign-in
     expect((await otherDevice.get('/account')).status).toBe(303); // other sessions ended
     await t.deliver();
-    expect(t.mailbox.last(user.email).subject).toBe('Your password has been changed');
+    expect(t.mailbox.last(user.email).subject).toBe('Your Customer Portal password has been changed');
     expect((await signIn(t.agent(), user.email, user.password)).status).toBe(401);
     expect((await signIn(t.agent(), user.email, OTHER_PASSWORD)).status).toBe(303);
     const used = await agent.get(path);
@@ -91,7 +91,7 @@ describe('forgot password', () => {
     const longUser = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver, { organizations: [{ organization: 'long-links', role: 'standard-user' }] });
     for (const email of [user.email, longUser.email]) await submitForm(t.agent(), '/password/forgot', { email });
     await t.deliver();
-    expect(t.mailbox.last(longUser.email).text).toContain('valid for 48 hours');
+    expect(t.mailbox.last(longUser.email).text).toContain('valid for 2 days');
     t.deps.clock.advance(6 * HOUR + 1000);
     const expired = await t.agent().get(new URL(t.mailbox.last(user.email).link as string).pathname + new URL(t.mailbox.last(user.email).link as string).search);
     expect(expired.status).toBe(410);
@@ -116,7 +116,7 @@ describe('forgot password', () => {
     expect((await signIn(t.agent(), user.email, user.password)).status).toBe(401);
     await t.deliver();
     const mail = t.mailbox.last(user.email);
-    expect(mail.subject).toBe('Your administrator has reset your password');
+    expect(mail.subject).toBe('Your administrator has reset your Customer Portal password');
     const link = new URL(mail.link as string);
     await submitForm(t.agent(), `${link.pathname}${link.search}`, { password: OTHER_PASSWORD, confirm: OTHER_PASSWORD });
     expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('ACTIVE');
@@ -142,9 +142,9 @@ describe('activation', () => {
     const user = await newUser('lucia@example.com');
     expect(user.status).toBe('PROVISIONED');
     const mail = t.mailbox.last('lucia@example.com');
-    expect(mail.subject).toBe('Your account has been set up');
+    expect(mail.subject).toBe('Acme has set up your Customer Portal account');
     expect(mail.text).toContain('Hello Lucía,');
-    expect(mail.text).toContain('within 168 hours');
+    expect(mail.text).toContain('within 7 days');
     const link = new URL(mail.link as string);
     const agent = t.agent();
     const page = await agent.get(`${link.pathname}${link.search}`).set('Accept-Language', 'es-MX,es;q=0.9,en;q=0.5');
@@ -169,7 +169,7 @@ describe('activation', () => {
     expect(refused.status).toBe(400);
     const text = textOf(refused.text);
     expect(text).toContain('No repita el mismo carácter tres veces seguidas.');
-    expect(text).toContain('No use su nombre');
+    expect(text).toContain('La contraseña contiene «lucia», parte de su nombre: quítelo.');
     expect(refused.text).toMatch(/aria-describedby="[^"]*f-password-error/);
     expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('PROVISIONED');
     expect((await agent.get(`${link.pathname}${link.search}`)).status).toBe(200);
@@ -231,6 +231,6 @@ describe('change password', () => {
     expect((await here.get('/account')).status).toBe(200);
     expect((await elsewhere.get('/account')).status).toBe(303);
     await t.deliver();
-    expect(t.mailbox.last(user.email).subject).toBe('Your password has been changed');
+    expect(t.mailbox.last(user.email).subject).toBe('Your Customer Portal password has been changed');
   });
 });

@@ -83,7 +83,7 @@ describe('sign-in with a password', () => {
     await signIn(t.agent(), user.email, 'wrong 5');
     expect((await getAccount(t.deps.ctx, testOperator, user.id)).status).toBe('AUTO_LOCKED');
     await t.deliver();
-    expect(t.mailbox.last(user.email).subject).toBe('Your account has been locked');
+    expect(t.mailbox.last(user.email).subject).toBe('Your Customer Portal account has been locked');
     expect(t.mailbox.last(user.email).text).toContain('after 30 minutes');
     expect((await signIn(t.agent(), user.email, user.password)).status).toBe(401);
     t.deps.clock.advance(31 * MINUTE);

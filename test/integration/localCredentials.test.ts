@@ -58,21 +58,21 @@ describe('local credentials', () => {
       const quarterly = await activeLocalUser(t.deps.ctx, t.mailbox, t.deliver, { organizations: [{ organization: 'quarterly', role: 'standard-user' }] });
       const reminders = async (email: string) => {
         await t.deliver();
-        return t.mailbox.to(email).filter((m) => m.subject.startsWith('Your password expires'));
+        return t.mailbox.to(email).filter((m) => m.subject.startsWith('Your Customer Portal password expires'));
       };
       t.deps.clock.advance(59 * DAY);
       await sendExpiryReminders(t.deps.ctx);
       expect(await reminders(quarterly.email)).toHaveLength(0);
       t.deps.clock.advance(2 * DAY);
       await sendExpiryReminders(t.deps.ctx);
-      expect((await reminders(quarterly.email)).map((m) => m.subject)).toEqual(['Your password expires in 29 days']);
+      expect((await reminders(quarterly.email)).map((m) => m.subject)).toEqual(['Your Customer Portal password expires in 29 days']);
       await sendExpiryReminders(t.deps.ctx);
       expect(await reminders(quarterly.email)).toHaveLength(1);
       expect(await reminders(yearly.email)).toHaveLength(0);
       t.deps.clock.advance(275 * DAY);
       await sendExpiryReminders(t.deps.ctx);
       await sendExpiryReminders(t.deps.ctx);
-      expect((await reminders(yearly.email)).map((m) => m.subject)).toEqual(['Your password expires in 29 days']);
+      expect((await reminders(yearly.email)).map((m) => m.subject)).toEqual(['Your Customer Portal password expires in 29 days']);
     });
   });
 
@@ -84,7 +84,7 @@ describe('local credentials', () => {
       await resetMfa(t.deps.ctx, testOperator, user.id);
       expect(await t.deps.db.models.RecoveryCode.count({ where: { userId: user.id } })).toBe(0);
       await t.deliver();
-      expect(t.mailbox.last(user.email).subject).toBe('Your two-step verification has been reset');
+      expect(t.mailbox.last(user.email).subject).toBe('Your Customer Portal two-step verification has been reset');
       expect(await signInWithPassword(t.deps.ctx, { identifier: user.email, password: user.password })).toMatchObject({ next: 'signed_in' });
       await expect(resetMfa(t.deps.ctx, testOperator, user.id)).rejects.toMatchObject({ code: 'mfa.not_enrolled' });
     });

@@ -38,7 +38,7 @@ describe('mail outbox', () => {
     const row = await deps.db.models.MailMessage.findByPk(id);
     expect(row?.payload).not.toContain('Ana');
     await dispatcher.drain();
-    expect(mailbox.last('ana@example.com').subject).toBe('Su cuenta ha sido desactivada');
+    expect(mailbox.last('ana@example.com').subject).toBe('Su cuenta de Customer Portal ha sido desactivada');
     expect(await deps.db.models.MailMessage.findByPk(id)).toMatchObject({ status: 'sent', attempts: 1, payload: null });
   });
 
@@ -134,7 +134,7 @@ describe('mail outbox', () => {
     await files.drain();
     expect(existsSync(dir)).toBe(true);
     const [file] = readdirSync(dir);
-    expect(readFileSync(path.join(dir, file as string), 'utf8')).toContain('Subject: Your account has been set up');
+    expect(readFileSync(path.join(dir, file as string), 'utf8')).toContain('Subject: Your Customer Portal account has been set up');
     expect(lines.join('')).toContain('http://127.0.0.1:8080/activate?token=T0KEN');
     await files.stop();
   });

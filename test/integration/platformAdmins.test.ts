@@ -34,7 +34,7 @@ describe('platform administrators', () => {
     const again = await reissueAdminSetupLink(deps.ctx, testOperator, 'new@utility.example');
     const oldToken = new URL(created.setupLink).searchParams.get('token') as string;
     const newToken = new URL(again.setupLink).searchParams.get('token') as string;
-    await expect(peekOneTimeToken(deps.ctx, oldToken, 'activation')).rejects.toMatchObject({ code: 'token.used' });
+    await expect(peekOneTimeToken(deps.ctx, oldToken, 'activation')).rejects.toMatchObject({ code: 'token.replaced' });
     await expect(peekOneTimeToken(deps.ctx, newToken, 'activation')).resolves.toBeDefined();
   });
 });

@@ -45,12 +45,14 @@ describe('one-time tokens', () => {
     await expect(consume(token)).rejects.toMatchObject({ code: 'token.expired' });
   });
 
-  it('stops the previous link working when a new one is issued', async () => {
+  it('stops the previous link working when a new one is issued, and tells a replaced link from a used one', async () => {
     const user = await aUser(deps.ctx);
     const first = await issue(user.id);
     const second = await issue(user.id);
-    await expect(consume(first.token)).rejects.toMatchObject({ code: 'token.used' });
+    await expect(consume(first.token)).rejects.toMatchObject({ code: 'token.replaced', problem: 'replaced', userId: user.id });
     expect(await consume(second.token)).toBe(user.id);
+    await expect(consume(second.token)).rejects.toMatchObject({ code: 'token.used', problem: 'used' });
+    await expect(peekOneTimeToken(deps.ctx, first.token, 'password_reset')).rejects.toMatchObject({ code: 'token.replaced' });
   });
 
   it('refuses a tampered token or one of another purpose', async () => {

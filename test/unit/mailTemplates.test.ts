@@ -1,4 +1,5 @@
-import { renderMail, TEMPLATES, type TemplateData, type TemplateName } from '../../src/mail/templates/render.js';
+import { formatDuration } from '../../src/mail/templates/brand.js';
+import { renderMail, TEMPLATES, type MailBrand, type TemplateData, type TemplateName } from '../../src/mail/templates/render.js';
 
 const SAMPLE: { [T in TemplateName]: TemplateData[T] } = {
   activation: { name: 'Ana', link: 'https://id.example.com/activate?token=abc', hours: 168 },
@@ -7,9 +8,10 @@ const SAMPLE: { [T in TemplateName]: TemplateData[T] } = {
   password_changed: { name: 'Ana', when: '2026-03-01T10:15:00.000Z', link: 'https://id.example.com/sign-in' },
   account_locked: { name: 'Ana', when: '2026-03-01T10:15:00.000Z', unlockMinutes: 30, link: 'https://id.example.com/password/forgot' },
   mfa_reset: { name: 'Ana', link: 'https://id.example.com/sign-in' },
-  expiry_reminder: { name: 'Ana', days: 30, date: '2026-04-01T00:00:00.000Z', link: 'https://id.example.com/account' },
+  expiry_reminder: { name: 'Ana', days: 30, date: '2026-04-01T00:00:00.000Z', link: 'https://id.example.com/password/reset?token=abc', hours: 6 },
   deactivated: { name: 'Ana' },
   removed_from_organization: { name: 'Ana', organization: 'River Water' },
+  added_to_organization: { name: 'Ana', organization: 'River Water', role: 'Viewer', link: 'https://id.example.com/sign-in' },
 };
 
 describe('renderMail', () => {
@@ -26,8 +28,8 @@ describe('renderMail', () => {
   });
 
   it('writes Spanish that differs from English', () => {
-    expect(renderMail('activation', 'es', SAMPLE.activation).subject).toBe('Su cuenta está lista');
-    expect(renderMail('activation', 'en', SAMPLE.activation).subject).toBe('Your account has been set up');
+    expect(renderMail('activation', 'es', SAMPLE.activation, 'Customer Portal').subject).toBe('Su cuenta de Customer Portal está lista');
+    expect(renderMail('activation', 'en', SAMPLE.activation, 'Customer Portal').subject).toBe('Your Customer Portal account has been set up');
   });
 
   it('formats dates for the reader, in UTC', () => {
@@ -45,5 +47,42 @@ describe('renderMail', () => {
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('R&amp;D &lt;script&gt;');
     expect(mail.html).toContain('&lt;b&gt;Ana&lt;/b&gt;');
+  });
+});
+
+describe('what emails name', () => {
+  const river: MailBrand = { product: 'Customer Portal', organization: { name: 'River Water', support: { email: 'help@river.example', phone: '+1 555 010 0199' } } };
+
+  it('says durations of 48 hours or more in days, in both languages', () => {
+    expect([1, 6, 47, 48, 72, 168, 60].map((hours) => formatDuration(hours, 'en'))).toEqual(['1 hour', '6 hours', '47 hours', '2 days', '3 days', '7 days', '2 days and 12 hours']);
+    expect([1, 6, 168, 25 + 48].map((hours) => formatDuration(hours, 'es'))).toEqual(['1 hora', '6 horas', '7 días', '3 días y 1 hora']);
+    expect(renderMail('activation', 'en', { ...SAMPLE.activation, brand: river }).text).toContain('choose your password within 7 days.');
+    expect(renderMail('activation', 'es', { ...SAMPLE.activation, brand: river }).text).toContain('elija su contraseña en un plazo de 7 días.');
+    expect(renderMail('password_reset', 'en', { ...SAMPLE.password_reset, hours: 48, brand: river }).text).toContain('The link is valid for 2 days.');
+    expect(renderMail('expiry_reminder', 'en', { ...SAMPLE.expiry_reminder, days: 1, brand: river }).subject).toBe('Your Customer Portal password expires in 1 day');
+  });
+
+  it('names the organization and the product in subjects, bodies and the signature, never idbridge', () => {
+    const mail = renderMail('activation', 'en', { ...SAMPLE.activation, brand: river });
+    expect(mail.subject).toBe('River Water has set up your Customer Portal account');
+    expect(mail.text).toContain('River Water has created a Customer Portal account for you. Activate it to start using Customer Portal');
+    expect(mail.text).toContain('Sent on behalf of River Water by Customer Portal.');
+    expect(mail.text).toContain('Need help? Contact River Water: help@river.example · +1 555 010 0199');
+    expect(mail.html).toContain('Sent on behalf of River Water by Customer Portal.');
+    for (const template of TEMPLATES) {
+      for (const locale of ['en', 'es'] as const) {
+        const rendered = renderMail(template, locale, { ...(SAMPLE[template] as object), brand: river } as never);
+        expect(`${rendered.subject}\n${rendered.text}`).not.toContain('idbridge');
+        expect(rendered.text).toContain('River Water');
+      }
+    }
+    expect(renderMail('deactivated', 'es', { name: 'Ana', brand: river }).text).toContain('Contacte con su administrador de River Water');
+  });
+
+  it('signs with the product alone when the user belongs to no organization', () => {
+    const mail = renderMail('password_changed', 'en', { ...SAMPLE.password_changed, brand: { product: 'Customer Portal' } });
+    expect(mail.subject).toBe('Your Customer Portal password has been changed');
+    expect(mail.text).toContain('Sent by Customer Portal.');
+    expect(mail.text).not.toContain('Need help?');
   });
 });

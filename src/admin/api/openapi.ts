@@ -14,12 +14,12 @@ const queryParam = (name: string, description: string, schema: Schema = { type: 
 const body = (schema: Schema) => ({ required: true, content: { 'application/json': { schema } } });
 
 function op(summary: string, responses: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { summary, responses: { ...responses, ...errors }, ...extra };
+  return { summary, responses: { ...errors, ...responses }, ...extra };
 }
 
 const userListParams = [
   queryParam('search', 'At least 2 characters, found anywhere in the first or last name, username or email, ignoring case'),
-  queryParam('status', 'Comma-separated statuses, or "all"; default ACTIVE'),
+  queryParam('status', 'Comma-separated statuses (LOCKED for both AUTO_LOCKED and LOCKED_BY_ADMIN), or "all"; when absent, ACTIVE only without a search and every status with one'),
   queryParam('role', 'Role key (see the role catalog)'),
   queryParam('organization', 'Organization slug'),
   queryParam('sort', 'givenName, familyName, userName, status, role, email, lastSignInAt, createdAt or updatedAt'),
@@ -42,7 +42,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
     security: [{ bearer: [] }],
     paths: {
       '/users': {
-        get: op('List users (default: ACTIVE only)', { '200': json(ref('UserList')) }, { parameters: userListParams }),
+        get: op('List users (default: ACTIVE only without a search, every status with one)', { '200': json(ref('UserList')) }, { parameters: userListParams }),
         post: op('Create a local user and email the activation link', { '201': json(ref('User'), 'Created') }, { requestBody: body(ref('NewUser')) }),
       },
       '/users.csv': { get: op('Export the filtered list as CSV', { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } }, { parameters: userListParams }) },
@@ -61,10 +61,22 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         put: op('Give or change the role in an organization (never above your own)', { '200': json(ref('User')) }, { parameters: [user, idParam('organization', 'Organization slug or id')], requestBody: body({ type: 'object', required: ['role'], properties: { role: { type: 'string' } } }) }),
         delete: op('Remove from one organization (the user stays)', { '200': json(ref('User')) }, { parameters: [user, idParam('organization', 'Organization slug or id'), queryParam('notify', 'Email the user', { type: 'boolean' })] }),
       },
+      '/organizations/{organization}/members': {
+        post: op(
+          'Add an existing local user, found by email address, to an organization (never above your own role; without a role, the catalog\'s default); the user is emailed. Each lookup is audited and limited per administrator.',
+          {
+            '201': json(ref('MemberAdded'), 'Added'),
+            '200': json(ref('MemberAdded'), 'Already a member: nothing changed'),
+            '404': { description: 'user.no_account: no local user has this address (create one with POST /users); or the organization is not one of yours', content: { 'application/json': { schema: ref('Error') } } },
+            '429': { description: 'membership.lookup_limit: too many addresses looked up in the last hour' },
+          },
+          { parameters: [idParam('organization', 'Organization slug or id')], requestBody: body({ type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' }, role: { type: 'string', description: "Role key; absent: the catalog's default for the organization's kind" } } }) },
+        ),
+      },
       '/organizations': { get: op('Organizations you manage (all for platform administrators)', { '200': json({ type: 'object' }) }), post: op('Create an organization', { '201': json(ref('Organization'), 'Created') }, { requestBody: body(ref('Organization')) }) },
       '/organizations/{id}': {
         get: op('An organization', { '200': json(ref('Organization')) }, { parameters: [idParam('id', 'Slug or id')] }),
-        patch: op('Rename or change the policy', { '200': json(ref('Organization')) }, { parameters: [idParam('id', 'Slug or id')], requestBody: body({ type: 'object' }) }),
+        patch: op('Rename, change the policy or the support contact', { '200': json(ref('Organization')) }, { parameters: [idParam('id', 'Slug or id')], requestBody: body({ type: 'object' }) }),
         delete: op('Delete an organization and its memberships', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'Slug or id')] }),
       },
       '/directories': { get: op('Directories', { '200': json({ type: 'object' }) }), post: op('Create an SSO directory', { '201': json({ type: 'object' }, 'Created') }, { requestBody: body({ type: 'object', properties: { kind: { const: 'sso' }, name: { type: 'string' }, organizations: { type: 'array', items: { type: 'string' } } } }) }) },
@@ -132,11 +144,12 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
             title: { type: 'string' },
             sdkAccess: { type: 'boolean' },
             preferredLanguage: { enum: ['en', 'es'] },
-            memberships: { type: 'array', minItems: 1, items: { type: 'object', required: ['organization', 'role'], properties: { organization: { type: 'string' }, role: { type: 'string' } } } },
+            memberships: { type: 'array', minItems: 1, items: { type: 'object', required: ['organization'], properties: { organization: { type: 'string' }, role: { type: 'string', description: "Role key; absent: the catalog's default for the organization's kind (never its highest)" } } } },
           },
         },
+        MemberAdded: { type: 'object', properties: { outcome: { enum: ['added', 'already_member'] }, notified: { type: 'boolean', description: 'Whether the user was emailed (not while PROVISIONED or INACTIVE)' }, user: ref('User') } },
         UserEdit: { type: 'object', properties: { givenName: { type: 'string' }, familyName: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, title: { type: 'string' }, sdkAccess: { type: 'boolean' }, preferredLanguage: { enum: ['en', 'es', null] } } },
-        Organization: { type: 'object', properties: { kind: { enum: ['utility', 'customer'] }, name: { type: 'string' }, slug: { type: 'string' }, policy: { type: 'object', properties: { mfaRequired: { type: 'boolean' }, passwordMaxAgeDays: { type: 'integer' }, passwordResetTtlHours: { type: 'integer' }, activationTtlHours: { type: 'integer' } } } } },
+        Organization: { type: 'object', properties: { kind: { enum: ['utility', 'customer'] }, name: { type: 'string' }, slug: { type: 'string' }, policy: { type: 'object', properties: { mfaRequired: { type: 'boolean' }, passwordMaxAgeDays: { type: 'integer' }, passwordResetTtlHours: { type: 'integer' }, activationTtlHours: { type: 'integer' } } }, support: { type: 'object', description: 'Whom its people ask when they cannot sign in, shown on the sign-in, locked-account and link pages and in emails; every part optional, an empty string or null clears it (a PATCH replaces the whole contact)', properties: { text: { type: 'string', maxLength: 300 }, email: { type: 'string', format: 'email' }, phone: { type: 'string', maxLength: 40 }, url: { type: 'string', format: 'uri', description: 'http or https' } } } } },
         OidcClient: { type: 'object', properties: { name: { type: 'string' }, redirectUris: { type: 'array', items: { type: 'string' } }, postLogoutRedirectUris: { type: 'array', items: { type: 'string' } }, firstParty: { type: 'boolean', description: 'No consent screen' }, organizations: { type: 'array', items: { type: 'string' }, description: 'Only these organizations\' users may sign in; empty: everyone' } } },
         ServiceToken: {
           type: 'object',

@@ -1,9 +1,8 @@
 import { Router, type Request } from 'express';
-import type { AdminSort, AdminUserQuery } from '../../identity/accounts/read.js';
+import type { AdminSort, AdminUserQuery, StatusChoice } from '../../identity/accounts/read.js';
 import type { AccountAction } from '../../identity/accounts/administration.js';
 import { invalid } from '../../identity/errors.js';
 import type { Services } from '../../identity/services.js';
-import type { UserStatus } from '../../identity/statusMachine.js';
 import { usersCsv } from './csv.js';
 import { body, expectedVersion, queryBoolean, queryInteger, queryString } from './params.js';
 
@@ -18,7 +17,7 @@ export function listQuery(req: Request): AdminUserQuery {
     if (value !== undefined && value !== '') query[key] = value;
   };
   set('search', queryString(req, 'search'));
-  if (status) query.status = status === 'all' ? 'all' : (status.split(',').map((s) => s.trim().toUpperCase()) as UserStatus[]);
+  if (status) query.status = status === 'all' ? 'all' : (status.split(',').map((s) => s.trim().toUpperCase()) as StatusChoice[]);
   set('role', queryString(req, 'role'));
   set('organization', queryString(req, 'organization'));
   set('sort', sort as AdminSort | undefined);
@@ -92,6 +91,23 @@ export function userRoutes(services: Services): Router {
     const role = body(req).role;
     if (typeof role !== 'string' || !role) throw invalid('membership.invalid', 'Give the role: {"role": "standard-user"}.', 'role');
     res.json(await accounts.grantMembership(req.admin!, req.params.id as string, { organization: req.params.organization as string, role }));
+  });
+
+  // Adds an existing local user, found by address, to an organization (201; 200 when already a member, nothing changed);
+  // 404 user.no_account when no local user has the address: create one with POST /users.
+  router.post('/organizations/:organization/members', async (req, res) => {
+    const { email, role } = body(req);
+    if (typeof email !== 'string' || !email) throw invalid('membership.invalid', 'Give the address: {"email": "name@example.com", "role": "standard-user"} (without a role, the catalog\'s default).', 'email');
+    if (role !== undefined && typeof role !== 'string') throw invalid('membership.invalid', '"role" must be a role key such as "standard-user".', 'role');
+    const result = await accounts.addMemberByEmail(req.admin!, { email, organization: req.params.organization as string, ...(role !== undefined ? { role } : {}) });
+    if (result.outcome === 'no_account') {
+      return res.status(404).json({ error: { code: 'user.no_account', message: 'No local user has this address: create the user with POST /users.', field: 'email' } });
+    }
+    const user = await accounts.detail(req.admin!, result.user.id);
+    res
+      .status(result.outcome === 'added' ? 201 : 200)
+      .set('ETag', `"${user.version}"`)
+      .json({ outcome: result.outcome, ...(result.outcome === 'added' ? { notified: result.notified } : {}), user });
   });
 
   router.delete('/users/:id/memberships/:organization', async (req, res) => {

@@ -117,3 +117,17 @@ export function requireAdministrator(deps: ConsoleDeps): RequestHandler {
 export function isNotFound(error: unknown): boolean {
   return isDomainError(error) && error.kind === 'not_found';
 }
+
+/**
+ * Where to go after an action on a user: `page` (the user's), or `list` when the action put the user out of the
+ * administrator's sight (taken out of the last of its organizations), where the user's page would be "not found".
+ */
+export async function pageOrList(deps: ConsoleDeps, req: Request, userId: string, page: string, list: string): Promise<string> {
+  try {
+    await deps.services.accounts.get(req.admin!, userId);
+    return page;
+  } catch (error) {
+    if (isNotFound(error)) return list;
+    throw error;
+  }
+}

@@ -40,6 +40,16 @@ export function platformPages(deps: ConsoleDeps): Router {
     });
   });
 
+  // The support contact a platform administrator sets: the whole contact is replaced; an empty field clears a part.
+  router.post('/organizations/:slug/support', async (req, res) => {
+    const { t, admin } = consoleRequest(req);
+    await attempt(deps, res, '/admin/organizations', async () => {
+      const support = Object.fromEntries((['text', 'email', 'phone', 'url'] as const).map((key) => [key, bodyValue(req, key)]));
+      const org = await organizations.update(admin, req.params.slug as string, { support });
+      done(deps, res, '/admin/organizations', { kind: 'ok', text: t('console.orgs.supportSaved', { name: org.name }) });
+    });
+  });
+
   router.get('/role-mappings', async (req, res) => {
     const { t, csrf, admin } = consoleRequest(req);
     const [mappings, directoryList, grantable] = await Promise.all([roleMappings.list(admin), directories.list(admin), accounts.grantableOrganizations(admin)]);

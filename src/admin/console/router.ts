@@ -7,6 +7,7 @@ import { message } from '../../pages/views/messages.js';
 import { consoleRequest, requireAdministrator, show, type ConsoleDeps } from './context.js';
 import { FlashMessages } from './flash.js';
 import { platformPages } from './platformPages.js';
+import { newUserPages } from './newUserPages.js';
 import { userActionRoutes } from './userActionRoutes.js';
 import { userPages } from './userPages.js';
 
@@ -45,6 +46,7 @@ export function adminConsole(input: AdminConsoleDeps): Router {
   router.use(csrfProtection({ secret: input.secret, cookies: deps.sessions.policy, sessionId: (req) => req.session?.id }));
   router.use(requireAdministrator(deps));
   router.get('/', (_req, res) => res.redirect(303, '/admin/users'));
+  router.use(newUserPages(deps));
   router.use(userPages(deps));
   router.use(userActionRoutes(deps));
   router.use(platformPages(deps));

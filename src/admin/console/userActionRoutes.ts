@@ -4,7 +4,9 @@ import { isDomainError } from '../../identity/errors.js';
 import { userLabel } from '../../pages/console/format.js';
 import { actionLabel, CONFIRMED_ACTIONS, type UserActionName } from '../../pages/console/userDetail.js';
 import { confirmActionPage, confirmDeletePage, confirmRemovalPage } from '../../pages/console/userForms.js';
-import { attempt, consoleRequest, done, show, type ConsoleDeps } from './context.js';
+import { listHref } from '../../pages/console/userList.js';
+import { attempt, consoleRequest, done, pageOrList, show, type ConsoleDeps } from './context.js';
+import { filtersOf, isFromList, queryOf, returnTo } from './listState.js';
 import { bodyValue } from './userPages.js';
 
 const ACTIONS: ReadonlySet<string> = new Set<AccountAction>(['lock', 'unlock', 'send_password_reset', 'resend_activation', 'reset_mfa', 'deactivate', 'reactivate']);
@@ -23,15 +25,15 @@ export function userActionRoutes(deps: ConsoleDeps): Router {
     const { t, csrf } = consoleRequest(req);
     const user = await accounts.detail(req.admin!, req.params.id as string);
     const label = actionLabel(t, action as UserActionName);
-    show(deps, req, res, { title: t('console.confirm.title', { action: label }), section: 'users', body: confirmActionPage(t, { csrf, user, action: action as UserActionName }) });
+    show(deps, req, res, { title: t('console.confirm.title', { action: label }), section: 'users', body: confirmActionPage(t, { csrf, user, action: action as UserActionName, query: queryOf(req), back: returnTo(req, user.id) }) });
   });
 
   router.post('/users/:id/actions/:action', async (req, res, next) => {
     const action = req.params.action as string;
     if (!ACTIONS.has(action)) return next();
     const id = req.params.id as string;
-    const page = `/admin/users/${id}`;
-    if (CONFIRMED_ACTIONS.has(action as UserActionName) && bodyValue(req, 'confirmed') !== 'yes') return res.redirect(303, `${page}/confirm/${action}`);
+    const page = returnTo(req, id);
+    if (CONFIRMED_ACTIONS.has(action as UserActionName) && bodyValue(req, 'confirmed') !== 'yes') return res.redirect(303, `/admin/users/${id}/confirm/${action}${queryOf(req)}`);
     const { t } = consoleRequest(req);
     const sendPasswordReset = action === 'unlock' && bodyValue(req, 'sendPasswordReset') === 'yes';
     await attempt(deps, res, page, async () => {
@@ -44,7 +46,7 @@ export function userActionRoutes(deps: ConsoleDeps): Router {
   router.post('/users/:id/memberships', async (req, res) => {
     const { t } = consoleRequest(req);
     const id = req.params.id as string;
-    const page = `/admin/users/${id}`;
+    const page = returnTo(req, id);
     await attempt(deps, res, page, async () => {
       const user = await accounts.grantMembership(req.admin!, id, { organization: bodyValue(req, 'organization'), role: bodyValue(req, 'role') });
       const organization = user.memberships.find((m) => m.organization.slug === bodyValue(req, 'organization'))?.organization.name ?? bodyValue(req, 'organization');
@@ -57,25 +59,27 @@ export function userActionRoutes(deps: ConsoleDeps): Router {
     const user = await accounts.detail(req.admin!, req.params.id as string);
     const membership = user.memberships.find((m) => m.organization.slug === req.params.organization);
     if (!membership) return done(deps, res, `/admin/users/${user.id}`, { kind: 'error', text: t('console.notFound') });
-    show(deps, req, res, { title: t('console.confirm.title', { action: t('console.remove') }), section: 'users', body: confirmRemovalPage(t, { csrf, user, organization: membership.organization }) });
+    show(deps, req, res, { title: t('console.confirm.title', { action: t('console.remove') }), section: 'users', body: confirmRemovalPage(t, { csrf, user, organization: membership.organization, query: queryOf(req), back: returnTo(req, user.id) }) });
   });
 
   router.post('/users/:id/memberships/:organization/remove', async (req, res) => {
     const { t } = consoleRequest(req);
     const id = req.params.id as string;
-    const page = `/admin/users/${id}`;
+    const page = returnTo(req, id);
     await attempt(deps, res, page, async () => {
       const before = await accounts.detail(req.admin!, id);
       const name = before.memberships.find((m) => m.organization.slug === req.params.organization)?.organization.name ?? (req.params.organization as string);
       const user = await accounts.removeMembership(req.admin!, id, { organization: req.params.organization as string, notify: bodyValue(req, 'notify') === 'yes' });
-      done(deps, res, `${page}#memberships`, { kind: 'ok', text: t('console.done.removed', { user: userLabel(user), organization: name }) });
+      // Removed from the administrator's last organization, the user is out of their sight: back to the list.
+      const landing = isFromList(req) ? page : await pageOrList(deps, req, id, `${page}#memberships`, listHref(filtersOf(req)));
+      done(deps, res, landing, { kind: 'ok', text: t('console.done.removed', { user: userLabel(user), organization: name }) });
     });
   });
 
   router.get('/users/:id/delete', async (req, res) => {
     const { t, csrf } = consoleRequest(req);
     const user = await accounts.detail(req.admin!, req.params.id as string);
-    show(deps, req, res, { title: t('console.delete.title', { user: userLabel(user) }), section: 'users', body: confirmDeletePage(t, { csrf, user }) });
+    show(deps, req, res, { title: t('console.delete.title', { user: userLabel(user) }), section: 'users', body: confirmDeletePage(t, { csrf, user, query: queryOf(req), back: returnTo(req, user.id) }) });
   });
 
   router.post('/users/:id/delete', async (req, res) => {
@@ -86,9 +90,9 @@ export function userActionRoutes(deps: ConsoleDeps): Router {
       await accounts.delete(req.admin!, id, { confirmation: bodyValue(req, 'confirm') });
     } catch (error) {
       if (!isDomainError(error) || error.kind === 'not_found') throw error;
-      return show(deps, req, res, { title: t('console.delete.title', { user: userLabel(user) }), section: 'users', status: 400, body: confirmDeletePage(t, { csrf, user, error: error.message }) });
+      return show(deps, req, res, { title: t('console.delete.title', { user: userLabel(user) }), section: 'users', status: 400, body: confirmDeletePage(t, { csrf, user, error: error.message, query: queryOf(req), back: returnTo(req, user.id) }) });
     }
-    done(deps, res, '/admin/users', { kind: 'ok', text: t('console.done.deleted', { user: userLabel(user) }) });
+    done(deps, res, listHref(filtersOf(req)), { kind: 'ok', text: t('console.done.deleted', { user: userLabel(user) }) });
   });
 
   return router;

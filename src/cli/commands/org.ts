@@ -19,6 +19,25 @@ function policyFrom(values: Values): Record<string, unknown> {
   return policy;
 }
 
+/** The support contact's parts given on the command line; an empty value clears that part. */
+function supportFrom(values: Values): Record<string, string> {
+  const support: Record<string, string> = {};
+  for (const part of ['text', 'email', 'phone', 'url'] as const) {
+    const value = values[`support-${part}`];
+    if (value !== undefined) support[part] = String(value);
+  }
+  return support;
+}
+
+const supportOptions = {
+  'support-text': { type: 'string' },
+  'support-email': { type: 'string' },
+  'support-phone': { type: 'string' },
+  'support-url': { type: 'string' },
+} as const;
+
+const SUPPORT_USAGE = '[--support-text TEXT] [--support-email EMAIL] [--support-phone PHONE] [--support-url URL]';
+
 const policyOptions = {
   'mfa-required': { type: 'string' },
   'password-max-age-days': { type: 'string' },
@@ -27,31 +46,37 @@ const policyOptions = {
   'provisioning-max-role': { type: 'string' },
 } as const;
 
-const describeOrg = (o: OrganizationView) => `${o.slug} (${o.kind}) "${o.name}" id=${o.id}${Object.keys(o.policy).length ? ` policy=${JSON.stringify(o.policy)}` : ''}`;
+const describeOrg = (o: OrganizationView) =>
+  `${o.slug} (${o.kind}) "${o.name}" id=${o.id}${Object.keys(o.policy).length ? ` policy=${JSON.stringify(o.policy)}` : ''}${Object.keys(o.support ?? {}).length ? ` support=${JSON.stringify(o.support)}` : ''}`;
 
 export const orgCommands: Command[] = [
   {
     words: ['org', 'create'],
     summary: 'Create an organization (a utility or a customer).',
-    usage: 'org create --kind utility|customer --name NAME --slug SLUG [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N] [--provisioning-max-role ROLE]',
-    options: { kind: { type: 'string' }, name: { type: 'string' }, slug: { type: 'string' }, ...policyOptions },
+    usage: `org create --kind utility|customer --name NAME --slug SLUG [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N] [--provisioning-max-role ROLE] ${SUPPORT_USAGE}`,
+    options: { kind: { type: 'string' }, name: { type: 'string' }, slug: { type: 'string' }, ...policyOptions, ...supportOptions },
     async run({ services, values, principal }) {
       const kind = required(values, 'kind');
-      return services.organizations.create(principal, { kind: kind as 'utility', name: required(values, 'name'), slug: required(values, 'slug'), policy: policyFrom(values) });
+      return services.organizations.create(principal, { kind: kind as 'utility', name: required(values, 'name'), slug: required(values, 'slug'), policy: policyFrom(values), support: supportFrom(values) });
     },
     text: (o) => `Created organization ${describeOrg(o as OrganizationView)}`,
   },
   {
     words: ['org', 'update'],
-    summary: 'Rename an organization or change its policy overrides.',
-    usage: 'org update --org SLUG [--name NAME] [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N] [--provisioning-max-role ROLE]',
-    options: { org: { type: 'string' }, name: { type: 'string' }, ...policyOptions },
+    summary: 'Rename an organization, change its policy overrides or its support contact (an empty value clears a part).',
+    usage: `org update --org SLUG [--name NAME] [--mfa-required true|false] [--password-max-age-days N] [--reset-link-hours N] [--activation-link-hours N] [--provisioning-max-role ROLE] ${SUPPORT_USAGE}`,
+    options: { org: { type: 'string' }, name: { type: 'string' }, ...policyOptions, ...supportOptions },
     async run({ services, values, principal }) {
       const slug = required(values, 'org');
       const current = await services.organizations.get(principal, slug);
       const changes = policyFrom(values);
+      const support = supportFrom(values);
       const name = optional(values, 'name');
-      return services.organizations.update(principal, slug, { ...(name ? { name } : {}), ...(Object.keys(changes).length ? { policy: { ...current.policy, ...changes } } : {}) });
+      return services.organizations.update(principal, slug, {
+        ...(name ? { name } : {}),
+        ...(Object.keys(changes).length ? { policy: { ...current.policy, ...changes } } : {}),
+        ...(Object.keys(support).length ? { support: { ...current.support, ...support } } : {}),
+      });
     },
     text: (o) => `Updated organization ${describeOrg(o as OrganizationView)}`,
   },

@@ -13,12 +13,21 @@ export interface OrganizationPolicy {
   provisioningMaxRole?: string;
 }
 
+/** Whom the organization's people ask when they cannot sign in; every part optional. Pages and emails show it. */
+export interface OrganizationSupport {
+  text?: string;
+  email?: string;
+  phone?: string;
+  url?: string;
+}
+
 export class Organization extends Model<InferAttributes<Organization>, InferCreationAttributes<Organization>> {
   declare id: string;
   declare kind: OrganizationKind;
   declare name: string;
   declare slug: string;
   declare policy: CreationOptional<OrganizationPolicy>;
+  declare support: CreationOptional<OrganizationSupport>;
   declare createdAt: Date;
   declare updatedAt: Date;
 
@@ -30,6 +39,7 @@ export class Organization extends Model<InferAttributes<Organization>, InferCrea
         name: { type: DataTypes.STRING(200), allowNull: false },
         slug: { type: DataTypes.STRING(64), allowNull: false },
         policy: jsonText<OrganizationPolicy>('policy', {}),
+        support: jsonText<OrganizationSupport>('support', {}),
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
       },

@@ -10,10 +10,8 @@ import { deactivateAccount, lockAccount, reactivateAccount, unlockAccount } from
 import { targetUser } from './target.js';
 import { ACCOUNT_FORM_FIELDS, isLocalUser } from './update.js';
 import { invalid } from '../errors.js';
-import { hasConfirmedTotp } from '../credentials/totp.js';
-import { listOrganizations } from '../organizations.js';
-import { isAllowed, rightsOf, userFacts, type Action } from '../policy/index.js';
-import { transition, type StatusEvent } from '../statusMachine.js';
+import { findOrganization, listOrganizations } from '../organizations.js';
+import { rightsOf } from '../policy/index.js';
 
 /**
  * What the administration (console and admin API alike) does to accounts beyond the generic commands: its create
@@ -23,16 +21,19 @@ import { transition, type StatusEvent } from '../statusMachine.js';
 export const newAccountSchema = z.object({
   ...ACCOUNT_FORM_FIELDS,
   preferredLanguage: z.enum(['en', 'es']).optional(),
-  memberships: z.array(z.object({ organization: z.string().min(1, 'is required'), role: z.string().min(1, 'is required') })).min(1, 'give at least one organization with a role'),
+  // A role left out is the catalog's default for the organization's kind (never its highest).
+  memberships: z.array(z.object({ organization: z.string().min(1, 'is required'), role: z.string().min(1, 'is required').optional() })).min(1, 'give at least one organization with a role'),
 });
 export type NewAccountInput = z.input<typeof newAccountSchema>;
 
 /**
  * The administration's create form: a local user (first and last name, email, phone, job title, SDK access and at
- * least one organization with a role are all required), emailed the activation link.
+ * least one organization are all required; a role not named is the catalog's default), emailed the activation link.
  */
 export async function createAccountFromForm(ctx: DomainContext, principal: Principal, input: NewAccountInput): Promise<UserView> {
   const data = parseInput(newAccountSchema, input, 'user.invalid');
+  const memberships: Array<{ organization: string; role: string }> = [];
+  for (const m of data.memberships) memberships.push({ organization: m.organization, role: m.role ?? ctx.catalog.defaultRole((await findOrganization(ctx, m.organization)).kind).key });
   return createAccount(ctx, principal, {
     directory: 'local',
     attributes: {
@@ -45,7 +46,7 @@ export async function createAccountFromForm(ctx: DomainContext, principal: Princ
       sdkAccess: data.sdkAccess,
       ...(data.preferredLanguage ? { preferredLanguage: data.preferredLanguage } : {}),
     },
-    memberships: data.memberships,
+    memberships,
   });
 }
 
@@ -96,49 +97,4 @@ export async function grantableOrganizations(ctx: DomainContext, principal: Prin
     const roles = own === undefined ? [] : ctx.catalog.roles(o.kind).filter((r) => r.rank >= own);
     return { slug: o.slug, name: o.name, kind: o.kind, roles: roles.map((r) => ({ key: r.key, label: r.label })) };
   });
-}
-
-/** What a user's page may offer the principal: the actions the status, the directory and the policy all allow. */
-export interface AccountPermissions {
-  actions: AccountAction[];
-  mayEdit: boolean;
-  mayDelete: boolean;
-  mayChangeMemberships: boolean;
-  mfaEnrolled: boolean;
-}
-
-const ACTION_POLICY: Record<AccountAction, Action> = {
-  lock: 'user.lock',
-  unlock: 'user.unlock',
-  send_password_reset: 'user.send_password_reset',
-  resend_activation: 'user.resend_activation',
-  reset_mfa: 'user.reset_mfa',
-  deactivate: 'user.deactivate',
-  reactivate: 'user.reactivate',
-};
-
-export async function accountPermissions(ctx: DomainContext, principal: Principal, userId: string): Promise<AccountPermissions> {
-  const user = await targetUser(ctx, principal, 'user.read', userId);
-  const local = await isLocalUser(ctx, user);
-  const mfaEnrolled = local && (await hasConfirmedTotp(ctx, user.id));
-  const target = { type: 'user' as const, user: await userFacts(ctx, user) };
-  const can = (event: StatusEvent) => transition({ status: user.status, resume: [] }, event).ok;
-  const offered: Record<AccountAction, boolean> = {
-    lock: can('adminLock'),
-    unlock: can('adminUnlock'),
-    send_password_reset: local && can('adminResetPassword'),
-    resend_activation: local && user.status === 'PROVISIONED',
-    reset_mfa: mfaEnrolled,
-    deactivate: can('deactivate'),
-    reactivate: can('reactivate'),
-  };
-  const actions: AccountAction[] = [];
-  for (const action of Object.keys(offered) as AccountAction[]) if (offered[action] && (await isAllowed(ctx, principal, ACTION_POLICY[action], target))) actions.push(action);
-  return {
-    actions,
-    mayEdit: await isAllowed(ctx, principal, 'user.update', target),
-    mayDelete: await isAllowed(ctx, principal, 'user.delete', target),
-    mayChangeMemberships: await isAllowed(ctx, principal, 'membership.remove', target),
-    mfaEnrolled,
-  };
 }

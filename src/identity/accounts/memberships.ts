@@ -89,7 +89,7 @@ export async function removeMembership(ctx: DomainContext, principal: Principal,
       organizationId: org.id,
       details: { organization: org.slug, before: { role: direct.role }, notified: input.notify === true },
     });
-    if (input.notify) await mailUser(ctx, t, user, 'removed_from_organization', { organization: org.name });
+    if (input.notify) await mailUser(ctx, t, user, 'removed_from_organization', { organization: org.name }, { organization: org });
     return viewUser(ctx, user);
   });
 }

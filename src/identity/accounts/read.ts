@@ -8,7 +8,7 @@ import { userScopeFor } from '../policy/index.js';
 import type { Principal } from '../principal.js';
 import { scopeWhere } from '../scope.js';
 import type { TableSpec } from '../search/compile.js';
-import type { Condition } from '../search/condition.js';
+import type { Condition, SortSpec } from '../search/condition.js';
 import { USER_TABLE } from '../search/fields.js';
 import { searchUsers, type SearchResult, type SearchUsersQuery } from '../search/searchUsers.js';
 import { isUserStatus, USER_STATUSES, type UserStatus } from '../statusMachine.js';
@@ -41,8 +41,12 @@ export type AdminSort = (typeof ADMIN_SORTS)[number];
 export interface AdminUserQuery {
   /** 2 characters or more, found anywhere in the first or last name, display name, userName or email, ignoring case. */
   search?: string;
-  /** Statuses to include; by default only ACTIVE users, as in the source products. 'all' for every status. */
-  status?: UserStatus[] | 'all';
+  /**
+   * Statuses to include (LOCKED: both locked statuses), or 'all'. Not given: only ACTIVE users when nothing is searched
+   * (the utility product's default list), every status when something is (a search covers the whole table, as in all
+   * three source products).
+   */
+  status?: StatusChoice[] | 'all';
   role?: string;
   /** Organization slug. */
   organization?: string;
@@ -50,6 +54,26 @@ export interface AdminUserQuery {
   descending?: boolean;
   page?: number;
   pageSize?: number;
+}
+
+/** A status to filter on: one status, or LOCKED for both locked ones (auto-locked and locked by an administrator). */
+export type StatusChoice = UserStatus | 'LOCKED';
+export const STATUS_CHOICES: Readonly<Record<'LOCKED', readonly UserStatus[]>> = { LOCKED: ['AUTO_LOCKED', 'LOCKED_BY_ADMIN'] };
+
+export function isStatusChoice(value: string): value is StatusChoice {
+  return value === 'LOCKED' || isUserStatus(value);
+}
+
+/** The statuses a list query covers; empty for every status. */
+export function statusesOf(query: Pick<AdminUserQuery, 'status' | 'search'>): UserStatus[] {
+  if (query.status === 'all') return [];
+  if (query.status === undefined || query.status.length === 0) return (query.search?.trim() ?? '').length >= 2 ? [] : ['ACTIVE'];
+  const statuses = new Set<UserStatus>();
+  for (const choice of query.status) {
+    if (!isStatusChoice(String(choice))) throw invalid('user.status_unknown', `Unknown status "${String(choice)}"; use one of ${USER_STATUSES.join(', ')}, LOCKED (both locked statuses) or all.`, 'status');
+    for (const status of choice === 'LOCKED' ? STATUS_CHOICES.LOCKED : [choice]) statuses.add(status);
+  }
+  return [...statuses];
 }
 
 export interface AdminUserList {
@@ -74,32 +98,50 @@ function adminTable(catalog: RoleCatalog): TableSpec {
 
 const contains = (field: string, value: string): Condition => ({ test: { field, op: 'co', value, ignoreCase: true } });
 
-/** The administration list: search, filters, sort on any column and paging, all in SQL, within what the principal sees. */
-export async function listAccounts(ctx: DomainContext, principal: Principal, query: AdminUserQuery = {}): Promise<AdminUserList> {
+/** A list query in the search module's terms: its condition, its order, its table and its page. */
+export interface AdminListPlan {
+  where?: Condition;
+  sort: SortSpec;
+  table: TableSpec;
+  page: number;
+  pageSize: number;
+}
+
+/** Checks a list query and turns it into a plan; the list and the user page's previous/next read the same plan. */
+export function planAdminList(ctx: DomainContext, query: AdminUserQuery): AdminListPlan {
   const conditions: Condition[] = [];
   const search = query.search?.trim() ?? '';
   if (search.length === 1) throw invalid('search.too_short', 'Type at least 2 characters to search.', 'search');
   if (search.length >= 2) {
     conditions.push({ any: ['givenName', 'familyName', 'displayName', 'userName', 'email'].map((field) => contains(field, search)) });
   }
-  const statuses = query.status === 'all' ? [] : (query.status ?? ['ACTIVE']);
-  for (const status of statuses) if (!isUserStatus(status)) throw invalid('user.status_unknown', `Unknown status "${String(status)}"; use one of ${USER_STATUSES.join(', ')}.`, 'status');
+  const statuses = statusesOf(query);
   if (statuses.length) conditions.push({ any: statuses.map((status) => ({ test: { field: 'status', op: 'eq', value: status } })) });
   const membership: Condition[] = [];
   if (query.role) membership.push({ test: { field: 'role', op: 'eq', value: query.role } });
   if (query.organization) membership.push({ test: { field: 'organization', op: 'eq', value: query.organization } });
   if (membership.length) conditions.push({ some: { collection: 'memberships', where: { all: membership } } });
   if (query.sort && !(ADMIN_SORTS as readonly string[]).includes(query.sort)) throw invalid('search.unsortable', `Sort by one of ${ADMIN_SORTS.join(', ')}.`, 'sort');
-  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
-  const page = Math.max(query.page ?? 1, 1);
+  return {
+    ...(conditions.length ? { where: { all: conditions } } : {}),
+    sort: query.sort ? { field: query.sort, descending: query.descending === true } : { field: 'familyName' },
+    table: adminTable(ctx.catalog),
+    page: Math.max(query.page ?? 1, 1),
+    pageSize: Math.min(Math.max(query.pageSize ?? 50, 1), 500),
+  };
+}
+
+/** The administration list: search, filters, sort on any column and paging, all in SQL, within what the principal sees. */
+export async function listAccounts(ctx: DomainContext, principal: Principal, query: AdminUserQuery = {}): Promise<AdminUserList> {
+  const plan = planAdminList(ctx, query);
   const result = await searchUsers(ctx, {
     scope: userScopeFor(principal, 'user.read'),
-    ...(conditions.length ? { where: { all: conditions } } : {}),
-    ...(query.sort ? { sort: { field: query.sort, descending: query.descending === true } } : { sort: { field: 'familyName' } }),
-    page: { startIndex: (page - 1) * pageSize + 1, count: pageSize },
-    table: adminTable(ctx.catalog),
+    ...(plan.where ? { where: plan.where } : {}),
+    sort: plan.sort,
+    page: { startIndex: (plan.page - 1) * plan.pageSize + 1, count: plan.pageSize },
+    table: plan.table,
   });
-  return { total: result.total, page, pageSize, users: result.items };
+  return { total: result.total, page: plan.page, pageSize: plan.pageSize, users: result.items };
 }
 
 export interface AccountSummaryQuery {

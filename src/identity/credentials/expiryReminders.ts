@@ -3,14 +3,17 @@ import { systemActor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { effectivePolicy } from '../effectivePolicy.js';
-import { DAY } from '../../lib/clock.js';
-import { accountLink } from '../links.js';
+import { DAY, HOUR } from '../../lib/clock.js';
+import { passwordResetLink } from '../links.js';
 import { mailUser } from '../notify.js';
+import { issueOneTimeToken } from './oneTimeTokens.js';
 
 /**
  * Emails a reminder to each user whose password expires within the reminder period, once per password (a new
- * password clears the mark). Several instances may run it: the mark is set by a conditional update before the email
- * is queued, in one transaction. Returns how many reminders were queued.
+ * password clears the mark). The reminder carries a single-use password reset link with the lifetime of the user's
+ * organizations' reset links, the same kind of link "forgot password" sends (a newer one replaces it, as it replaces
+ * an earlier one). Several instances may run it: the mark is set by a conditional update before the email is queued,
+ * in one transaction. Returns how many reminders were queued.
  */
 export async function sendExpiryReminders(ctx: DomainContext, options: { batchSize?: number } = {}): Promise<number> {
   const { expiryReminderDays } = ctx.settings.password;
@@ -25,7 +28,7 @@ export async function sendExpiryReminders(ctx: DomainContext, options: { batchSi
   const candidates = await PasswordCredential.findAll({ where: { reminderSentAt: null, changedAt: { [Op.lte]: earliest } }, order: [['changedAt', 'ASC']], limit: options.batchSize ?? 500 });
   let sent = 0;
   for (const candidate of candidates) {
-    const { passwordMaxAgeDays } = await effectivePolicy(ctx, candidate.userId);
+    const { passwordMaxAgeDays, passwordResetTtlHours } = await effectivePolicy(ctx, candidate.userId);
     if (passwordMaxAgeDays === 0) continue;
     const expiresAt = new Date(candidate.changedAt.getTime() + passwordMaxAgeDays * DAY);
     const remindFrom = expiresAt.getTime() - expiryReminderDays * DAY;
@@ -36,8 +39,16 @@ export async function sendExpiryReminders(ctx: DomainContext, options: { batchSi
       const user = await ctx.db.models.User.findByPk(candidate.userId, { transaction: t });
       if (!user || user.status !== 'ACTIVE') return false;
       const days = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / DAY));
-      await mailUser(ctx, t, user, 'expiry_reminder', { days, date: expiresAt.toISOString(), link: accountLink(ctx.settings) });
-      await recordAudit(ctx, t, systemActor, { action: 'user.password_expiry_reminded', targetType: 'user', targetId: user.id, userId: user.id, details: { expiresAt: expiresAt.toISOString() } });
+      if (!user.email) return false;
+      const { token, expiresAt: linkExpiresAt } = await issueOneTimeToken(ctx, t, { userId: user.id, purpose: 'password_reset', ttlMs: passwordResetTtlHours * HOUR });
+      await mailUser(ctx, t, user, 'expiry_reminder', { days, date: expiresAt.toISOString(), link: passwordResetLink(ctx.settings, token), hours: passwordResetTtlHours });
+      await recordAudit(ctx, t, systemActor, {
+        action: 'user.password_expiry_reminded',
+        targetType: 'user',
+        targetId: user.id,
+        userId: user.id,
+        details: { expiresAt: expiresAt.toISOString(), resetLinkExpiresAt: linkExpiresAt.toISOString() },
+      });
       return true;
     });
     if (queued) sent += 1;

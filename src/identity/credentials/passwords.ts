@@ -3,16 +3,24 @@ import type { User } from '../../db/models/User.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { effectivePolicy } from '../effectivePolicy.js';
-import { translate } from '../../i18n/translate.js';
+import { translator, type MessageKey, type Translate } from '../../i18n/translate.js';
 import type { Locale } from '../../i18n/locales.js';
 import { DAY } from '../../lib/clock.js';
 import { hashPassword, verifyPassword, type HashParameters } from './passwordHasher.js';
 import { checkPassword, type PasswordContext, type PasswordProblem } from './passwordPolicy.js';
 
+/** What to change, in the reader's language: a personal word is named with where it was found ("part of your name"). */
+export function describePasswordProblem(t: Translate, problem: PasswordProblem): string {
+  const { source } = problem.params;
+  const params = typeof source === 'string' ? { ...problem.params, source: t(`password.personal.${source}` as MessageKey) } : problem.params;
+  return t(`password.${problem.code}`, params);
+}
+
 /** A refused password: `problems` says what to change, each with a message in every language. */
 export class PasswordPolicyError extends DomainError {
   constructor(readonly problems: PasswordProblem[]) {
-    super('invalid', 'password.policy', problems.map((p) => translate('en', `password.${p.code}`, p.params)).join(' '), { field: 'password', details: { problems } });
+    const en = translator('en');
+    super('invalid', 'password.policy', problems.map((p) => describePasswordProblem(en, p)).join(' '), { field: 'password', details: { problems } });
     this.name = 'PasswordPolicyError';
   }
 }

@@ -29,6 +29,12 @@ export type Target =
   | { type: 'new_user'; directoryId: string; directoryKind: 'local' | 'sso'; grants: readonly Grant[] }
   /** A role given to an existing user (the user must be in reach too). */
   | { type: 'grant'; user: UserFacts; grant: Grant }
+  /**
+   * A role given to an existing local user found by the address an administrator typed (add a user to an
+   * organization): the grant brings the user into the principal's sight, so the user need not be in it yet. Asked
+   * first without the user (may the principal give this role here at all?), then with the user found.
+   */
+  | { type: 'joining'; grant: Grant; user?: UserFacts }
   | { type: 'organization'; organizationId: string }
   | { type: 'group'; directoryId: string }
   /** Audit events of an organization, or of a user (neither: every event the principal may read). */
@@ -215,6 +221,12 @@ function decideScope(principal: Principal, rule: Rule, target: Target): Decision
         return refuse(invalid('user.organization_required', 'A token limited to one organization creates users in that organization.', 'memberships'));
       }
       return ALLOWED;
+    case 'joining':
+      // Only administrators add people by address (a provisioning token creates its users); a platform
+      // administrator stays out of reach of anyone below platform level, an integration credential included.
+      if (principal.kind === 'scim_token') return refuse(denied(principal, 'membership.grant'));
+      if (target.user?.isPlatformAdmin && !isPlatformLevel(principal)) return refuse(targetAbove('membership.grant'));
+      return ALLOWED;
     case 'organization':
       return reaches(principal, target.organizationId) ? ALLOWED : refuse(notFound('organization'));
     case 'audit':
@@ -235,7 +247,7 @@ function decideScope(principal: Principal, rule: Rule, target: Target): Decision
 export function decide(principal: Principal, action: Action, target: Target, rights: Rights): Decision {
   const rule = ruleFor(principal.kind, action);
   if (rule === 'deny') return refuse(denied(principal, action));
-  if (isServiceToken(principal) && userTargetOf(target)?.isPlatformAdmin) return refuse(notFound('user'));
+  if (isServiceToken(principal) && (userTargetOf(target) ?? (target.type === 'joining' ? target.user : undefined))?.isPlatformAdmin) return refuse(notFound('user'));
   // A credential never mints or revokes credentials of its kind: a leaked service token cannot make itself a
   // successor that outlives its revocation.
   if (isServiceToken(principal) && action === 'service_token.manage')
@@ -247,7 +259,7 @@ export function decide(principal: Principal, action: Action, target: Target, rig
     return ALLOWED;
   }
   const scoped = decideScope(principal, rule, target);
-  if (scoped.ok && rule === 'role') return target.type === 'grant' ? decideGrant(principal, target.grant, rights) : refuse(invalid('policy.role_required', `Name the role and the organization to ${ACTIONS[action]}.`));
+  if (scoped.ok && rule === 'role') return target.type === 'grant' || target.type === 'joining' ? decideGrant(principal, target.grant, rights) : refuse(invalid('policy.role_required', `Name the role and the organization to ${ACTIONS[action]}.`));
   if (!scoped.ok || rule === 'scope' || rule === 'own') {
     if (scoped.ok && target.type === 'new_user') {
       for (const grant of target.grants) {

@@ -157,13 +157,23 @@ export function compileCondition(condition: Condition, table: TableSpec, dialect
   return { sql: walk(condition, table.fields, true), params };
 }
 
-/** ORDER BY for a sort (missing values last in both directions), ending with `tieBreaker` so that pages are stable. */
-export function compileOrder(sort: SortSpec | undefined, table: TableSpec, dialect: Dialect, tieBreaker: string, fallback: string): string {
-  if (!sort) return `${fallback}, ${tieBreaker}`;
+/** What a sort orders by: `missing` (1 for a missing value, sorted last; null when the field is never missing), then `expr` in its direction. */
+export interface OrderTerm {
+  missing: string | null;
+  expr: string;
+  descending: boolean;
+}
+
+export function orderTerm(sort: SortSpec, table: TableSpec, dialect: Dialect): OrderTerm {
   const spec = table.fields[sort.field];
   if (!spec || spec.sortable === false) throw invalid('search.unsortable', `Results cannot be sorted by "${sort.field}".`, 'sortBy');
   const expr = spec.type === 'string' && !spec.caseExact ? foldedExpression(spec, sort.field, dialect) : spec.column;
-  const direction = sort.descending ? 'DESC' : 'ASC';
-  const nullsLast = spec.notNull ? '' : `CASE WHEN ${spec.column} IS NULL THEN 1 ELSE 0 END, `;
-  return `${nullsLast}${expr} ${direction}, ${tieBreaker}`;
+  return { missing: spec.notNull ? null : `CASE WHEN ${spec.column} IS NULL THEN 1 ELSE 0 END`, expr, descending: sort.descending === true };
+}
+
+/** ORDER BY for a sort (missing values last in both directions), ending with `tieBreaker` so that pages are stable. */
+export function compileOrder(sort: SortSpec | undefined, table: TableSpec, dialect: Dialect, tieBreaker: string, fallback: string): string {
+  if (!sort) return `${fallback}, ${tieBreaker}`;
+  const term = orderTerm(sort, table, dialect);
+  return `${term.missing ? `${term.missing}, ` : ''}${term.expr} ${term.descending ? 'DESC' : 'ASC'}, ${tieBreaker}`;
 }

@@ -40,11 +40,20 @@ export async function requestPasswordReset(ctx: DomainContext, input: { email: s
   });
 }
 
+/**
+ * A reset link of a user who cannot reset now: an administrator's lock is said as such (the link's holder is the
+ * account's owner, so nothing new is revealed), any other status is "not valid"; both name the user for the page.
+ */
+function assertResettable(user: User): void {
+  if (canResetPassword(user.status)) return;
+  throw new TokenError(user.status === 'LOCKED_BY_ADMIN' ? 'locked' : 'invalid', user.id);
+}
+
 /** What the reset page needs to know about a link; opening the page changes nothing. */
 export async function describeResetLink(ctx: DomainContext, token: string): Promise<{ userId: string; locale: Locale }> {
   const { userId } = await peekOneTimeToken(ctx, token, 'password_reset');
   const user = await findUserInScope(ctx, userId);
-  if (!canResetPassword(user.status)) throw new TokenError('invalid');
+  assertResettable(user);
   return { userId, locale: userLocale(user) };
 }
 
@@ -57,7 +66,7 @@ export async function completePasswordReset(ctx: DomainContext, input: { token: 
   return ctx.db.tx(async (t) => {
     const { userId } = await peekOneTimeToken(ctx, input.token, 'password_reset');
     const user = await findUserInScope(ctx, userId);
-    if (!canResetPassword(user.status)) throw new TokenError('invalid');
+    assertResettable(user);
     await assertAcceptablePassword(ctx, user, input.password, { locale: input.locale ?? userLocale(user) });
     await consumeOneTimeToken(ctx, t, input.token, 'password_reset');
     const actor: Actor = { type: 'user', id: user.id, label: user.userName, ...(input.ip ? { ip: input.ip } : {}), ...(input.requestId ? { requestId: input.requestId } : {}) };

@@ -129,6 +129,18 @@ export async function completeSignIn(ctx: DomainContext, userId: string, methods
   });
 }
 
+/**
+ * The lock that stops a user part way through signing in (past the password: a pending session is theirs), or null.
+ * Only such a user is told their account is locked: a password step never says it, or it would tell a guesser that
+ * a guess was right after the lockout.
+ */
+export async function signInLock(ctx: DomainContext, userId: string): Promise<{ lock: 'auto' | 'admin'; unlockMinutes: number } | null> {
+  const user = await findUserInScope(ctx, userId).catch(() => null);
+  if (user?.status === 'AUTO_LOCKED') return { lock: 'auto', unlockMinutes: ctx.settings.lockout.autoUnlockMinutes };
+  if (user?.status === 'LOCKED_BY_ADMIN') return { lock: 'admin', unlockMinutes: 0 };
+  return null;
+}
+
 export async function isSignInAllowed(ctx: DomainContext, userId: string): Promise<boolean> {
   return (await signingInUser(ctx, userId)) !== null;
 }

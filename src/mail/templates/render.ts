@@ -1,6 +1,9 @@
 import type { Locale } from '../../i18n/locales.js';
 import { translate, type MessageKey } from '../../i18n/translate.js';
 import { escapeHtml } from './html.js';
+import { formatDays, formatDuration, signature, type MailBrand } from './brand.js';
+
+export type { MailBrand };
 
 export const TEMPLATES = [
   'activation',
@@ -12,6 +15,7 @@ export const TEMPLATES = [
   'expiry_reminder',
   'deactivated',
   'removed_from_organization',
+  'added_to_organization',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -21,7 +25,10 @@ export interface RenderedMail {
   html: string;
 }
 
-/** The data each template needs; `name` is the person's first name (or nothing). */
+/**
+ * The data each template needs; `name` is the person's first name (or nothing). Every email also carries its `brand`
+ * (the product and the organization it speaks for), given by whoever queues it (see `mailUser`).
+ */
 export interface TemplateData {
   activation: { name?: string; link: string; hours: number };
   password_reset: { name?: string; link: string; hours: number };
@@ -29,9 +36,12 @@ export interface TemplateData {
   password_changed: { name?: string; when: string; link: string };
   account_locked: { name?: string; when: string; unlockMinutes: number; link: string };
   mfa_reset: { name?: string; link: string };
-  expiry_reminder: { name?: string; days: number; date: string; link: string };
+  /** `link`: a single-use password reset link, valid for `hours`. */
+  expiry_reminder: { name?: string; days: number; date: string; link: string; hours: number };
   deactivated: { name?: string };
   removed_from_organization: { name?: string; organization: string };
+  /** `role` is the role's label in the recipient's language. */
+  added_to_organization: { name?: string; organization: string; role: string; link: string };
 }
 
 interface Parts {
@@ -48,21 +58,35 @@ function formatWhen(iso: string, locale: Locale, dateOnly = false): string {
   return `${format.format(date)}${dateOnly ? '' : ' UTC'}`;
 }
 
-function parts<T extends TemplateName>(template: T, locale: Locale, raw: TemplateData[T]): Parts {
-  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+function parts<T extends TemplateName>(template: T, locale: Locale, raw: TemplateData[T], brand: MailBrand): Parts {
+  const product = brand.product;
+  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, { product, ...params });
+  /** The wording that names the organization when the email has one, else the one that does not. */
+  const named = (key: MessageKey, withOrganization: MessageKey, params?: Record<string, string | number>) =>
+    brand.organization ? t(withOrganization, { ...params, organization: brand.organization.name }) : t(key, params);
   const data = raw as Record<string, unknown> & TemplateData[TemplateName];
   switch (template) {
     case 'activation': {
       const d = data as TemplateData['activation'];
-      return { subject: t('mail.activation.subject'), paragraphs: [t('mail.activation.body', { hours: d.hours })], action: { label: t('mail.activation.action'), href: d.link }, ignoreNote: true };
+      const duration = formatDuration(d.hours, locale);
+      return {
+        subject: named('mail.activation.subject', 'mail.activation.subjectOrganization'),
+        paragraphs: [named('mail.activation.body', 'mail.activation.bodyOrganization', { duration })],
+        action: { label: t('mail.activation.action'), href: d.link },
+        ignoreNote: true,
+      };
     }
     case 'password_reset': {
       const d = data as TemplateData['password_reset'];
-      return { subject: t('mail.passwordReset.subject'), paragraphs: [t('mail.passwordReset.body', { hours: d.hours })], action: { label: t('mail.passwordReset.action'), href: d.link }, ignoreNote: true };
+      return { subject: t('mail.passwordReset.subject'), paragraphs: [t('mail.passwordReset.body', { duration: formatDuration(d.hours, locale) })], action: { label: t('mail.passwordReset.action'), href: d.link }, ignoreNote: true };
     }
     case 'password_reset_admin': {
       const d = data as TemplateData['password_reset_admin'];
-      return { subject: t('mail.passwordResetAdmin.subject'), paragraphs: [t('mail.passwordResetAdmin.body', { hours: d.hours })], action: { label: t('mail.passwordResetAdmin.action'), href: d.link } };
+      return {
+        subject: t('mail.passwordResetAdmin.subject'),
+        paragraphs: [named('mail.passwordResetAdmin.body', 'mail.passwordResetAdmin.bodyOrganization', { duration: formatDuration(d.hours, locale) })],
+        action: { label: t('mail.passwordResetAdmin.action'), href: d.link },
+      };
     }
     case 'password_changed': {
       const d = data as TemplateData['password_changed'];
@@ -79,27 +103,43 @@ function parts<T extends TemplateName>(template: T, locale: Locale, raw: Templat
     }
     case 'expiry_reminder': {
       const d = data as TemplateData['expiry_reminder'];
-      return { subject: t('mail.expiryReminder.subject', { days: d.days }), paragraphs: [t('mail.expiryReminder.body', { date: formatWhen(d.date, locale, true) })], action: { label: t('mail.expiryReminder.action'), href: d.link } };
+      const date = formatWhen(d.date, locale, true);
+      return {
+        subject: t('mail.expiryReminder.subject', { days: formatDays(d.days, locale) }),
+        // A reminder queued before reminders carried a reset link has no lifetime to state.
+        paragraphs: [t('mail.expiryReminder.body', { date }), ...(typeof d.hours === 'number' ? [t('mail.expiryReminder.link', { duration: formatDuration(d.hours, locale), date })] : [])],
+        action: { label: t('mail.expiryReminder.action'), href: d.link },
+      };
     }
     case 'deactivated':
-      return { subject: t('mail.deactivated.subject'), paragraphs: [t('mail.deactivated.body')] };
+      return { subject: t('mail.deactivated.subject'), paragraphs: [named('mail.deactivated.body', 'mail.deactivated.bodyOrganization')] };
     case 'removed_from_organization': {
       const d = data as TemplateData['removed_from_organization'];
       return { subject: t('mail.removedFromOrganization.subject', { organization: d.organization }), paragraphs: [t('mail.removedFromOrganization.body', { organization: d.organization })] };
+    }
+    case 'added_to_organization': {
+      const d = data as TemplateData['added_to_organization'];
+      return { subject: t('mail.addedToOrganization.subject', { organization: d.organization }), paragraphs: [t('mail.addedToOrganization.body', { organization: d.organization, role: d.role })], action: { label: t('mail.addedToOrganization.action'), href: d.link } };
     }
   }
   throw new Error(`unknown template ${String(template)}`);
 }
 
-/** Subject, plain text and HTML of one email, in the recipient's language. Everything inserted into HTML is escaped. */
-export function renderMail<T extends TemplateName>(template: T, locale: Locale, data: TemplateData[T]): RenderedMail {
-  const p = parts(template, locale, data);
+/**
+ * Subject, plain text and HTML of one email, in the recipient's language. Everything inserted into HTML is escaped.
+ * `data.brand` names the product and the organization; without it (an email queued before brands existed) the product
+ * is `fallbackProduct`.
+ */
+export function renderMail<T extends TemplateName>(template: T, locale: Locale, data: TemplateData[T] & { brand?: MailBrand }, fallbackProduct = translate(locale, 'app.name')): RenderedMail {
+  const brand: MailBrand = data.brand?.product ? data.brand : { product: fallbackProduct };
+  const p = parts(template, locale, data, brand);
   const name = (data as { name?: string }).name;
   const greeting = translate(locale, 'mail.greeting', { name: name ? ` ${name}` : '' });
-  const footer = translate(locale, 'mail.footer', { app: translate(locale, 'app.name') });
+  const { sentBy, help } = signature(brand, locale);
+  const footer = [sentBy, ...(help ? [help] : [])];
   const ignore = p.ignoreNote ? translate(locale, 'mail.ignore') : undefined;
 
-  const text = [greeting, '', ...p.paragraphs.flatMap((para) => [para, '']), ...(p.action ? [`${p.action.label}: ${p.action.href}`, ''] : []), ...(ignore ? [ignore, ''] : []), '--', footer, ''].join('\n');
+  const text = [greeting, '', ...p.paragraphs.flatMap((para) => [para, '']), ...(p.action ? [`${p.action.label}: ${p.action.href}`, ''] : []), ...(ignore ? [ignore, ''] : []), '--', ...footer, ''].join('\n');
 
   const html = `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(p.subject)}</title></head>
@@ -111,7 +151,7 @@ ${p.action ? `<p style="margin:28px 0"><a href="${escapeHtml(p.action.href)}" st
 <p style="font-size:13px;line-height:1.5;color:#4a5560;word-break:break-all">${escapeHtml(p.action.href)}</p>` : ''}
 ${ignore ? `<p style="font-size:14px;line-height:1.5;color:#4a5560">${escapeHtml(ignore)}</p>` : ''}
 <hr style="border:none;border-top:1px solid #e1e5ea;margin:24px 0">
-<p style="font-size:12px;color:#6b7680">${escapeHtml(footer)}</p>
+${footer.map((line) => `<p style="font-size:12px;color:#6b7680">${escapeHtml(line)}</p>`).join('\n')}
 </div></body></html>
 `;
   return { subject: p.subject, text, html };

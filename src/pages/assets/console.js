@@ -1,4 +1,27 @@
-// The admin console's only script: the user list filters as you type. Without it the search form still works (GET).
+// The admin console's only script: the user list filters as you type, and a row's action menu closes when another
+// opens or on Escape. Without it the search form still works (GET) and the menus open and close with their summary.
+(function () {
+  'use strict';
+  document.addEventListener(
+    'toggle',
+    function (event) {
+      var menu = event.target;
+      if (!menu.matches || !menu.matches('details.row-actions') || !menu.open) return;
+      Array.prototype.forEach.call(document.querySelectorAll('details.row-actions[open]'), function (other) {
+        if (other !== menu) other.open = false;
+      });
+    },
+    true,
+  );
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape') return;
+    var menu = document.activeElement && document.activeElement.closest ? document.activeElement.closest('details.row-actions[open]') : null;
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector('summary').focus();
+  });
+})();
+
 (function () {
   'use strict';
   var form = document.querySelector('form[data-live-search]');
@@ -15,7 +38,7 @@
     var data = new FormData(form);
     data.forEach(function (value, name) {
       var text = String(value).trim();
-      if (!text || (name === 'status' && text === 'ACTIVE')) return;
+      if (!text) return;
       params.append(name, text);
     });
     return params.toString();
@@ -65,4 +88,46 @@
     refresh();
   });
   results.setAttribute('data-live', 'ready');
+})();
+
+// A long list of organizations gets a box above it that narrows the choices as you type (accents and case ignored).
+// Without the script the select still lists every organization.
+(function () {
+  'use strict';
+  var selects = document.querySelectorAll('select[data-filter]');
+  if (!selects.length) return;
+
+  function fold(text) {
+    return String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  }
+
+  Array.prototype.forEach.call(selects, function (select) {
+    var box = document.createElement('input');
+    box.type = 'search';
+    box.className = 'option-filter';
+    box.id = select.id + '-filter';
+    box.autocomplete = 'off';
+    box.setAttribute('aria-label', select.getAttribute('data-filter'));
+    box.setAttribute('placeholder', select.getAttribute('data-filter'));
+    box.setAttribute('aria-controls', select.id);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener('keydown', function (event) {
+      // Enter chooses, it does not submit the form half filled.
+      if (event.key === 'Enter') event.preventDefault();
+    });
+    box.addEventListener('input', function () {
+      var words = fold(box.value.trim());
+      var shown = [];
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) return;
+        var match = !words || fold(option.text + ' ' + option.value).indexOf(words) !== -1;
+        option.hidden = !match;
+        if (match) shown.push(option);
+      });
+      if (shown.length === 1 && select.value !== shown[0].value) {
+        select.value = shown[0].value;
+        select.dispatchEvent(new window.Event('change', { bubbles: true }));
+      }
+    });
+  });
 })();

@@ -14,7 +14,7 @@ export function statusBadge(t: Translate, status: UserStatus): SafeHtml {
 }
 
 /** The name to call a user by in messages and headings. */
-export function userLabel(user: Pick<UserView, 'name' | 'displayName' | 'userName'>): string {
+export function userLabel(user: { name: Pick<UserView['name'], 'givenName' | 'familyName'>; displayName: string | null; userName: string }): string {
   return [user.name.givenName, user.name.familyName].filter(Boolean).join(' ') || user.displayName || user.userName;
 }
 

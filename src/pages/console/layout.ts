@@ -53,6 +53,7 @@ export function consoleLayout(input: ConsolePageInput): string {
   <div class="top-actions">
     <span class="visually-hidden">${t('layout.language')}:</span> ${switcher}
     ${admin ? html`<span class="who">${t('console.signedInAs', { name: admin.label })}</span>
+    <a href="/account" class="own-account">${t('console.myAccount')}</a>
     <form method="post" action="/sign-out" class="inline"><input type="hidden" name="_csrf" value="${admin.csrf}"><button type="submit" class="link">${t('account.signOut')}</button></form>` : ''}
   </div>
 </header>

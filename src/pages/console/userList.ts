@@ -1,15 +1,17 @@
 import type { Translate } from '../../i18n/translate.js';
+import type { AccountPermissions } from '../../identity/accounts/permissions.js';
 import type { AdminSort, AdminUserList } from '../../identity/accounts/read.js';
 import type { OrganizationView } from '../../identity/organizations.js';
 import { USER_STATUSES } from '../../identity/statusMachine.js';
 import type { UserView } from '../../identity/userView.js';
 import { html, type SafeHtml } from '../html.js';
 import { statusBadge, when } from './format.js';
+import { userRowActions } from './userRowActions.js';
 
 /** The list's state, as it travels in the address (so that a search can be bookmarked and works without script). */
 export interface UserListFilters {
   search: string;
-  /** 'ACTIVE' (default), 'all', or one status. */
+  /** '' (not chosen: active users, or every status in a search), 'all', 'LOCKED' (both locked statuses), or one status. */
   status: string;
   role: string;
   organization: string;
@@ -26,6 +28,9 @@ export interface UserListInput {
   roles: Array<{ key: string; label: string }>;
   /** The organizations whose groups to show (an organization administrator's own); empty: all. */
   visibleOrganizationIds: string[];
+  csrf: string;
+  /** What the administrator may do to each listed user (the row actions), by user id. */
+  permissions: ReadonlyMap<string, AccountPermissions>;
 }
 
 const COLUMNS: Array<{ sort: AdminSort; label: Parameters<Translate>[0] }> = [
@@ -45,7 +50,7 @@ export function listHref(filters: UserListFilters, change: Partial<UserListFilte
   const next = { ...filters, ...change };
   const params = new URLSearchParams();
   if (next.search) params.set('search', next.search);
-  if (next.status && next.status !== 'ACTIVE') params.set('status', next.status);
+  if (next.status) params.set('status', next.status);
   if (next.role) params.set('role', next.role);
   if (next.organization) params.set('organization', next.organization);
   if (next.sort) params.set('sort', next.sort);
@@ -53,6 +58,15 @@ export function listHref(filters: UserListFilters, change: Partial<UserListFilte
   if (next.page > 1) params.set('page', String(next.page));
   const query = params.toString();
   return query ? `${path}?${query}` : path;
+}
+
+/**
+ * The query an action on a user carries: the list's state, and `return=list` when it was started from a row of the
+ * list (it then comes back to the list rather than to the user's page). '' or starting with '?'.
+ */
+export function carriedQuery(filters: UserListFilters, fromList: boolean): string {
+  const state = listHref(filters, {}, '');
+  return fromList ? `${state}${state ? '&' : '?'}return=list` : state;
 }
 
 function option(value: string, label: string, selected: string): SafeHtml {
@@ -71,8 +85,10 @@ export function userFilters(t: Translate, input: UserListInput): SafeHtml {
   <div class="field">
     <label for="f-status">${t('console.users.status')}</label>
     <select id="f-status" name="status">
+      ${option('', t('console.users.statusDefault'), f.status)}
       ${option('ACTIVE', t('console.users.statusActive'), f.status)}
       ${option('all', t('console.users.statusAll'), f.status)}
+      ${option('LOCKED', t('console.users.statusLocked'), f.status)}
       ${USER_STATUSES.filter((s) => s !== 'ACTIVE').map((s) => option(s, t(`console.status.${s}`), f.status))}
     </select>
   </div>
@@ -131,7 +147,14 @@ function breakable(text: string): SafeHtml {
   return at > 0 ? html`${text.slice(0, at)}<wbr>${text.slice(at)}` : html`${text}`;
 }
 
-function countText(t: Translate, total: number): string {
+/**
+ * "6 users"; when some of them appear under several organizations (more rows than users, all on this page), "6 users in
+ * 2 organizations", so that the count matches what the table shows.
+ */
+function countText(t: Translate, total: number, groups: Group[] = [], onePage = false): string {
+  const rows = groups.reduce((sum, g) => sum + g.rows.length, 0);
+  const organizations = groups.filter((g) => g.key !== '').length;
+  if (onePage && rows > total && organizations > 1) return total === 1 ? t('console.users.countOneIn', { organizations }) : t('console.users.countIn', { count: total, organizations });
   return total === 1 ? t('console.users.countOne') : t('console.users.count', { count: total });
 }
 
@@ -142,27 +165,29 @@ export function userResults(t: Translate, input: UserListInput): SafeHtml {
   const { total, page, pageSize, users } = input.result;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const groups = groupByOrganization(t, users, input);
-  return html`<p class="count" data-count="${countText(t, total)}">${countText(t, total)}</p>
+  const count = countText(t, total, groups, pages === 1);
+  return html`<p class="count" data-count="${count}">${count}</p>
 ${
   users.length === 0
     ? html`<p>${t('console.users.empty')}</p>`
     : html`<div class="table-wrap"><table class="users" data-testid="user-table">
   <caption class="visually-hidden">${t('console.users.title')}</caption>
-  <thead><tr>${COLUMNS.map((c) => heading(t, f, c))}</tr></thead>
+  <thead><tr>${COLUMNS.map((c) => heading(t, f, c))}<th scope="col" class="actions-col"><span class="visually-hidden">${t('console.users.actions')}</span></th></tr></thead>
   ${groups.map(
     (g) => html`<tbody>
-    <tr class="group"><th scope="rowgroup" colspan="${COLUMNS.length}"><span class="group-name">${g.name}</span>${g.slug ? html` <a class="create-in" href="/admin/users/new?organization=${g.slug}">${t('console.users.createIn', { organization: g.name })}</a>` : ''}</th></tr>
+    <tr class="group"><th scope="rowgroup" colspan="${COLUMNS.length + 1}"><span class="group-name">${g.name}</span>${g.slug ? html` <a class="create-in" href="/admin/users/new?organization=${g.slug}">${t('console.users.createIn', { organization: g.name })}</a>` : ''}</th></tr>
     ${g.rows.map(
       ({ user, roleLabel }) => html`<tr>
       <td>${user.name.givenName ?? ''}</td>
       <td>${user.name.familyName ?? ''}</td>
-      <td><a href="/admin/users/${user.id}" class="user-link">${breakable(user.userName)}</a></td>
+      <td><a href="${listHref(f, {}, `/admin/users/${user.id}`)}" class="user-link">${breakable(user.userName)}</a></td>
       <td>${statusBadge(t, user.status)}</td>
       <td>${roleLabel}</td>
       <td>${breakable(user.email ?? '')}</td>
       <td>${when(user.lastSignInAt)}</td>
       <td>${when(user.createdAt)}</td>
       <td>${when(user.updatedAt)}</td>
+      <td class="actions-cell">${userRowActions(t, { csrf: input.csrf, user, permissions: input.permissions.get(user.id), organization: g.slug ? { slug: g.slug, name: g.name } : null, userHref: listHref(f, {}, `/admin/users/${user.id}`), query: carriedQuery(f, true) })}</td>
     </tr>`,
     )}
   </tbody>`,
@@ -183,7 +208,7 @@ ${
 /** The whole users page. */
 export function userListPage(t: Translate, input: UserListInput): SafeHtml {
   const csv = listHref({ ...input.filters, page: 1 }, {}, '/api/admin/v1/users.csv');
-  return html`<p class="page-actions"><a class="button" href="/admin/users/new">${t('console.users.create')}</a> <a href="${csv}" class="export">${t('console.users.export')}</a></p>
+  return html`<p class="page-actions"><a class="button" href="/admin/users/add">${t('console.users.add')}</a> <a class="button secondary" href="/admin/users/new">${t('console.users.create')}</a> <a href="${csv}" class="export">${t('console.users.export')}</a></p>
 ${userFilters(t, input)}
 <p role="status" class="visually-hidden" id="results-status"></p>
 <div id="results" data-testid="results">${userResults(t, input)}</div>`;

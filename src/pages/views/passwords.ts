@@ -2,6 +2,7 @@ import { LOCALE_NAMES, LOCALES, type Locale } from '../../i18n/locales.js';
 import type { Translate } from '../../i18n/translate.js';
 import { errorSummary, field, form, hidden, submit } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
+import type { TokenProblem } from '../../identity/credentials/oneTimeTokens.js';
 
 export interface NewPasswordErrors {
   password?: string;
@@ -53,15 +54,31 @@ export function forgotSent(t: Translate): SafeHtml {
   return html`<p>${t('forgot.sent')}</p><p><a href="/sign-in">${t('forgot.back')}</a></p>`;
 }
 
-/** An activation or reset link that is invalid, expired or used: what happened and what to do. */
-export function linkProblem(t: Translate, input: { problem: 'invalid' | 'expired' | 'used'; kind: 'activation' | 'reset' }): { title: string; body: SafeHtml } {
-  if (input.problem === 'invalid') return { title: t('link.invalidTitle'), body: html`<p>${t('link.invalid')}</p><p><a href="/sign-in">${t('link.signIn')}</a></p>` };
-  if (input.problem === 'expired') {
-    return input.kind === 'reset'
-      ? { title: t('link.expiredTitle'), body: html`<p>${t('link.expiredReset')}</p><p><a href="/password/forgot">${t('link.askNew')}</a></p>` }
-      : { title: t('link.expiredTitle'), body: html`<p>${t('link.expiredActivation')}</p><p><a href="/sign-in">${t('link.signIn')}</a></p>` };
+/**
+ * An activation or reset link that cannot be used (not valid, expired, used, replaced by a newer email, or of an
+ * account an administrator locked): what happened, what to do, and whom to ask (`support`).
+ */
+export function linkProblem(t: Translate, input: { problem: TokenProblem; kind: 'activation' | 'reset'; support: SafeHtml }): { title: string; body: SafeHtml } {
+  const signIn = html`<a href="/sign-in">${t('link.signIn')}</a>`;
+  const askNew = html`<a href="/password/forgot">${t('link.askNew')}</a>`;
+  const page = (title: string, text: string, links: SafeHtml) => ({ title, body: html`<p>${text}</p><p>${links}</p>${input.support}` });
+  const reset = input.kind === 'reset';
+  switch (input.problem) {
+    case 'invalid':
+      return page(t('link.invalidTitle'), t('link.invalid'), signIn);
+    case 'expired':
+      return reset ? page(t('link.expiredTitle'), t('link.expiredReset'), askNew) : page(t('link.expiredTitle'), t('link.expiredActivation'), signIn);
+    case 'replaced':
+      return reset ? page(t('link.replacedTitle'), t('link.replacedReset'), askNew) : page(t('link.replacedTitle'), t('link.replacedActivation'), signIn);
+    case 'locked':
+      return page(t('link.lockedTitle'), t('link.locked'), signIn);
+    case 'used':
+      return reset ? page(t('link.usedTitle'), t('link.usedReset'), html`${askNew} · ${signIn}`) : page(t('link.usedTitle'), t('link.usedActivation'), signIn);
   }
-  return input.kind === 'reset'
-    ? { title: t('link.usedTitle'), body: html`<p>${t('link.usedReset')}</p><p><a href="/password/forgot">${t('link.askNew')}</a> · <a href="/sign-in">${t('link.signIn')}</a></p>` }
-    : { title: t('link.usedTitle'), body: html`<p>${t('link.usedActivation')}</p><p><a href="/sign-in">${t('link.signIn')}</a></p>` };
+}
+
+/** A sign-in that cannot go on because the account is locked (reached only after the password was accepted). */
+export function lockedAccount(t: Translate, input: { lock: 'auto' | 'admin'; unlockMinutes: number; support: SafeHtml }): SafeHtml {
+  const how = input.lock === 'admin' ? t('locked.byAdmin') : input.unlockMinutes > 0 ? t('locked.autoUnlock', { minutes: input.unlockMinutes }) : t('locked.autoNoUnlock');
+  return html`<p>${t('locked.intro')}</p><p>${how}</p>${input.lock === 'auto' ? html`<p><a href="/password/forgot">${t('locked.reset')}</a></p>` : ''}${input.support}`;
 }

@@ -2,26 +2,32 @@ import type { Translate } from '../../i18n/translate.js';
 import { errorSummary, field, form, hidden, submit } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 
-/** Step 1: who is signing in (SSO addresses leave for their IdP here). */
-export function identifierStep(t: Translate, input: { csrf: string; identifier?: string; error?: string; returnTo?: string }): SafeHtml {
+/**
+ * Step 1: who is signing in (SSO addresses leave for their IdP here). `org`: the organization the page was opened for
+ * (`/sign-in?org=slug`), kept through the steps so that a failed sign-in names its support contact.
+ */
+export function identifierStep(t: Translate, input: { csrf: string; identifier?: string; error?: string; returnTo?: string; org?: string }): SafeHtml {
   return html`${errorSummary(t, { identifier: input.error })}
 ${form('/sign-in', input.csrf, [
   input.returnTo ? hidden('return_to', input.returnTo) : html``,
+  input.org ? hidden('org', input.org) : html``,
   field({ name: 'identifier', label: t('signIn.identifier'), type: 'text', autocomplete: 'username', value: input.identifier ?? '', required: true, autofocus: true, ...(input.error ? { error: input.error } : {}) }),
   html`<div class="actions">${submit(t('signIn.submit'))}<a href="/password/forgot">${t('signIn.forgot')}</a></div>`,
 ])}`;
 }
 
-/** Step 2: the password, with the identifier kept for password managers. */
-export function passwordStep(t: Translate, input: { csrf: string; identifier: string; error?: string; returnTo?: string }): SafeHtml {
+/** Step 2: the password, with the identifier kept for password managers; after a failure, whom to ask (`support`). */
+export function passwordStep(t: Translate, input: { csrf: string; identifier: string; error?: string; returnTo?: string; org?: string; support?: SafeHtml }): SafeHtml {
   return html`${input.error ? html`<div class="error-summary" role="alert" tabindex="-1"><p class="error">${input.error}</p></div>` : ''}
 ${form('/sign-in/password', input.csrf, [
   input.returnTo ? hidden('return_to', input.returnTo) : html``,
+  input.org ? hidden('org', input.org) : html``,
   field({ name: 'identifier', label: t('signIn.identifier'), type: 'text', autocomplete: 'username', value: input.identifier, readonly: true }),
   field({ name: 'password', label: t('signIn.password'), type: 'password', autocomplete: 'current-password', required: true, autofocus: true, maxlength: 1024 }),
   html`<div class="actions">${submit(t('signIn.submit'))}<a href="/password/forgot">${t('signIn.forgot')}</a></div>`,
 ])}
-<p><a href="/sign-in">${t('layout.change')}: ${input.identifier}</a></p>`;
+<p><a href="/sign-in${input.org ? `?org=${encodeURIComponent(input.org)}` : ''}">${t('layout.change')}: ${input.identifier}</a></p>
+${input.support ?? ''}`;
 }
 
 export function totpStep(t: Translate, input: { csrf: string; error?: string; recoveryError?: string }): SafeHtml {

@@ -22,7 +22,7 @@ export function activationRoutes(deps: PagesDeps): Router {
     try {
       person = await selfService.describeActivation(token);
     } catch (error) {
-      if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'activation');
+      if (error instanceof TokenError) return renderLinkProblem(selfService.organizationForPage, req, res, error, 'activation');
       throw error;
     }
     const { locale, csrf } = pageRequest(req, chosen ?? person.locale ?? null);
@@ -53,7 +53,7 @@ export function activationRoutes(deps: PagesDeps): Router {
       result = await selfService.activate({ token, password, language });
     } catch (error) {
       if (error instanceof PasswordPolicyError) return show(req, res, token, passwordErrors(t, error), language);
-      if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'activation', language);
+      if (error instanceof TokenError) return renderLinkProblem(selfService.organizationForPage, req, res, error, 'activation', language);
       throw error;
     }
     if (result.mfaRequired) {

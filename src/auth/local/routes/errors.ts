@@ -7,26 +7,39 @@ import type { Logger } from '../../../lib/logger.js';
 import { render } from '../../../pages/render.js';
 import { message } from '../../../pages/views/messages.js';
 import { linkProblem } from '../../../pages/views/passwords.js';
-import { type PasswordPolicyError } from '../../../identity/credentials/passwords.js';
+import { supportContact } from '../../../pages/views/support.js';
+import type { Services } from '../../../identity/services.js';
+import { describePasswordProblem, type PasswordPolicyError } from '../../../identity/credentials/passwords.js';
 import type { NewPasswordErrors } from '../../../pages/views/passwords.js';
 import { pageRequest } from './context.js';
 import { translator, type Translate } from '../../../i18n/translate.js';
 import type { Locale } from '../../../i18n/locales.js';
 
-/** The page to show for an activation or reset link that cannot be used. */
-export function renderLinkProblem(req: Request, res: Response, error: TokenError, kind: 'activation' | 'reset', locale: Locale = pageRequest(req).locale): void {
-  const page = linkProblem(translator(locale), { problem: error.problem, kind });
-  render(req, res, locale, { ...page, path: req.path, status: error.problem === 'invalid' ? 404 : 410 });
+/** Finds the organization a page speaks for (the domain's `organizationForPage`). */
+export type OrganizationForPage = Services['selfService']['organizationForPage'];
+
+const LINK_STATUS = { invalid: 404, locked: 403, expired: 410, used: 410, replaced: 410 } as const;
+
+/**
+ * The page to show for an activation or reset link that cannot be used, with whom to ask: the support contact of the
+ * organization of the user the link was sent to, when the link is a real one (its holder got it in that user's email,
+ * so the page reveals nothing new), else the generic advice.
+ */
+export async function renderLinkProblem(organizationFor: OrganizationForPage, req: Request, res: Response, error: TokenError, kind: 'activation' | 'reset', locale: Locale = pageRequest(req).locale): Promise<void> {
+  const organization = error.userId ? await organizationFor({ userId: error.userId }) : null;
+  const t = translator(locale);
+  const page = linkProblem(t, { problem: error.problem, kind, support: supportContact(t, organization) });
+  render(req, res, locale, { ...page, path: req.path, status: LINK_STATUS[error.problem] });
 }
 
 /** A refused password, as messages for the form's fields. */
 export function passwordErrors(t: Translate, error: PasswordPolicyError): NewPasswordErrors {
-  return { password: error.problems.map((p) => t(`password.${p.code}`, p.params)).join(' ') };
+  return { password: error.problems.map((p) => describePasswordProblem(t, p)).join(' ') };
 }
 
 /** Errors on the hosted pages become pages, never JSON, and never reveal internals. */
-export function pagesErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, next) => {
+export function pagesErrorHandler(logger: Logger, organizationFor: OrganizationForPage): ErrorRequestHandler {
+  return async (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const { t, locale } = pageRequest(req);
     if (error instanceof CsrfError) {
@@ -37,7 +50,7 @@ export function pagesErrorHandler(logger: Logger): ErrorRequestHandler {
       res.set('Retry-After', String(error.retryAfterSeconds));
       return render(req, res, locale, { title: t('error.tooManyTitle'), body: message(t('error.tooMany', { seconds: error.retryAfterSeconds })), path: req.path, status: 429 });
     }
-    if (error instanceof TokenError) return renderLinkProblem(req, res, error, req.path.startsWith('/activate') ? 'activation' : 'reset');
+    if (error instanceof TokenError) return renderLinkProblem(organizationFor, req, res, error, req.path.startsWith('/activate') ? 'activation' : 'reset');
     const parser = error as { type?: string; status?: number };
     if (parser?.type === 'entity.too.large' || parser?.type === 'entity.parse.failed' || (isDomainError(error) && error.kind === 'invalid')) {
       return render(req, res, locale, { title: t('csrf.title'), body: message(t('csrf.body')), path: req.path, status: 400 });

@@ -34,6 +34,6 @@ export function localPages(deps: PagesDeps, secret: string): Router {
     const { t, locale } = pageRequest(req);
     render(req, res, locale, { title: t('error.notFoundTitle'), body: message(t('error.notFound')), path: '/sign-in', status: 404 });
   });
-  router.use(pagesErrorHandler(deps.logger));
+  router.use(pagesErrorHandler(deps.logger, deps.services.selfService.organizationForPage));
   return router;
 }

@@ -42,7 +42,7 @@ export function passwordRoutes(deps: PagesDeps): Router {
     try {
       link = await selfService.describeResetLink(token);
     } catch (error) {
-      if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'reset');
+      if (error instanceof TokenError) return renderLinkProblem(selfService.organizationForPage, req, res, error, 'reset');
       throw error;
     }
     const { locale, csrf } = pageRequest(req, link.locale);
@@ -70,7 +70,7 @@ export function passwordRoutes(deps: PagesDeps): Router {
       await selfService.completePasswordReset({ token, password, locale, ...clientOf(req) });
     } catch (error) {
       if (error instanceof PasswordPolicyError) return showReset(req, res, token, passwordErrors(t, error));
-      if (error instanceof TokenError) return renderLinkProblem(req, res, error, 'reset');
+      if (error instanceof TokenError) return renderLinkProblem(selfService.organizationForPage, req, res, error, 'reset');
       throw error;
     }
     if (req.session) await deps.sessions.end(req, res);

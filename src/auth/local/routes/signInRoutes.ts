@@ -4,7 +4,8 @@ import { rateLimit } from '../../../http/rateLimit.js';
 import { MINUTE } from '../../../lib/clock.js';
 import { render } from '../../../pages/render.js';
 import { enrolment, recoveryCodes } from '../../../pages/views/enrol.js';
-import { expiredPasswordForm } from '../../../pages/views/passwords.js';
+import { expiredPasswordForm, lockedAccount } from '../../../pages/views/passwords.js';
+import { supportContact } from '../../../pages/views/support.js';
 import { identifierStep, passwordStep, totpStep } from '../../../pages/views/signIn.js';
 import { message } from '../../../pages/views/messages.js';
 import type { SessionStage } from '../../../identity/sessions.js';
@@ -23,6 +24,11 @@ const NOTICES: Record<string, 'signIn.signedOut' | 'signIn.passwordReset' | 'sig
   password_reset: 'signIn.passwordReset',
   session_expired: 'signIn.sessionExpired',
 };
+
+/** An organization hint (`?org=slug`): the organization the sign-in page was opened for, never derived from an account. */
+function orgHint(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[a-z0-9-]{1,64}$/.test(value) ? value : undefined;
+}
 
 /** Where to go once signed in: the page the user came for, else the account page. */
 function destination(data: Record<string, unknown> | undefined): string {
@@ -66,14 +72,16 @@ export function signInRoutes(deps: PagesDeps): Router {
     if (req.session?.stage === 'signed_in') return redirect(res, returnTo ?? '/account');
     const { t, locale, csrf } = pageRequest(req);
     const notice = NOTICES[String(req.query.notice)];
-    render(req, res, locale, { title: t('signIn.title'), path: req.originalUrl, body: identifierStep(t, { csrf, ...(returnTo ? { returnTo } : {}) }), ...(notice ? { notice: t(notice) } : {}) });
+    const org = orgHint(req.query.org);
+    render(req, res, locale, { title: t('signIn.title'), path: req.originalUrl, body: identifierStep(t, { csrf, ...(returnTo ? { returnTo } : {}), ...(org ? { org } : {}) }), ...(notice ? { notice: t(notice) } : {}) });
   });
 
   router.post('/sign-in', async (req, res) => {
     const { t, locale, csrf } = pageRequest(req);
     const identifier = field(req, 'identifier').trim();
     const returnTo = safeReturnTo(field(req, 'return_to'));
-    const extra = returnTo ? { returnTo } : {};
+    const org = orgHint(field(req, 'org'));
+    const extra = { ...(returnTo ? { returnTo } : {}), ...(org ? { org } : {}) };
     if (!identifier) return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 400, body: identifierStep(t, { csrf, error: t('signIn.identifierRequired'), ...extra }) });
     // An address of a domain that belongs to an SSO directory signs in at that directory's IdP.
     const sso = await saml.directoryForEmail(identifier);
@@ -89,12 +97,17 @@ export function signInRoutes(deps: PagesDeps): Router {
     const started = Date.now();
     const identifier = field(req, 'identifier').trim();
     const returnTo = safeReturnTo(field(req, 'return_to'));
+    const org = orgHint(field(req, 'org'));
     const result = await selfService.signInWithPassword({ identifier, password: field(req, 'password'), ...clientOf(req) });
     if (!result.ok) {
+      // Whom to ask comes from the page's organization hint only, never from the account: the answer must read the
+      // same whether or not the account exists.
+      const organization = org ? await selfService.organizationForPage({ organization: org }) : null;
       // A known account does more work on failure (counting it, auditing it): the answer waits for the floor.
       await padTo(started, FAILED_SIGN_IN_ANSWER_MS);
       const { t, locale, csrf } = pageRequest(req);
-      return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 401, body: passwordStep(t, { csrf, identifier, error: t('signIn.failed'), ...(returnTo ? { returnTo } : {}) }) });
+      const extra = { ...(returnTo ? { returnTo } : {}), ...(org ? { org } : {}) };
+      return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 401, body: passwordStep(t, { csrf, identifier, error: t('signIn.failed'), support: supportContact(t, organization), ...extra }) });
     }
     await advance(req, res, result.userId, result.next, { methods: ['pwd'], ...(returnTo ? { returnTo } : {}) });
   });
@@ -114,6 +127,14 @@ export function signInRoutes(deps: PagesDeps): Router {
         return advance(req, res, session.userId, 'signed_in', { ...session.data, methods: ['pwd', recovery ? 'recovery_code' : 'otp'] });
       }
       const { t, locale, csrf } = pageRequest(req);
+      // Past the password, the user is known to be the account's: a lock (this failure's, or an administrator's) is
+      // said as such, with whom to ask.
+      const lock = await selfService.signInLock(session.userId);
+      if (lock) {
+        const organization = await selfService.organizationForPage({ userId: session.userId });
+        await sessions.end(req, res);
+        return render(req, res, locale, { title: t('locked.title'), path: '/sign-in', status: 403, body: lockedAccount(t, { ...lock, support: supportContact(t, organization) }) });
+      }
       render(req, res, locale, { title: t('totp.title'), path: '/sign-in/totp', status: 401, body: totpStep(t, { csrf, ...(recovery ? { recoveryError: t('totp.recoveryInvalid') } : { error: t('totp.invalid') }) }) });
     });
   }
