@@ -165,6 +165,15 @@ try {
   const page = await measure(server.pid, pages, concurrency, (i) => call('GET', `/Users?startIndex=${1 + pick(i, users - 100)}&count=100`));
   row('GET /Users, a page of 100', page, 'CPU < 10 ms', page.cpuPerRequest < 10);
 
+  // Entra's soft delete and Okta's deactivate: PATCH active=false, then back (distinct users: pick is a permutation).
+  const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+  const statusChanges = Math.min(requests, 500);
+  const setActive = (i: number, active: boolean) => call('PATCH', `/Users/${ids[pick(i, users)]}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active } }] });
+  const deactivate = await measure(server.pid, statusChanges, concurrency, (i) => setActive(i, false));
+  row('PATCH /Users/{id} active=false (deactivate)', deactivate, 'CPU ≤ 1.5 ms (issue 18)', deactivate.cpuPerRequest <= 1.5);
+  const reactivate = await measure(server.pid, statusChanges, concurrency, (i) => setActive(i, true));
+  row('PATCH /Users/{id} active=true (reactivate)', reactivate, 'CPU ≤ 1.5 ms (issue 18)', reactivate.cpuPerRequest <= 1.5);
+
   // The group: its members in one POST body, as large as Okta or Entra may send.
   const members = ids.slice(0, groupMembers).map((value) => ({ value }));
   const bodyMiB = JSON.stringify({ members }).length / 1024 / 1024;
@@ -194,6 +203,11 @@ try {
   row('GET /Groups/{id}?excludedAttributes=members', slim, 'p99 < 20 ms', slim.p99 < 20);
   const full = await measure(server.pid, 5, 1, () => call('GET', groupPath));
   row(`GET /Groups/{id} with every member`, full, '', undefined);
+
+  // Deleting users from the platform (the last ones provisioned; some are members of the large group).
+  const deletions = Math.min(requests, 300);
+  const remove1 = await measure(server.pid, deletions, concurrency, (i) => call('DELETE', `/Users/${ids[users - 1 - i]}`, undefined, 204));
+  row('DELETE /Users/{id}', remove1, 'CPU ≤ 2 ms (issue 18)', remove1.cpuPerRequest <= 2);
 
   console.log(`\nSCIM at ${users.toLocaleString('en')} users and a ${groupMembers.toLocaleString('en')}-member group (${values.db}); server RSS ${fmt(rssMiB(server.pid), 0)} MiB\n`);
   console.log(table(['request', 'requests', 'per second', 'p50 ms', 'p99 ms', 'server CPU ms/request', 'target', 'met'], rows));
