@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { User } from '../../db/models/User.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
-import { findLocalDirectory } from '../directories.js';
 import { DomainError, invalid, isDomainError } from '../errors.js';
 import { signInLink } from '../links.js';
 import { mailUser, userLocale } from '../notify.js';
@@ -10,9 +9,10 @@ import { findOrganization } from '../organizations.js';
 import { authorize, grantIn, userFacts } from '../policy/index.js';
 import { isPlatformLevel, type Principal } from '../principal.js';
 import { countRequest } from '../rateLimits.js';
+import { findLocalUserByIdentifier } from '../selfService/signIn.js';
 import { directoryForEmail } from '../saml/settings.js';
 import { viewUser, type UserView } from '../userView.js';
-import { emailSchema, normalise, parseInput } from '../validation.js';
+import { emailSchema, parseInput } from '../validation.js';
 import { writeDirectMembership } from './memberships.js';
 
 export const addMemberSchema = z.object({
@@ -44,18 +44,6 @@ export type AddMemberResult =
  * trying address after address to learn who is on the platform is slow (and every lookup is in the audit log).
  */
 export const MEMBER_LOOKUP_LIMIT = { limit: 100, windowMs: 3_600_000 };
-
-/** The local user an address names: its userName, else the primary email of exactly one local user (as sign-in). */
-async function findLocalUserByEmail(ctx: DomainContext, email: string): Promise<User | null> {
-  const key = normalise(email.trim());
-  const local = await findLocalDirectory(ctx);
-  const { User } = ctx.db.models;
-  const t = ctx.db.current();
-  const byUserName = await User.findOne({ where: { directoryId: local.id, userNameNormalized: key }, transaction: t });
-  if (byUserName) return byUserName;
-  const byEmail = await User.findAll({ where: { directoryId: local.id, emailNormalized: key }, limit: 2, transaction: t });
-  return byEmail.length === 1 ? (byEmail[0] as User) : null;
-}
 
 /**
  * Adds an existing person to an organization by the address the administrator typed (the bill-management product's
@@ -96,7 +84,7 @@ export async function addMemberByEmail(ctx: DomainContext, principal: Principal,
     });
 
   const answer = await ctx.db.tx(async (t): Promise<AddMemberResult | { refused: DomainError }> => {
-    const user = await findLocalUserByEmail(ctx, data.email);
+    const user = await findLocalUserByIdentifier(ctx, data.email);
     if (!user) {
       await lookedUp(t, 'no_account');
       return { ...context, outcome: 'no_account', email: data.email };

@@ -30,8 +30,11 @@ function userActor(user: Pick<User, 'id' | 'userName'>, client: ClientInfo): Act
   return { type: 'user', id: user.id, label: user.userName, ...client };
 }
 
-/** The local user an identifier names: a userName, else an email that exactly one local user has. */
-async function findByIdentifier(ctx: DomainContext, identifier: string): Promise<User | null> {
+/**
+ * The local user an identifier names: a userName, else an email that exactly one local user has (sign-in, and an
+ * administrator adding someone by address).
+ */
+export async function findLocalUserByIdentifier(ctx: DomainContext, identifier: string): Promise<User | null> {
   const key = normalise(identifier.trim());
   if (!key || key.length > 320) return null;
   const local = await findLocalDirectory(ctx);
@@ -58,7 +61,7 @@ export async function signInWithPassword(ctx: DomainContext, input: { identifier
   const params = hashParameters(ctx);
   const client = { ...(input.ip ? { ip: input.ip } : {}), ...(input.requestId ? { requestId: input.requestId } : {}) };
   return ctx.db.tx(async (t) => {
-    const user = await findByIdentifier(ctx, input.identifier);
+    const user = await findLocalUserByIdentifier(ctx, input.identifier);
     if (!user) {
       await verifyAgainstDummy(input.password, params);
       // Every other outcome is counted from its audit event; an unknown identifier has none.
