@@ -3,9 +3,10 @@
  * process so that its CPU time can be read from /proc, percentiles, and a markdown table printer.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Sequelize } from 'sequelize';
 
 export type BenchDb = 'sqlite' | 'postgres';
@@ -48,15 +49,35 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/**
+ * CPU time of every PostgreSQL process on this machine so far, in milliseconds: the backends serving the server's
+ * connections, and the writer, checkpointer and WAL writer that their writes wake. Sampled around a workload, it
+ * is the database's share of each request, which idbridge's own CPU time leaves out. (Other clients of the same
+ * PostgreSQL count too: run the bench on a quiet one.)
+ */
+export function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      total += cpuMs(Number(entry));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
 /** Resident memory of a process, in MiB. */
 export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-export interface BenchServer {
+export interface BenchServer extends Measurable {
   base: string;
-  pid: number;
   stop(): Promise<void>;
 }
 
@@ -88,7 +109,7 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<BenchServer> 
       if (port) {
         child.stdout.removeAllListeners('data');
         child.stdout.resume();
-        resolve({ base: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: () => (child.kill('SIGTERM'), exited) });
+        resolve({ base: `http://127.0.0.1:${port}`, pid: child.pid as number, db: env.DATABASE_URL ? 'postgres' : 'sqlite', stop: () => (child.kill('SIGTERM'), exited) });
       }
     });
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
@@ -100,7 +121,16 @@ export interface Measured {
   perSecond: number;
   p50: number;
   p99: number;
+  /** The server process's CPU time per call (median round), in milliseconds. */
   cpuPerRequest: number;
+  /** PostgreSQL's CPU time per call over the whole run, when the measured server uses it. */
+  dbCpuPerRequest?: number;
+}
+
+/** What `measure` reads the CPU time of: the server's process, and PostgreSQL's when the server uses it. */
+export interface Measurable {
+  pid: number;
+  db?: BenchDb;
 }
 
 /** Rounds a long measurement is cut into, so that its CPU per request is the median of five readings. */
@@ -114,7 +144,9 @@ const CALLS_PER_ROUND = 200;
  * CPU per call: on this virtual machine another tenant's burst can slow one second of a run by half, and the
  * median keeps such a second from deciding the figure. Latency percentiles are over every call.
  */
-export async function measure(pid: number, count: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<Measured> {
+export async function measure(target: number | Measurable, count: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<Measured> {
+  const { pid, db } = typeof target === 'number' ? { pid: target, db: undefined } : target;
+  const dbCpuBefore = db === 'postgres' ? postgresCpuMs() : 0;
   const latencies: number[] = [];
   const rounds = count >= ROUNDS * CALLS_PER_ROUND ? ROUNDS : 1;
   const cpuPerCall: number[] = [];
@@ -139,7 +171,9 @@ export async function measure(pid: number, count: number, concurrency: number, o
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   cpuPerCall.sort((a, b) => a - b);
-  return { count: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerRequest: percentile(cpuPerCall, 50) };
+  const measured: Measured = { count: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerRequest: percentile(cpuPerCall, 50) };
+  if (db === 'postgres') measured.dbCpuPerRequest = (postgresCpuMs() - dbCpuBefore) / Math.max(1, latencies.length);
+  return measured;
 }
 
 export function table(headings: string[], rows: (string | number)[][]): string {
@@ -148,3 +182,28 @@ export function table(headings: string[], rows: (string | number)[][]): string {
 }
 
 export const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+export interface Yardstick extends BenchServer {
+  /** Sets what the yardstick answers every request with until told otherwise. */
+  answer(status: number, body: unknown): Promise<void>;
+}
+
+/** Starts bench/yardstick.ts (a bare `node:http` server answering one constant resource) as a process of its own. */
+export async function startYardstick(): Promise<Yardstick> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('yardstick.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (chunk) => resolve((JSON.parse(String(chunk)) as { port: number }).port));
+    child.on('exit', (code) => reject(new Error(`the yardstick exited (${code})`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base,
+    pid: child.pid as number,
+    stop: () => (child.kill('SIGTERM'), exited),
+    answer: async (status, body) => {
+      const response = await fetch(`${base}/__answer`, { method: 'PUT', body: JSON.stringify({ status, body: body === undefined ? '' : JSON.stringify(body) }) });
+      if (response.status !== 204) throw new Error(`the yardstick refused its answer: ${response.status}`);
+    },
+  };
+}

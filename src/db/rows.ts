@@ -174,3 +174,21 @@ export function modelColumns<T>(model: ModelStatic<Model>, alias: string, omit: 
     },
   };
 }
+
+/** The JSON text attributes of each model (TEXT columns read through a getter), which instances hold as text. */
+const jsonAttributes = new WeakMap<object, string[]>();
+
+/**
+ * A model instance of a record read with modelColumns, as sequelize would have built it from the database (the JSON
+ * text attributes back to text, which their getters parse), unchanged: saving it writes only what is changed later.
+ */
+export function modelInstance<M extends Model>(model: ModelStatic<M>, record: object): M {
+  let json = jsonAttributes.get(model);
+  if (!json) {
+    json = Object.entries(model.getAttributes()).filter(([, a]) => (a.type as { key?: string }).key === DataTypes.TEXT.key && a.get).map(([name]) => name);
+    jsonAttributes.set(model, json);
+  }
+  const values: SqlRow = { ...record };
+  for (const name of json) if (values[name] !== null && values[name] !== undefined) values[name] = JSON.stringify(values[name]);
+  return model.build(values as M["_creationAttributes"], { isNewRecord: false, raw: true });
+}

@@ -49,5 +49,5 @@ export async function mayUseClient(ctx: DomainContext, userId: string, organizat
 
 /** Ends everything OpenID Connect holds for a user: sessions, grants, codes, access and refresh tokens. */
 export async function revokeOidcForUser(ctx: DomainContext, t: Transaction | undefined, userId: string): Promise<number> {
-  return ctx.db.models.OidcPayload.destroy({ where: { accountId: userId }, transaction: t ?? ctx.db.current() });
+  return ctx.db.execute('DELETE FROM oidc_payloads WHERE account_id = ?', [userId], t);
 }

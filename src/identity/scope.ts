@@ -1,7 +1,9 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { User } from '../db/models/User.js';
 import type { DomainContext } from './context.js';
+import { modelInstance } from '../db/rows.js';
 import { notFound } from './errors.js';
+import { selectUsers } from './userRecords.js';
 
 /**
  * What a caller may see: a SCIM token sees its directory (and, when limited, one organization); an organization
@@ -37,17 +39,16 @@ export function scopeWhere(ctx: DomainContext, scope: UserScope): WhereOptions<U
 /**
  * The user with this id, if the scope lets the caller see it; otherwise "user not found". With `forUpdate` (inside a
  * transaction) the row stays locked until the transaction ends, so that a version check and the write that follows
- * cannot interleave with another writer (PostgreSQL; SQLite serialises write transactions anyway).
+ * cannot interleave with another writer (PostgreSQL; SQLite serialises write transactions anyway). Read in plain SQL
+ * (every write command starts here: sequelize's query building cost more than the read) into a model instance.
  */
 export async function findUserInScope(ctx: DomainContext, id: string, scope: UserScope = everything, options: { forUpdate?: boolean } = {}): Promise<User> {
-  const t = ctx.db.current();
-  const user = await ctx.db.models.User.findOne({
-    where: { [Op.and]: [scopeWhere(ctx, scope), { id }] } as WhereOptions<User>,
-    transaction: t,
-    ...(options.forUpdate && t ? { lock: t.LOCK.UPDATE } : {}),
-  });
-  if (!user) throw notFound('user');
-  return user;
+  const params: unknown[] = [id];
+  const where = ['users.id = ?', ...scopeSql(scope, params)].join(' AND ');
+  const lock = options.forUpdate && ctx.db.current() && ctx.db.dialect === 'postgres' ? ' FOR UPDATE OF users' : '';
+  const [record] = await selectUsers(ctx, ` WHERE ${where}${lock}`, params);
+  if (!record) throw notFound('user');
+  return modelInstance(ctx.db.models.User, record);
 }
 
 /** The WHERE clause of a scope, as SQL (the directory, and the organizations a limited caller sees). */

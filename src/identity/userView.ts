@@ -1,13 +1,13 @@
 import type { InferAttributes } from 'sequelize';
 import type { OrganizationKind } from '../db/models/Organization.js';
-import type { User } from '../db/models/User.js';
 import type { UserEmail } from '../db/models/UserEmail.js';
 import type { Dialect } from '../db/database.js';
 import { jsonRows, readJsonRows } from '../db/jsonRows.js';
-import { modelColumns, readBoolean, readJsonObject, type ModelColumns, type SqlRow } from '../db/rows.js';
+import { readBoolean, readJsonObject, type SqlRow } from '../db/rows.js';
 import { keptResults } from '../lib/keptResults.js';
 import { chunk } from './chunks.js';
 import { scopeSql, type UserScope } from './scope.js';
+import { selectUsers, userColumnsOf, type UserRecord } from './userRecords.js';
 import type { DomainContext } from './context.js';
 import type { UserStatus } from './statusMachine.js';
 
@@ -134,11 +134,6 @@ export async function loadMemberships(ctx: DomainContext, userIds: readonly stri
   return new Map([...rowsOf].map(([userId, rows]) => [userId, membershipViews(ctx, rows)]));
 }
 
-/**
- * A user's columns as read from the database (a model instance, or a plain row read by `readUsers`): every column
- * but the folded copies, which only filters read (folding.ts).
- */
-export type UserRecord = Omit<InferAttributes<User>, 'folded'>;
 type ListRecord = Pick<InferAttributes<UserEmail>, 'position' | 'value' | 'type' | 'primary' | 'display'>;
 
 /** What belongs to a user in other tables: its emails and phone numbers (in order), memberships and groups. */
@@ -223,7 +218,7 @@ const viewQueries = keptResults<string>(256);
 
 function viewQuery(ctx: DomainContext, rest: string): string {
   const dialect = ctx.db.dialect;
-  return viewQueries(`${dialect}${rest}`, () => `SELECT ${columnsOf(ctx).json[dialect]} AS "user", ${CHILD_COLUMNS[dialect]} FROM users${rest}`);
+  return viewQueries(`${dialect}${rest}`, () => `SELECT ${userColumnsOf(ctx).json[dialect]} AS "user", ${CHILD_COLUMNS[dialect]} FROM users${rest}`);
 }
 
 function readList(value: unknown): ListRecord[] {
@@ -239,23 +234,9 @@ function readChildren(ctx: DomainContext, row: SqlRow): UserChildren {
   };
 }
 
-const userColumns = new WeakMap<object, ModelColumns<UserRecord>>();
-
-function columnsOf(ctx: DomainContext): ModelColumns<UserRecord> {
-  let columns = userColumns.get(ctx.db.models.User);
-  if (!columns) userColumns.set(ctx.db.models.User, (columns = modelColumns<UserRecord>(ctx.db.models.User, 'users', ['folded'])));
-  return columns;
-}
-
-/** Users as plain records: `SELECT <every column> FROM users` followed by `rest` (WHERE, ORDER BY, LIMIT…). */
-export async function selectUsers(ctx: DomainContext, rest: string, params: readonly unknown[]): Promise<UserRecord[]> {
-  const { list, read } = columnsOf(ctx);
-  return (await ctx.db.rows(`SELECT ${list} FROM users${rest}`, params)).map(read);
-}
-
 /** Full views of users, in one query: `SELECT <every column and the children> FROM users` followed by `rest`. */
 export async function selectUserViews(ctx: DomainContext, rest: string, params: readonly unknown[]): Promise<UserView[]> {
-  const { read } = columnsOf(ctx);
+  const { read } = userColumnsOf(ctx);
   const rows = await ctx.db.rows(viewQuery(ctx, rest), params);
   return rows.map((row) => presentUser(read(readJsonObject(row.user)), readChildren(ctx, row)));
 }

@@ -6,7 +6,8 @@ import { scimServer } from '../../src/scim/router.js';
 import { CORE_GROUP, CORE_USER, filterQuery, openScimApp, SCIM, SCIM_JSON, type ScimClient, type ScimTestApp } from '../helpers/scim.js';
 
 /**
- * The busiest SCIM requests (GET /Users, GET /Users/{id}, POST /Users at their canonical URLs) are answered without
+ * The busiest SCIM requests (GET /Users, GET /Users/{id}, POST /Users, PATCH and DELETE /Users/{id}, PATCH /Groups/{id}
+ * at their canonical URLs) are answered without
  * the routing layers (src/scim/hotPath.ts), after the same steps as every other SCIM request (src/scim/pipeline.ts). Express routes ignore case, so the same request at /scim/v2/users takes the general
  * path through scimmy-routers: each case here sends both and expects the same answer.
  */
@@ -55,15 +56,21 @@ describe('the SCIM hot path', () => {
 
   it('serves the canonical URLs without scimmy-routers, and the others through it', async () => {
     const read = jest.spyOn(UserResource.prototype, 'read');
+    const patch = jest.spyOn(UserResource.prototype, 'patch');
     try {
       await client.get(`/Users/${ann}`);
       await client.get(`/Users?${filterQuery('userName eq "ann@hot.test"')}`);
+      await client.patch(`/Users/${ann}`, [{ op: 'replace', path: 'title', value: 'Engineer' }]);
       expect(read).not.toHaveBeenCalled();
+      expect(patch).not.toHaveBeenCalled();
       await client.get(`/users/${ann}`);
       await client.get(`/Users/${ann}/`);
+      await client.patch(`/users/${ann}`, [{ op: 'replace', path: 'title', value: 'Engineer' }]);
       expect(read).toHaveBeenCalledTimes(2);
+      expect(patch).toHaveBeenCalledTimes(1);
     } finally {
       read.mockRestore();
+      patch.mockRestore();
     }
   });
 
@@ -132,6 +139,93 @@ describe('the SCIM hot path', () => {
     const [invalid, invalidOther] = await both((at) => client.post(at('/Users'), { schemas: [CORE_USER], emails: [{ value: 'no-username@hot.test' }] }));
     expect(invalid.status).toBe(400);
     expect(seen(invalid)).toEqual(seen(invalidOther));
+  });
+
+  /** Two users made alike (but their names), one for each path, so that a write can be compared on both. */
+  const twins = async (name: string) => {
+    const made = [];
+    for (const side of ['hot', 'general']) made.push((await client.createUser(`${name}-${side}@hot.test`, { externalId: `ext-${name}-${side}`, title: 'Twin' })).id as string);
+    return made as [string, string];
+  };
+  /** The same write to each twin, on the hot path and on the general one; the answers with the twins' names blanked. */
+  const writeBoth = async (name: string, send: (path: string) => Promise<Answer>, at: (id: string) => string) => {
+    const [one, other] = await twins(name);
+    const hot = await send(at(one));
+    const general = await send(at(other).replace(/^\/Users/, '/users').replace(/^\/Groups/, '/groups'));
+    return [seen(hot, [one, `${name}-hot`]), seen(general, [other, `${name}-general`]), hot] as const;
+  };
+
+  it.each([
+    ["Entra's soft delete", [{ op: 'Replace', path: 'active', value: 'False' }], 200],
+    ["Okta's deactivate", [{ op: 'replace', value: { active: false } }], 200],
+    ['a reactivation of an active user (nothing changes)', [{ op: 'replace', path: 'active', value: true }], 200],
+    ['a change of attributes', [{ op: 'replace', value: { title: 'Lead', nickName: 'Twinny' } }, { op: 'add', path: 'name.givenName', value: 'Tess' }], 200],
+    ['active with another attribute', [{ op: 'replace', value: { active: false, title: 'Gone' } }], 200],
+    ['a PatchOp without operations', [], 400],
+    ['an operation scimmy refuses', [{ op: 'move', path: 'active', value: false }], 400],
+    ['a read-only attribute', [{ op: 'replace', path: 'groups', value: [] }], 400],
+  ])('answers a user PATCH, %s, the same way', async (_name, operations, status) => {
+    const [hot, general, answer] = await writeBoth(`patch${status}${(operations as unknown[]).length}${String(_name).length}`, (path) => client.patch(path, operations as unknown[]), (id) => `/Users/${id}`);
+    expect(answer.status).toBe(status);
+    expect(hot).toEqual(general);
+  });
+
+  it('deactivates through the hot path as the general path does: status, version, sessions and grants ended, audited', async () => {
+    const [one, other] = await twins('leaver');
+    const { Session, OidcPayload, AuditEvent } = t.deps.db.models;
+    const later = new Date(Date.now() + 3_600_000);
+    for (const userId of [one, other]) {
+      await Session.create({ id: `s-${userId}`, userId, stage: 'signed_in', data: {}, createdAt: new Date(), lastSeenAt: new Date(), expiresAt: later });
+      await OidcPayload.create({ model: 'Grant', id: `g-${userId}`, payload: '{}', grantId: `g-${userId}`, accountId: userId, expiresAt: later });
+    }
+    const hot = await client.patch(`/Users/${one}`, [{ op: 'replace', path: 'active', value: false }]);
+    const general = await client.patch(`/users/${other}`, [{ op: 'replace', path: 'active', value: false }]);
+    for (const [answer, userId] of [[hot, one], [general, other]] as const) {
+      expect([answer.status, answer.body.active, answer.body.meta.version, answer.headers.etag]).toEqual([200, false, 'W/"2"', 'W/"2"']);
+      expect(await Session.count({ where: { userId } })).toBe(0);
+      expect(await OidcPayload.count({ where: { accountId: userId } })).toBe(0);
+      const audited = await AuditEvent.findOne({ where: { action: 'user.deactivated', targetId: userId } });
+      expect(audited?.details).toMatchObject({ before: { status: 'ACTIVE' }, after: { status: 'INACTIVE' }, sessionsEnded: 2 });
+    }
+  });
+
+  it('refuses a stale If-Match on a PATCH and on a DELETE the same way, and changes nothing', async () => {
+    const [one, other] = await twins('stale');
+    for (const [id, at] of [[one, '/Users'], [other, '/users']] as const) {
+      const patch = await client.patch(`${at}/${id}`, [{ op: 'replace', path: 'active', value: false }]).set('If-Match', 'W/"7"');
+      const remove = await request(t.app).delete(`${SCIM}${at}/${id}`).set('Authorization', `Bearer ${client.token}`).set('If-Match', 'W/"7"');
+      expect([patch.status, remove.status]).toEqual([412, 412]);
+      expect((await client.get(`/Users/${id}`)).body.active).toBe(true);
+    }
+  });
+
+  it('deletes the same way: 204 without a body, then 404; another directory\'s user is not found', async () => {
+    const [one, other] = await twins('gone');
+    const remove = (path: string) => request(t.app).delete(`${SCIM}${path}`).set('Authorization', `Bearer ${client.token}`);
+    const [hot, general] = [await remove(`/Users/${one}`), await remove(`/users/${other}`)];
+    expect(seen(hot)).toEqual(seen(general));
+    expect([hot.status, hot.text]).toEqual([204, '']);
+    const [again, againOther] = [await remove(`/Users/${one}`), await remove(`/users/${other}`)];
+    expect(again.status).toBe(404);
+    expect(seen(again)).toEqual(seen(againOther));
+    const [strangerHot, strangerGeneral] = [await remove(`/Users/${stranger}`), await remove(`/users/${stranger}`)];
+    expect(strangerHot.status).toBe(404);
+    expect(seen(strangerHot)).toEqual(seen(strangerGeneral));
+    expect((await (await t.client()).get(`/Users/${stranger}`)).status).toBe(404);
+  });
+
+  it('changes a group\'s members the same way: 204, and the same refusals', async () => {
+    const [one, other] = await twins('member');
+    const groupOf = async (name: string) => (await client.post('/Groups', { schemas: [CORE_GROUP], displayName: name })).body.id as string;
+    const groups = [await groupOf('Hot group'), await groupOf('General group')];
+    const [hot, general] = [await client.patch(`/Groups/${groups[0]}`, [{ op: 'add', path: 'members', value: [{ value: one }] }]), await client.patch(`/groups/${groups[1]}`, [{ op: 'add', path: 'members', value: [{ value: other }] }])];
+    expect(seen(hot)).toEqual(seen(general));
+    expect(hot.status).toBe(204);
+    expect((await client.get(`/Groups/${groups[0]}`)).body.members.map((m: { value: string }) => m.value)).toEqual([one]);
+    const unknown = [{ op: 'add', path: 'members', value: [{ value: '00000000-0000-4000-8000-000000000000' }] }];
+    const [refused, refusedOther] = [await client.patch(`/Groups/${groups[0]}`, unknown), await client.patch(`/groups/${groups[1]}`, unknown)];
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(seen(refused)).toEqual(seen(refusedOther));
   });
 
   it('keeps the request id a proxy gives, and records the client address a trusted proxy forwards', async () => {

@@ -9,7 +9,8 @@ import { conflict, DomainError } from '../errors.js';
 import { encodeResume, initialStatus } from '../statusMachine.js';
 import { FOLDED_EMAIL_ATTRIBUTES, FOLDED_PHONE_ATTRIBUTES, FOLDED_USER_ATTRIBUTES, foldedOf } from '../folding.js';
 import { toColumns, type ParsedUserAttributes } from '../userAttributes.js';
-import { presentUser, viewUser, type MembershipView, type UserRecord, type UserView } from '../userView.js';
+import type { UserRecord } from '../userRecords.js';
+import { presentUser, viewUser, type MembershipView, type UserView } from '../userView.js';
 import { normalise } from '../validation.js';
 
 /**

@@ -22,7 +22,8 @@ export async function deleteAccount(ctx: DomainContext, principal: Principal, id
     }
     const memberships = await loadMemberships(ctx, [user.id]);
     const summary = { ...auditSummary(user), memberships: (memberships.get(user.id) ?? []).map((m) => ({ organization: m.organization.slug, role: m.role })) };
-    await user.destroy({ transaction: t });
+    // Memberships, group memberships, emails, credentials, sessions and tokens go with it (ON DELETE CASCADE).
+    await ctx.db.execute('DELETE FROM users WHERE id = ?', [user.id], t);
     await recordAudit(ctx, t, principal.actor, { action: 'user.deleted', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { before: summary } });
   });
 }

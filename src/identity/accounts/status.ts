@@ -41,7 +41,7 @@ export async function applyStatusEvent(ctx: DomainContext, t: Transaction, actor
   user.statusBefore = encodeResume(result.state.resume);
   user.version += 1;
   user.updatedAt = ctx.clock.now();
-  await user.save({ transaction: t });
+  await ctx.db.execute('UPDATE users SET status = ?, status_before = ?, version = ?, updated_at = ? WHERE id = ?', [user.status, user.statusBefore, user.version, user.updatedAt, user.id], t);
   // Whoever can no longer sign in is signed out everywhere. An automatic lock keeps sessions: anyone can cause one.
   const sessionsEnded = ENDS_SESSIONS.has(user.status) ? (await endUserSessions(ctx, t, user.id)) + (await revokeOidcForUser(ctx, t, user.id)) : 0;
   await recordAudit(ctx, t, actor, {

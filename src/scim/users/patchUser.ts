@@ -45,15 +45,45 @@ function settlePrimary(before: unknown, after: unknown): void {
   for (const entry of primaries) if (!fresh.includes(entry)) entry.primary = false;
 }
 
+const ACTIVE_PATH = /^active$/i;
+
+/**
+ * The `active` a PATCH sets when that is all it does (Entra's soft delete `{"op":"Replace","path":"active","value":false}`,
+ * Okta's deactivate `{"op":"replace","value":{"active":false}}`), else undefined. Such a PATCH is a change of status
+ * and nothing else: the domain makes it without reading, patching and comparing the whole user.
+ */
+export function statusOnly(operations: readonly PatchOperation[]): boolean | undefined {
+  let active: boolean | undefined;
+  for (const { op, path, value } of operations) {
+    if (!/^(add|replace)$/i.test(op)) return undefined;
+    const set = path === undefined ? soleActive(value) : ACTIVE_PATH.test(path) ? value : undefined;
+    if (typeof set !== 'boolean') return undefined;
+    active = set;
+  }
+  return active;
+}
+
+function soleActive(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const keys = Object.keys(value);
+  return keys.length === 1 && ACTIVE_PATH.test(keys[0]!) ? (value as Record<string, unknown>)[keys[0]!] : undefined;
+}
+
 /**
  * PATCH /Users/{id}: scimmy validates the PatchOp and applies its operations (every RFC op and path, plus the IdP
  * quirks prepared for it) to the user's current representation; the domain runs the read, the patch and the write as
  * one transaction with the user locked, so concurrent patches never overwrite each other. If-Match is checked there.
+ * A PATCH of `active` alone is a change of status, made as one (statusOnly).
  */
 export async function patchScimUser(c: ScimRequestContext, id: string, message: unknown, projection: Projection): Promise<ScimJson> {
   const operations = new SCIMMY.Messages.PatchOp(message as PatchMessage).Operations as PatchOperation[];
   assertFewPatchValues(operations);
   const version = expectedVersion(c.ifMatch);
-  const view = await c.services.accounts.patchProvisioned(c.principal, id, (current) => changeOf(c, current, operations), version === undefined ? {} : { expectedVersion: version });
+  const options = version === undefined ? {} : { expectedVersion: version };
+  const active = statusOnly(operations);
+  const view =
+    active !== undefined
+      ? await c.services.accounts.setActive(c.principal, id, active, options)
+      : await c.services.accounts.patchProvisioned(c.principal, id, (current) => changeOf(c, current, operations), options);
   return presentUser(c, view, projection);
 }
