@@ -137,7 +137,7 @@ export async function loadMemberships(ctx: DomainContext, userIds: readonly stri
 type ListRecord = Pick<InferAttributes<UserEmail>, 'position' | 'value' | 'type' | 'primary' | 'display'>;
 
 /** What belongs to a user in other tables: its emails and phone numbers (in order), memberships and groups. */
-interface UserChildren {
+export interface UserChildren {
   emails: readonly ListRecord[];
   phones: readonly ListRecord[];
   memberships: MembershipView[];
@@ -239,6 +239,18 @@ export async function selectUserViews(ctx: DomainContext, rest: string, params: 
   const { read } = userColumnsOf(ctx);
   const rows = await ctx.db.rows(viewQuery(ctx, rest), params);
   return rows.map((row) => presentUser(read(readJsonObject(row.user)), readChildren(ctx, row)));
+}
+
+/**
+ * One user the scope lets the caller see, to change: its row and its children in one query, the row locked until
+ * the transaction ends with `forUpdate` (PostgreSQL; SQLite serialises write transactions anyway).
+ */
+export async function readUserToChange(ctx: DomainContext, id: string, scope: UserScope, options: { forUpdate?: boolean } = {}): Promise<{ record: UserRecord; children: UserChildren } | undefined> {
+  const params: unknown[] = [id];
+  const where = ['users.id = ?', ...scopeSql(scope, params)].join(' AND ');
+  const lock = options.forUpdate && ctx.db.current() && ctx.db.dialect === 'postgres' ? ' FOR UPDATE OF users' : '';
+  const [row] = await ctx.db.rows(viewQuery(ctx, ` WHERE ${where}${lock}`), params);
+  return row && { record: userColumnsOf(ctx).read(readJsonObject(row.user)), children: readChildren(ctx, row) };
 }
 
 function byIds<T>(ctx: DomainContext, ids: readonly string[], scope: UserScope, select: (ctx: DomainContext, rest: string, params: readonly unknown[]) => Promise<T[]>): Promise<T[]> {

@@ -28,7 +28,7 @@ export async function sendActivation(ctx: DomainContext, t: Transaction, user: U
 /** Sends a new activation email to a user who has not activated yet; the earlier link stops working. */
 export async function resendActivation(ctx: DomainContext, principal: Principal, userId: string): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, principal, 'user.resend_activation', userId);
+    const { user } = await targetUser(ctx, principal, 'user.resend_activation', userId);
     if (user.status !== 'PROVISIONED') throw new DomainError('conflict', 'user.already_activated', 'This user has already activated the account; send a password reset instead.');
     if (!user.email) throw invalid('user.email_required', 'The user has no email address to send the activation to.', 'emails');
     await sendActivation(ctx, t, user);

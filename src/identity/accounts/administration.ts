@@ -55,7 +55,7 @@ export type AccountAction = 'lock' | 'unlock' | 'send_password_reset' | 'resend_
 /** One of the actions of the user page. Unlock may send a password reset at once (as one source product does). */
 export async function runAccountAction(ctx: DomainContext, principal: Principal, userId: string, action: AccountAction, options: { sendPasswordReset?: boolean } = {}): Promise<UserView> {
   return ctx.db.tx(async () => {
-    const user = await targetUser(ctx, principal, 'user.read', userId);
+    const { user } = await targetUser(ctx, principal, 'user.read', userId);
     const local = await isLocalUser(ctx, user);
     if (!local && ['send_password_reset', 'resend_activation', 'reset_mfa'].includes(action)) {
       throw invalid('user.managed_by_idp', 'This user signs in through the identity provider of its directory: passwords, activation and MFA are managed there.');

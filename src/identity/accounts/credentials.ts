@@ -27,7 +27,7 @@ import { targetUser } from './target.js';
  */
 export async function setAccountPassword(ctx: DomainContext, principal: Principal, userId: string, password: string): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, principal, 'user.set_password', userId, { forUpdate: true });
+    const { user } = await targetUser(ctx, principal, 'user.set_password', userId, { forUpdate: true });
     assertLocalUser(user, (await findLocalDirectory(ctx)).id);
     await assertReplaceableByProvisioning(ctx, t, user);
     await assertAcceptablePassword(ctx, user, password);
@@ -47,7 +47,7 @@ export async function setAccountPassword(ctx: DomainContext, principal: Principa
  */
 export async function sendPasswordReset(ctx: DomainContext, principal: Principal, userId: string): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, principal, 'user.send_password_reset', userId, { forUpdate: true });
+    const { user } = await targetUser(ctx, principal, 'user.send_password_reset', userId, { forUpdate: true });
     assertLocalUser(user, (await findLocalDirectory(ctx)).id);
     if (!user.email) throw new DomainError('invalid', 'user.email_required', 'The user has no email address to send the reset link to.', { field: 'emails' });
     await applyStatusEvent(ctx, t, principal.actor, user, 'adminResetPassword');
@@ -65,7 +65,7 @@ export async function sendPasswordReset(ctx: DomainContext, principal: Principal
  */
 export async function resetMfa(ctx: DomainContext, principal: Principal, userId: string): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, principal, 'user.reset_mfa', userId, { forUpdate: true });
+    const { user } = await targetUser(ctx, principal, 'user.reset_mfa', userId, { forUpdate: true });
     const removed = await removeTotp(ctx, t, user.id);
     if (removed === 0) throw new DomainError('conflict', 'mfa.not_enrolled', 'This user has no two-step verification to reset.');
     await removeRecoveryCodes(ctx, t, user.id);

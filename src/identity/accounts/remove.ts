@@ -4,7 +4,6 @@ import { invalid } from '../errors.js';
 import { authorize, userFacts, userScopeFor } from '../policy/index.js';
 import { findUserInScope } from '../scope.js';
 import { isAdmin, type Principal, type ScimTokenPrincipal } from '../principal.js';
-import { loadMemberships } from '../userView.js';
 import { normalise } from '../validation.js';
 import { auditSummary, checkVersion } from './records.js';
 import { targetUser, type TargetOptions } from './target.js';
@@ -16,12 +15,11 @@ import { targetUser, type TargetOptions } from './target.js';
  */
 export async function deleteAccount(ctx: DomainContext, principal: Principal, id: string, options: Pick<TargetOptions, 'expectedVersion'> & { confirmation?: string } = {}): Promise<void> {
   await ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, principal, 'user.delete', id, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
+    const { user, view } = await targetUser(ctx, principal, 'user.delete', id, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
     if (isAdmin(principal) && normalise((options.confirmation ?? '').trim()) !== user.userNameNormalized) {
       throw invalid('user.delete_unconfirmed', 'To delete this user for good, confirm with the exact username.', 'confirm');
     }
-    const memberships = await loadMemberships(ctx, [user.id]);
-    const summary = { ...auditSummary(user), memberships: (memberships.get(user.id) ?? []).map((m) => ({ organization: m.organization.slug, role: m.role })) };
+    const summary = { ...auditSummary(user), memberships: view().memberships.map((m) => ({ organization: m.organization.slug, role: m.role })) };
     // Memberships, group memberships, emails, credentials, sessions and tokens go with it (ON DELETE CASCADE).
     await ctx.db.execute('DELETE FROM users WHERE id = ?', [user.id], t);
     await recordAudit(ctx, t, principal.actor, { action: 'user.deleted', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { before: summary } });

@@ -10,7 +10,7 @@ import type { Action } from '../policy/index.js';
 import type { Principal } from '../principal.js';
 import { endUserSessions } from '../sessions.js';
 import { decodeResume, encodeResume, transition, type StatusEvent, type UserStatus } from '../statusMachine.js';
-import { viewUser, type UserView } from '../userView.js';
+import type { UserView } from '../userView.js';
 import { targetUser, type TargetOptions } from './target.js';
 
 const ACTIONS: Record<StatusEvent, string> = {
@@ -63,10 +63,11 @@ const POLICY_ACTION: Partial<Record<StatusEvent, Action>> = { adminLock: 'user.l
 
 async function changeStatus(ctx: DomainContext, principal: Principal, userId: string, event: 'adminLock' | 'adminUnlock' | 'deactivate' | 'reactivate', options: StatusChangeOptions): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, principal, POLICY_ACTION[event]!, userId, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
+    const { user, view } = await targetUser(ctx, principal, POLICY_ACTION[event]!, userId, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
     await applyStatusEvent(ctx, t, principal.actor, user, event);
     if (options.notify && event === 'deactivate') await mailUser(ctx, t, user, 'deactivated', {});
-    return viewUser(ctx, user);
+    // A change of status changes the user's row only: what it holds elsewhere is as it was read.
+    return view();
   });
 }
 
@@ -91,9 +92,9 @@ export function unlockAccount(ctx: DomainContext, principal: Principal, userId: 
 /** SCIM `active`: false deactivates, true reactivates; setting the value it already has changes nothing. */
 export async function setAccountActive(ctx: DomainContext, principal: Principal, userId: string, active: boolean, options: StatusChangeOptions = {}): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, principal, active ? 'user.reactivate' : 'user.deactivate', userId, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
+    const { user, view } = await targetUser(ctx, principal, active ? 'user.reactivate' : 'user.deactivate', userId, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
     const isActive = user.status !== 'INACTIVE';
     if (active !== isActive) await applyStatusEvent(ctx, t, principal.actor, user, active ? 'reactivate' : 'deactivate');
-    return viewUser(ctx, user);
+    return view();
   });
 }

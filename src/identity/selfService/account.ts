@@ -34,7 +34,7 @@ export async function accountOverview(ctx: DomainContext, self: SelfPrincipal): 
 /** The user chooses the language of their pages and emails. */
 export async function chooseLanguage(ctx: DomainContext, self: SelfPrincipal, language: Locale): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, self, 'user.read', self.userId, { forUpdate: true });
+    const { user } = await targetUser(ctx, self, 'user.read', self.userId, { forUpdate: true });
     const attrs = { preferredLanguage: language };
     return applyProfileChange(ctx, t, selfActor(self, user), user, attrs, await profileChange(ctx, t, user, attrs));
   });

@@ -16,7 +16,7 @@ export interface EnrolmentView {
 /** Starts TOTP enrolment (or shows the one in progress): the secret, and the otpauth URI for the QR code. */
 export async function startTotpEnrolment(ctx: DomainContext, self: SelfPrincipal, options: { restart?: boolean } = {}): Promise<EnrolmentView> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, self, 'user.enrol_mfa', self.userId);
+    const { user } = await targetUser(ctx, self, 'user.enrol_mfa', self.userId);
     if (await hasConfirmedTotp(ctx, user.id)) throw new DomainError('conflict', 'mfa.already_enrolled', 'Two-step verification is already set up.');
     const secret = (!options.restart && (await pendingTotpSecret(ctx, user.id))) || (await beginTotpEnrolment(ctx, t, user.id));
     const account = user.email ?? user.userName;
@@ -27,7 +27,7 @@ export async function startTotpEnrolment(ctx: DomainContext, self: SelfPrincipal
 /** Confirms enrolment with a first code; returns the recovery codes (shown once). Null when the code is wrong. */
 export async function confirmTotpEnrolment(ctx: DomainContext, self: SelfPrincipal, code: string): Promise<string[] | null> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, self, 'user.enrol_mfa', self.userId);
+    const { user } = await targetUser(ctx, self, 'user.enrol_mfa', self.userId);
     if (!(await acceptTotpCode(ctx, t, user.id, code, { confirm: true }))) return null;
     const codes = await generateRecoveryCodes(ctx, t, user.id);
     await recordAudit(ctx, t, selfActor(self, user), { action: 'user.mfa_enrolled', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId });
@@ -37,7 +37,7 @@ export async function confirmTotpEnrolment(ctx: DomainContext, self: SelfPrincip
 
 export async function regenerateRecoveryCodes(ctx: DomainContext, self: SelfPrincipal): Promise<string[]> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, self, 'user.enrol_mfa', self.userId);
+    const { user } = await targetUser(ctx, self, 'user.enrol_mfa', self.userId);
     if (!(await hasConfirmedTotp(ctx, user.id))) throw new DomainError('conflict', 'mfa.not_enrolled', 'Set up two-step verification first.');
     const codes = await generateRecoveryCodes(ctx, t, user.id);
     await recordAudit(ctx, t, selfActor(self, user), { action: 'user.recovery_codes_regenerated', targetType: 'user', targetId: user.id, userId: user.id });

@@ -22,7 +22,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string; keepSessionId?: string; locale?: Locale },
 ): Promise<void> {
   await ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, self, 'user.set_password', self.userId);
+    const { user } = await targetUser(ctx, self, 'user.set_password', self.userId);
     const credential = await ctx.db.models.PasswordCredential.findByPk(user.id, { transaction: t });
     if (!credential || !(await verifyPassword(credential.hash, input.currentPassword))) {
       throw new DomainError('invalid', 'password.current_wrong', 'The current password is not correct.', { field: 'currentPassword' });
@@ -41,7 +41,7 @@ export async function changePassword(
  */
 export async function renewExpiredPassword(ctx: DomainContext, self: SelfPrincipal, input: { newPassword: string; locale?: Locale }): Promise<NextStep> {
   return ctx.db.tx(async (t) => {
-    const user = await targetUser(ctx, self, 'user.set_password', self.userId);
+    const { user } = await targetUser(ctx, self, 'user.set_password', self.userId);
     if (user.status !== 'AWAITING_NEW_PASSWORD') throw new DomainError('conflict', 'password.not_expired', 'This password does not need to be renewed.');
     await assertAcceptablePassword(ctx, user, input.newPassword, input.locale ? { locale: input.locale } : {});
     await storePassword(ctx, t, user.id, input.newPassword);
