@@ -35,6 +35,7 @@ import { migration as foldCompatibilityAndCase } from './20261206100000-fold-com
 import { migration as createServiceTokens } from './20261206200000-create-service-tokens.js';
 import { migration as addOneTimeTokenConsumedReason } from './20261207100000-add-one-time-token-consumed-reason.js';
 import { migration as addOrganizationSupport } from './20261207100100-add-organization-support.js';
+import { migration as addMembershipsGroupUserIndex } from './20261208100000-add-memberships-group-user-index.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -77,4 +78,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261206200000-create-service-tokens', ...createServiceTokens },
   { name: '20261207100000-add-one-time-token-consumed-reason', ...addOneTimeTokenConsumedReason },
   { name: '20261207100100-add-organization-support', ...addOrganizationSupport },
+  { name: '20261208100000-add-memberships-group-user-index', ...addMembershipsGroupUserIndex },
 ];

@@ -1,21 +1,12 @@
-import { UniqueConstraintError, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Group } from '../db/models/Group.js';
+import { isUniqueViolation } from '../db/rows.js';
 import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { groupScopeFor } from './policy/index.js';
 import type { Principal } from './principal.js';
 import { notFound } from './errors.js';
-import {
-  checkGroupVersion,
-  checkMembers,
-  deleteMembers,
-  groupAttributesSchema,
-  groupNameTaken,
-  idsForAudit,
-  insertMembers,
-  touchGroup,
-  type GroupChangeOptions,
-} from './groups.js';
+import { checkGroupVersion, deleteMembers, groupAttributesSchema, groupNameTaken, idsForAudit, insertMembers, membersToAdd, type GroupChangeOptions } from './groups.js';
 import { reapplyGroup } from './roleMappings.js';
 import { compileCondition } from './search/compile.js';
 import type { Condition } from './search/condition.js';
@@ -39,98 +30,136 @@ export interface GroupChangeResult {
   removed: number;
 }
 
-async function lockGroup(ctx: DomainContext, t: Transaction, id: string, directoryId: string | undefined): Promise<Group> {
-  // FOR UPDATE on PostgreSQL: concurrent changes of one group queue here, so versions and member sets stay exact.
-  // SQLite serialises write transactions anyway (and sequelize leaves the clause out there).
-  const group = await ctx.db.models.Group.findOne({ where: { id, ...(directoryId ? { directoryId } : {}) }, transaction: t, lock: t.LOCK.UPDATE });
-  if (!group) throw notFound('group');
-  return group;
+/** The columns of a group a change reads and writes, as a plain row (no model instance is built). */
+type GroupRow = Pick<Group, 'id' | 'directoryId' | 'displayName' | 'displayNameNormalized' | 'externalId' | 'version'>;
+
+/** A changeGroup call under way: its transaction, the locked group, and what the steps have changed so far. */
+interface ChangeRun {
+  ctx: DomainContext;
+  t: Transaction;
+  principal: Principal;
+  group: GroupRow;
+  added: number;
+  removed: number;
+  attributesChanged: boolean;
 }
 
-async function memberIdsWhere(ctx: DomainContext, t: Transaction, groupId: string, where: Condition | undefined): Promise<string[]> {
+const GROUP_COLUMNS = 'id, directory_id AS "directoryId", display_name AS "displayName", display_name_normalized AS "displayNameNormalized", external_id AS "externalId", version';
+
+async function lockGroup(ctx: DomainContext, id: string, directoryId: string | undefined): Promise<GroupRow> {
+  // FOR UPDATE on PostgreSQL: concurrent changes of one group queue here, so versions and member sets stay exact.
+  // SQLite serialises write transactions anyway (and has no such clause).
+  const inDirectory = directoryId ? ' AND directory_id = ?' : '';
+  const lock = ctx.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+  const [group] = await ctx.db.rows<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM groups WHERE id = ?${inDirectory}${lock}`, directoryId ? [id, directoryId] : [id]);
+  if (!group) throw notFound('group');
+  return { ...group, version: Number(group.version) };
+}
+
+/** Writes the group's attributes with its next version (one UPDATE); a name another group has is refused. */
+async function saveGroup(ctx: DomainContext, t: Transaction, group: GroupRow): Promise<void> {
+  group.version += 1;
+  try {
+    await ctx.db.execute(
+      'UPDATE groups SET display_name = ?, display_name_normalized = ?, external_id = ?, version = ?, updated_at = ? WHERE id = ?',
+      [group.displayName, group.displayNameNormalized, group.externalId, group.version, ctx.clock.now(), group.id],
+      t,
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw groupNameTaken(group.displayName);
+    throw error;
+  }
+}
+
+async function memberIdsWhere(ctx: DomainContext, groupId: string, where: Condition | undefined): Promise<string[]> {
   const params: unknown[] = [groupId];
   const members = GROUP_TABLE.collections.members!;
   const condition = where ? ` AND ${compileCondition(where, { fields: members.fields, collections: {} }, ctx.db.dialect, params).sql}` : '';
-  const [rows] = (await ctx.db.sequelize.query(`SELECT gm.user_id AS id FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = ?${condition}`, {
-    replacements: params,
-    transaction: t,
-    raw: true,
-  })) as [Array<{ id: string }>, unknown];
+  const rows = await ctx.db.rows<{ id: string }>(`SELECT gm.user_id AS id FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = ?${condition}`, params);
   return rows.map((r) => r.id);
+}
+
+function audit(run: ChangeRun, action: string, details: Record<string, unknown>): Promise<void> {
+  return recordAudit(run.ctx, run.t, run.principal.actor, { action, targetType: 'group', targetId: run.group.id, directoryId: run.group.directoryId, details });
+}
+
+async function changeAttributes(run: ChangeRun, change: Extract<GroupChange, { type: 'attributes' }>): Promise<void> {
+  const { group } = run;
+  const attrs = parseInput(groupAttributesSchema.partial(), change, 'group.invalid');
+  const before = { displayName: group.displayName, externalId: group.externalId };
+  const renamed = attrs.displayName !== undefined && attrs.displayName !== group.displayName;
+  const reidentified = attrs.externalId !== undefined && (attrs.externalId ?? null) !== group.externalId;
+  if (!renamed && !reidentified) return;
+  if (renamed) Object.assign(group, { displayName: attrs.displayName as string, displayNameNormalized: normalise(attrs.displayName as string) });
+  if (reidentified) group.externalId = attrs.externalId ?? null;
+  run.attributesChanged = true;
+  await audit(run, 'group.updated', { before, after: { displayName: group.displayName, externalId: group.externalId } });
+}
+
+/** Adds users (those already members are left as they are): reads and writes only the rows of the users named. */
+async function addMembers(run: ChangeRun, userIds: readonly string[]): Promise<void> {
+  const ids = await membersToAdd(run.ctx, run.group, userIds);
+  if (ids.length === 0) return;
+  await insertMembers(run.ctx, run.t, run.group, ids);
+  run.added += ids.length;
+  await audit(run, 'group.members_added', { members: idsForAudit(ids) });
+}
+
+/** Removes users (non-members are ignored). */
+async function removeMembers(run: ChangeRun, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const count = await deleteMembers(run.ctx, run.t, run.group.id, userIds);
+  run.removed += count;
+  if (count) await audit(run, 'group.members_removed', { members: idsForAudit(userIds), removed: count });
+}
+
+/** Makes the members exactly `userIds`: reads the whole member list, as it must. */
+async function replaceMembers(run: ChangeRun, userIds: readonly string[]): Promise<void> {
+  const toAdd = await membersToAdd(run.ctx, run.group, userIds);
+  const wanted = new Set(userIds);
+  const toRemove = (await memberIdsWhere(run.ctx, run.group.id, undefined)).filter((u) => !wanted.has(u));
+  const count = toRemove.length ? await deleteMembers(run.ctx, run.t, run.group.id, toRemove) : 0;
+  await insertMembers(run.ctx, run.t, run.group, toAdd);
+  run.added += toAdd.length;
+  run.removed += count;
+  if (count || toAdd.length) await audit(run, 'group.members_replaced', { added: idsForAudit(toAdd), removed: idsForAudit(toRemove) });
+}
+
+async function applyChange(run: ChangeRun, change: GroupChange): Promise<void> {
+  switch (change.type) {
+    case 'attributes':
+      return changeAttributes(run, change);
+    case 'addMembers':
+      return addMembers(run, change.userIds);
+    case 'removeMembers':
+      return removeMembers(run, [...new Set(change.userIds)]);
+    case 'removeMembersWhere':
+      return removeMembers(run, await memberIdsWhere(run.ctx, run.group.id, change.where));
+    case 'removeAllMembers':
+      return removeMembers(run, await memberIdsWhere(run.ctx, run.group.id, undefined));
+    case 'replaceMembers':
+      return replaceMembers(run, change.userIds);
+  }
 }
 
 /**
  * Applies several changes to one group atomically (a SCIM PATCH with several operations): members are added and
  * removed with set semantics in SQL (an existing member is not duplicated; removing a non-member changes nothing),
- * roles the group gives through mappings follow in the same transaction, and the version moves once.
+ * roles the group gives through mappings follow in the same transaction, and the version moves once. Adding and
+ * removing members named by id costs the same whatever the group's size: only their rows are read and written.
  */
 export async function changeGroup(ctx: DomainContext, principal: Principal, id: string, changes: readonly GroupChange[], options: GroupChangeOptions = {}): Promise<GroupChangeResult> {
   const scope = groupScopeFor(principal, 'group.manage');
   return ctx.db.tx(async (t) => {
-    const group = await lockGroup(ctx, t, id, scope.directoryId);
+    const group = await lockGroup(ctx, id, scope.directoryId);
     checkGroupVersion(group, options.expectedVersion);
-    let added = 0;
-    let removed = 0;
-    let attributesChanged = false;
-    const audit = async (action: string, details: Record<string, unknown>) =>
-      recordAudit(ctx, t, principal.actor, { action, targetType: 'group', targetId: group.id, directoryId: group.directoryId, details });
-
-    for (const change of changes) {
-      switch (change.type) {
-        case 'attributes': {
-          const attrs = parseInput(groupAttributesSchema.partial(), change, 'group.invalid');
-          const before = { displayName: group.displayName, externalId: group.externalId };
-          const renamed = attrs.displayName !== undefined && attrs.displayName !== group.displayName;
-          const reidentified = attrs.externalId !== undefined && (attrs.externalId ?? null) !== group.externalId;
-          if (renamed) group.set({ displayName: attrs.displayName as string, displayNameNormalized: normalise(attrs.displayName as string) });
-          if (reidentified) group.externalId = attrs.externalId ?? null;
-          if (renamed || reidentified) {
-            attributesChanged = true;
-            await audit('group.updated', { before, after: { displayName: group.displayName, externalId: group.externalId } });
-          }
-          break;
-        }
-        case 'addMembers': {
-          const wanted = await checkMembers(ctx, t, group.directoryId, change.userIds);
-          const ids = await insertMembers(ctx, t, group, wanted);
-          added += ids.length;
-          if (ids.length) await audit('group.members_added', { members: idsForAudit(ids) });
-          break;
-        }
-        case 'removeMembers':
-        case 'removeMembersWhere':
-        case 'removeAllMembers': {
-          const ids =
-            change.type === 'removeMembers' ? [...new Set(change.userIds)] : await memberIdsWhere(ctx, t, group.id, change.type === 'removeMembersWhere' ? change.where : undefined);
-          const count = ids.length ? await deleteMembers(ctx, t, group, ids) : 0;
-          removed += count;
-          if (count) await audit('group.members_removed', { members: idsForAudit(ids), removed: count });
-          break;
-        }
-        case 'replaceMembers': {
-          const wanted = new Set(await checkMembers(ctx, t, group.directoryId, change.userIds));
-          const current = new Set(await memberIdsWhere(ctx, t, group.id, undefined));
-          const toRemove = [...current].filter((u) => !wanted.has(u));
-          const toAdd = [...wanted].filter((u) => !current.has(u));
-          const count = toRemove.length ? await deleteMembers(ctx, t, group, toRemove) : 0;
-          const ids = await insertMembers(ctx, t, group, toAdd);
-          added += ids.length;
-          removed += count;
-          if (count || ids.length) await audit('group.members_replaced', { added: idsForAudit(ids), removed: idsForAudit(toRemove) });
-          break;
-        }
-      }
-    }
-    const changed = attributesChanged || added > 0 || removed > 0;
+    const run: ChangeRun = { ctx, t, principal, group, added: 0, removed: 0, attributesChanged: false };
+    for (const change of changes) await applyChange(run, change);
+    const changed = run.attributesChanged || run.added > 0 || run.removed > 0;
     if (changed) {
-      try {
-        await touchGroup(ctx, t, group);
-      } catch (error) {
-        if (error instanceof UniqueConstraintError) throw groupNameTaken(group.displayName);
-        throw error;
-      }
-      if (attributesChanged) await reapplyGroup(ctx, t, group);
+      await saveGroup(ctx, t, group);
+      if (run.attributesChanged) await reapplyGroup(ctx, t, group);
     }
-    return { changed, version: group.version, added, removed };
+    return { changed, version: group.version, added: run.added, removed: run.removed };
   });
 }

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Group } from '../db/models/Group.js';
 import { recordAudit } from './audit.js';
-import { chunk } from './chunks.js';
 import type { DomainContext } from './context.js';
 import { groupScopeFor } from './policy/index.js';
 import type { Principal } from './principal.js';
 import { findDirectory } from './directories.js';
 import { conflict, DomainError, invalid, notFound } from './errors.js';
-import { grantForMembers, mappingsForGroup, revokeForMembers } from './roleMappings.js';
+import { grantForMembers, mappingsForGroup, revokeForMembers, type MappedGroup } from './roleMappings.js';
 import { fitsNormalised, normalise, parseInput } from './validation.js';
 
 export interface GroupMemberView {
@@ -50,7 +49,7 @@ export async function findGroupInScope(ctx: DomainContext, id: string, scope: Gr
   return group;
 }
 
-export function checkGroupVersion(group: Group, expected: number | undefined): void {
+export function checkGroupVersion(group: Pick<Group, 'version'>, expected: number | undefined): void {
   if (expected !== undefined && group.version !== expected) {
     throw new DomainError('precondition_failed', 'group.version_mismatch', `The group changed since version ${expected} (now ${group.version}); read it again.`);
   }
@@ -60,49 +59,76 @@ export function groupNameTaken(displayName: string): DomainError {
   return conflict('group.name_taken', `A group named "${displayName}" already exists in this directory.`, 'displayName');
 }
 
-/** The member ids given, deduplicated, after checking that each is a user of the group's directory. */
-export async function checkMembers(ctx: DomainContext, t: Transaction, directoryId: string, userIds: readonly string[]): Promise<string[]> {
+/**
+ * A list of ids travels as one parameter, JSON text read by SQLite's json_each or an array for PostgreSQL: one
+ * statement serves lists of every length (prepared once), and binding one value costs less than one per id.
+ */
+function idList(ctx: DomainContext, ids: readonly string[]): unknown {
+  return ctx.db.dialect === 'postgres' ? [...ids] : JSON.stringify(ids);
+}
+
+/** `column` is one of the ids of an idList parameter: a lookup by index per id, on both databases. */
+function inIdList(ctx: DomainContext, column: string): string {
+  return ctx.db.dialect === 'postgres' ? `${column} = ANY(CAST(? AS text[]))` : `${column} IN (SELECT value FROM json_each(?))`;
+}
+
+/** The ids of an idList parameter as rows of one column, `value`. */
+function idRows(ctx: DomainContext): string {
+  return ctx.db.dialect === 'postgres' ? 'unnest(CAST(? AS text[])) AS ids(value)' : 'json_each(?) AS ids';
+}
+
+function unknownMembers(missing: readonly string[]): DomainError {
+  const named = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
+  return invalid('group.unknown_members', `No user of this directory has the id ${named}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}.`, 'members');
+}
+
+/**
+ * The members a change adds: `userIds` deduplicated, without those already in the group. Each must be a user of the
+ * group's directory, else nothing is added and the error names them. One query, by primary keys only, so the cost
+ * does not grow with the group or the directory.
+ */
+export async function membersToAdd(ctx: DomainContext, group: Pick<Group, 'id' | 'directoryId'>, userIds: readonly string[]): Promise<string[]> {
   const unique = [...new Set(userIds)];
-  const found = new Set<string>();
-  for (const part of chunk(unique, 900)) {
-    const rows = await ctx.db.models.User.findAll({ where: { directoryId, id: { [Op.in]: part } }, attributes: ['id'], raw: true, transaction: t });
-    for (const row of rows) found.add(row.id);
+  if (unique.length === 0) return [];
+  // The directory is compared here rather than in SQL: given `u.directory_id = ?`, SQLite walks the directory's
+  // index (every user of it) instead of looking the ids up.
+  const rows = await ctx.db.rows<{ id: string; directoryId: string; member: string | null }>(
+    `SELECT u.id AS "id", u.directory_id AS "directoryId", gm.user_id AS "member" FROM users u LEFT JOIN group_members gm ON gm.group_id = ? AND gm.user_id = u.id WHERE ${inIdList(ctx, 'u.id')}`,
+    [group.id, idList(ctx, unique)],
+  );
+  const ofDirectory = new Set<string>();
+  const inGroup = new Set<string>();
+  for (const row of rows) {
+    if (row.directoryId !== group.directoryId) continue;
+    ofDirectory.add(row.id);
+    if (row.member !== null) inGroup.add(row.id);
   }
-  const missing = unique.filter((id) => !found.has(id));
-  if (missing.length > 0) {
-    throw invalid('group.unknown_members', `No user of this directory has the id ${missing.slice(0, 5).map((id) => `"${id}"`).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}.`, 'members');
-  }
-  return unique;
+  const missing = unique.filter((id) => !ofDirectory.has(id));
+  if (missing.length > 0) throw unknownMembers(missing);
+  return unique.filter((id) => !inGroup.has(id));
 }
 
-export async function touchGroup(ctx: DomainContext, t: Transaction, group: Group): Promise<void> {
-  group.version += 1;
-  group.updatedAt = ctx.clock.now();
-  await group.save({ transaction: t });
+/**
+ * Adds members that membersToAdd chose (users of the directory, not yet in the group) and the roles the group's
+ * mappings give them: one INSERT of members, one of memberships.
+ */
+export async function insertMembers(ctx: DomainContext, t: Transaction, group: MappedGroup, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  // DO NOTHING only guards: the changes of one group queue on its row (changeGroup's lock). `WHERE true` tells
+  // SQLite's parser that ON CONFLICT belongs to the INSERT.
+  await ctx.db.execute(
+    `INSERT INTO group_members (group_id, user_id, created_at) SELECT ?, value, ? FROM ${idRows(ctx)} WHERE true ON CONFLICT DO NOTHING`,
+    [group.id, ctx.clock.now(), idList(ctx, userIds)],
+    t,
+  );
+  const mappings = await mappingsForGroup(ctx, group);
+  if (mappings.length > 0) await grantForMembers(ctx, t, mappings, group.id, userIds);
 }
 
-export async function insertMembers(ctx: DomainContext, t: Transaction, group: Group, userIds: readonly string[]): Promise<string[]> {
-  const existing = new Set<string>();
-  for (const part of chunk(userIds, 900)) {
-    const rows = await ctx.db.models.GroupMember.findAll({ where: { groupId: group.id, userId: { [Op.in]: part } }, attributes: ['userId'], raw: true, transaction: t });
-    for (const row of rows) existing.add(row.userId);
-  }
-  const added = userIds.filter((id) => !existing.has(id));
-  const now = ctx.clock.now();
-  for (const part of chunk(added, 400)) {
-    // ignoreDuplicates: a concurrent transaction may have added the same member meanwhile; neither loses anything.
-    await ctx.db.models.GroupMember.bulkCreate(part.map((userId) => ({ groupId: group.id, userId, createdAt: now })), { transaction: t, ignoreDuplicates: true });
-  }
-  for (const mapping of await mappingsForGroup(ctx, t, group)) await grantForMembers(ctx, t, mapping, group.id, added);
-  return added;
-}
-
-export async function deleteMembers(ctx: DomainContext, t: Transaction, group: Group, userIds: readonly string[]): Promise<number> {
-  let removed = 0;
-  for (const part of chunk(userIds, 900)) {
-    removed += await ctx.db.models.GroupMember.destroy({ where: { groupId: group.id, userId: { [Op.in]: part } }, transaction: t });
-  }
-  await revokeForMembers(ctx, t, group.id, userIds);
+/** Removes `userIds` from the group (non-members are ignored) with what its mappings gave them; answers how many left. */
+export async function deleteMembers(ctx: DomainContext, t: Transaction, groupId: string, userIds: readonly string[]): Promise<number> {
+  const removed = await ctx.db.execute(`DELETE FROM group_members WHERE group_id = ? AND ${inIdList(ctx, 'user_id')}`, [groupId, idList(ctx, userIds)], t);
+  await revokeForMembers(ctx, t, groupId, userIds);
   return removed;
 }
 
@@ -150,7 +176,7 @@ export async function createGroup(ctx: DomainContext, principal: Principal, inpu
       if (error instanceof UniqueConstraintError) throw groupNameTaken(attrs.displayName);
       throw error;
     }
-    const members = await checkMembers(ctx, t, directory.id, input.members ?? []);
+    const members = await membersToAdd(ctx, group, input.members ?? []);
     await insertMembers(ctx, t, group, members);
     await recordAudit(ctx, t, principal.actor, { action: 'group.created', targetType: 'group', targetId: group.id, directoryId: directory.id, details: { displayName: group.displayName, externalId: group.externalId, members: idsForAudit(members) } });
     return presentGroup(ctx, group, { members: members.length > 0 });

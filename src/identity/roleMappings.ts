@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Group } from '../db/models/Group.js';
 import type { RoleMapping, RoleMappingMatch } from '../db/models/RoleMapping.js';
 import { recordAudit } from './audit.js';
@@ -50,36 +50,45 @@ function sourceKey(mappingId: string, groupId: string): string {
   return `${mappingId}:${groupId}`;
 }
 
-/** Gives `userIds` the mapping's role, as memberships sourced from the group (existing ones are kept). */
-export async function grantForMembers(ctx: DomainContext, t: Transaction, mapping: RoleMapping, groupId: string, userIds: readonly string[]): Promise<void> {
+/** What a mapping gives: its role in its organization. */
+export type MappingGrant = Pick<RoleMapping, 'id' | 'organizationId' | 'role'>;
+/** A mapping as a group's changes read it: what it gives, and how it chooses groups. */
+export type GroupMapping = MappingGrant & Pick<RoleMapping, 'matchType' | 'matchValue'>;
+/** What mappings choose groups by. */
+export type MappedGroup = Pick<Group, 'id' | 'directoryId' | 'displayName' | 'externalId'>;
+
+const MEMBERSHIP_COLUMNS = 'id, user_id, organization_id, role, source_key, role_mapping_id, group_id, created_at, updated_at';
+/** Rows per INSERT: 9 parameters each stay well under SQLite's limit of 32,766. */
+const GRANT_ROWS = 2000;
+
+/**
+ * Gives `userIds` the role of each mapping, as memberships sourced from the group (existing ones are kept): the rows
+ * of every mapping and user in one plain INSERT per 2,000.
+ */
+export async function grantForMembers(ctx: DomainContext, t: Transaction, mappings: readonly MappingGrant[], groupId: string, userIds: readonly string[]): Promise<void> {
   const now = ctx.clock.now();
-  for (const part of chunk(userIds, 400)) {
-    await ctx.db.models.Membership.bulkCreate(
-      part.map((userId) => ({
-        id: ctx.random.uuid(),
-        userId,
-        organizationId: mapping.organizationId,
-        role: mapping.role,
-        sourceKey: sourceKey(mapping.id, groupId),
-        roleMappingId: mapping.id,
-        groupId,
-        createdAt: now,
-        updatedAt: now,
-      })),
-      { transaction: t, ignoreDuplicates: true },
-    );
+  const rows = mappings.flatMap((mapping) =>
+    userIds.map((userId) => [ctx.random.uuid(), userId, mapping.organizationId, mapping.role, sourceKey(mapping.id, groupId), mapping.id, groupId, now, now]),
+  );
+  for (const part of chunk(rows, GRANT_ROWS)) {
+    const values = part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    await ctx.db.execute(`INSERT INTO memberships (${MEMBERSHIP_COLUMNS}) VALUES ${values} ON CONFLICT DO NOTHING`, part.flat(), t);
   }
 }
 
 /** Removes what a group gave to `userIds`; direct memberships and other groups' memberships stay. */
 export async function revokeForMembers(ctx: DomainContext, t: Transaction, groupId: string, userIds: readonly string[]): Promise<void> {
   for (const part of chunk(userIds, 900)) {
-    await ctx.db.models.Membership.destroy({ where: { groupId, userId: { [Op.in]: part } }, transaction: t });
+    await ctx.db.execute(`DELETE FROM memberships WHERE group_id = ? AND user_id IN (${part.map(() => '?').join(', ')})`, [groupId, ...part], t);
   }
 }
 
-export async function mappingsForGroup(ctx: DomainContext, t: Transaction, group: Group): Promise<RoleMapping[]> {
-  const mappings = await ctx.db.models.RoleMapping.findAll({ where: { directoryId: group.directoryId }, transaction: t });
+/** The mappings that choose `group` (a directory has few: they are matched here, not in SQL). */
+export async function mappingsForGroup(ctx: DomainContext, group: MappedGroup): Promise<GroupMapping[]> {
+  const mappings = await ctx.db.rows<GroupMapping>(
+    'SELECT id, organization_id AS "organizationId", role, match_type AS "matchType", match_value AS "matchValue" FROM role_mappings WHERE directory_id = ?',
+    [group.directoryId],
+  );
   return mappings.filter((mapping) => mappingMatches(mapping, group));
 }
 
@@ -89,12 +98,11 @@ async function memberIds(ctx: DomainContext, t: Transaction, groupId: string): P
 }
 
 /** Recomputes everything a group gives (after a rename or an externalId change). */
-export async function reapplyGroup(ctx: DomainContext, t: Transaction, group: Group): Promise<void> {
+export async function reapplyGroup(ctx: DomainContext, t: Transaction, group: MappedGroup): Promise<void> {
   await ctx.db.models.Membership.destroy({ where: { groupId: group.id }, transaction: t });
-  const mappings = await mappingsForGroup(ctx, t, group);
+  const mappings = await mappingsForGroup(ctx, group);
   if (mappings.length === 0) return;
-  const members = await memberIds(ctx, t, group.id);
-  for (const mapping of mappings) await grantForMembers(ctx, t, mapping, group.id, members);
+  await grantForMembers(ctx, t, mappings, group.id, await memberIds(ctx, t, group.id));
 }
 
 /** Recomputes everything a mapping gives, over every group of its directory. */
@@ -104,7 +112,7 @@ async function reapplyMapping(ctx: DomainContext, t: Transaction, mapping: RoleM
   let granted = 0;
   for (const group of groups.filter((g) => mappingMatches(mapping, g))) {
     const members = await memberIds(ctx, t, group.id);
-    await grantForMembers(ctx, t, mapping, group.id, members);
+    await grantForMembers(ctx, t, [mapping], group.id, members);
     granted += members.length;
   }
   return granted;
