@@ -49,25 +49,32 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-/**
- * CPU time of every PostgreSQL process on this machine so far, in milliseconds: the backends serving the server's
- * connections, and the writer, checkpointer and WAL writer that their writes wake. Sampled around a workload, it
- * is the database's share of each request, which idbridge's own CPU time leaves out. (Other clients of the same
- * PostgreSQL count too: run the bench on a quiet one.)
- */
-export function postgresCpuMs(): number {
-  let total = 0;
+/** CPU time so far of each PostgreSQL process on this machine, in milliseconds, by pid. */
+export function postgresCpu(): Map<number, number> {
+  const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      total += cpuMs(Number(entry));
+      if (stat.includes('(postgres)')) cpu.set(Number(entry), cpuMs(Number(entry)));
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return total;
+  return cpu;
+}
+
+/**
+ * The CPU PostgreSQL spent since `before` (a postgresCpu reading): the backends serving the server's connections,
+ * and the writer, checkpointer and WAL writer that their writes wake. Sampled around a workload, it is the
+ * database's share of each request, which idbridge's own CPU time leaves out. A backend that started meanwhile counts
+ * from zero; one that ended takes its last reading with it. (Other clients of the same PostgreSQL count too: run
+ * the bench on a quiet one.)
+ */
+export function postgresCpuSince(before: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, now] of postgresCpu()) spent += now - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /** Resident memory of a process, in MiB. */
@@ -146,7 +153,7 @@ const CALLS_PER_ROUND = 200;
  */
 export async function measure(target: number | Measurable, count: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<Measured> {
   const { pid, db } = typeof target === 'number' ? { pid: target, db: undefined } : target;
-  const dbCpuBefore = db === 'postgres' ? postgresCpuMs() : 0;
+  const dbCpuBefore = db === 'postgres' ? postgresCpu() : undefined;
   const latencies: number[] = [];
   const rounds = count >= ROUNDS * CALLS_PER_ROUND ? ROUNDS : 1;
   const cpuPerCall: number[] = [];
@@ -172,7 +179,7 @@ export async function measure(target: number | Measurable, count: number, concur
   latencies.sort((a, b) => a - b);
   cpuPerCall.sort((a, b) => a - b);
   const measured: Measured = { count: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerRequest: percentile(cpuPerCall, 50) };
-  if (db === 'postgres') measured.dbCpuPerRequest = (postgresCpuMs() - dbCpuBefore) / Math.max(1, latencies.length);
+  if (dbCpuBefore) measured.dbCpuPerRequest = postgresCpuSince(dbCpuBefore) / Math.max(1, latencies.length);
   return measured;
 }
 
