@@ -189,7 +189,9 @@ const together = (rounds: Measured[]): Measured => {
   const seconds = rounds.reduce((total, r) => total + r.count / r.perSecond, 0);
   const byP50 = [...rounds].sort((a, b) => a.p50 - b.p50);
   const cpu = rounds.reduce((total, r) => total + r.cpuPerRequest * r.count, 0);
-  return { count, perSecond: count / seconds, p50: byP50[Math.floor(rounds.length / 2)]!.p50, p99: Math.max(...rounds.map((r) => r.p99)), cpuPerRequest: cpu / count };
+  const measured: Measured = { count, perSecond: count / seconds, p50: byP50[Math.floor(rounds.length / 2)]!.p50, p99: Math.max(...rounds.map((r) => r.p99)), cpuPerRequest: cpu / count };
+  if (rounds.every((r) => r.dbCpuPerRequest !== undefined)) measured.dbCpuPerRequest = rounds.reduce((total, r) => total + r.dbCpuPerRequest! * r.count, 0) / count;
+  return measured;
 };
 
 /**
