@@ -33,4 +33,8 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+# libuv's thread pool: a thread per CPU for argon2, plus two that argon2 never takes, for SQLite, files and DNS
+# (src/identity/credentials/hashingThreads.ts says why). libuv reads UV_THREADPOOL_SIZE before any of idbridge's code
+# runs, so it is set here, from the CPUs the container may use (nproc), unless the environment sets it; a container
+# limited by a CPU quota rather than a CPU set should set it: its CPUs plus 2. exec keeps node as PID 1 (signals).
+CMD ["sh", "-c", "export UV_THREADPOOL_SIZE=\"${UV_THREADPOOL_SIZE:-$(( $(nproc) + 2 ))}\" && exec node dist/src/main.js"]

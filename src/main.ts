@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { buildDeps } from './deps.js';
+import { useThreadpool } from './identity/credentials/passwordHasher.js';
 import { backgroundJobs, startJobs } from './jobs/scheduler.js';
 
 async function main(): Promise<void> {
@@ -26,6 +27,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const { logger, services } = deps;
+  // argon2's share of libuv's thread pool, which only the environment sizes (identity/credentials/hashingThreads.ts).
+  const threads = useThreadpool(settings.threadpoolSize);
+  logger.info(threads, 'thread pool');
+  if (threads.threadpool < threads.recommended) {
+    logger.warn(threads, `libuv's thread pool has ${threads.threadpool} threads: argon2 gets ${threads.argon2Slots} for ${threads.cpus} CPUs; start idbridge with UV_THREADPOOL_SIZE=${threads.recommended} (a thread per CPU for argon2, 2 for SQLite and files)`);
+  }
   if (deps.secrets.generated) logger.warn('using development secrets generated in the data directory; set SESSION_SECRET and DATA_ENCRYPTION_KEY in production');
 
   let applied: string[];

@@ -39,6 +39,15 @@ export class SessionCookies {
     return session;
   }
 
+  /**
+   * Gives the response the cookie of a session the domain started itself, in the transaction that completed a
+   * sign-in (selfService.signInWithPassword or completeSignIn), which also ended the request's previous session.
+   */
+  adopt(req: Request, res: Response, started: { token: string; session: SessionView }): void {
+    setCookie(res, this.policy, COOKIE, started.token);
+    req.session = started.session;
+  }
+
   async end(req: Request, res: Response): Promise<void> {
     if (req.session) await this.store.destroy(req.session.id);
     req.session = null;

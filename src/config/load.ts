@@ -111,13 +111,35 @@ export function loadConfig(options: LoadConfigOptions = {}): Settings {
   if (getPath(values, 'env') === 'production' && getPath(values, 'mail.smtpUrl') === '') {
     problems.push('SMTP_URL is required in production (without it, emails are only written to files)');
   }
+  const threadpoolSize = libuvThreadpoolSize(env, problems);
   const catalog = loadRoleCatalog(path.resolve(configDir, String(getPath(values, 'roles.catalogFile') ?? 'roles.json')), problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const server = values.server as Json;
   if (server.publicUrl === '') server.publicUrl = `http://${server.host === '0.0.0.0' ? '127.0.0.1' : server.host}:${server.port}`;
   server.publicUrl = String(server.publicUrl).replace(/\/+$/, '');
-  return deepFreeze({ ...values, catalog, configDir }) as unknown as Settings;
+  return deepFreeze({ ...values, catalog, configDir, threadpoolSize }) as unknown as Settings;
+}
+
+/** libuv's default pool, and the most threads it starts. */
+const LIBUV_THREADPOOL = { default: 4, max: 1024 };
+
+/**
+ * The size of libuv's thread pool in this process. It is not a setting of idbridge's: libuv reads UV_THREADPOOL_SIZE
+ * when the pool starts, before the first line of idbridge runs, so only the environment the process starts with sizes
+ * it (the Dockerfile sets it: a thread per CPU for argon2, and two for the rest; identity/credentials/hashingThreads.ts).
+ * It is read here to give argon2 its share, and checked: libuv would take "8x" as 8, and "abc" or an empty value as
+ * a single thread.
+ */
+function libuvThreadpoolSize(env: NodeJS.ProcessEnv, problems: string[]): number {
+  const value = env.UV_THREADPOOL_SIZE;
+  if (value === undefined) return LIBUV_THREADPOOL.default;
+  const size = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(size) || size < 1 || size > LIBUV_THREADPOOL.max) {
+    problems.push(`environment variable UV_THREADPOOL_SIZE: libuv's thread pool takes a whole number of threads from 1 to ${LIBUV_THREADPOOL.max} (got ${JSON.stringify(value)})`);
+    return LIBUV_THREADPOOL.default;
+  }
+  return size;
 }
 
 /**

@@ -109,7 +109,12 @@ export const configSchema = {
   },
 } as const;
 
-export type Settings = SettingsOf<typeof configSchema> & { readonly catalog: RoleCatalogConfig; readonly configDir: string };
+export type Settings = SettingsOf<typeof configSchema> & {
+  readonly catalog: RoleCatalogConfig;
+  readonly configDir: string;
+  /** The threads of libuv's pool in this process (UV_THREADPOOL_SIZE, read by load.ts: not a setting of idbridge's). */
+  readonly threadpoolSize: number;
+};
 
 /** A role: its key, its label (English, and the default in every language), optional labels per language, and whether it manages users. */
 const roleSchema = z.object({

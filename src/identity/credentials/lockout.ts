@@ -33,9 +33,9 @@ export async function recordSignInFailure(ctx: DomainContext, t: Transaction, us
   return true;
 }
 
-/** Forgets failures after a successful sign-in or an unlock. */
+/** Forgets failures after a successful sign-in or an unlock (plain SQL: every successful sign-in does it). */
 export async function clearSignInFailures(ctx: DomainContext, t: Transaction, userId: string): Promise<void> {
-  await ctx.db.models.SignInFailure.destroy({ where: { userId }, transaction: t });
+  await ctx.db.execute('DELETE FROM sign_in_failures WHERE user_id = ?', [userId], t);
 }
 
 /** Unlocks an AUTO_LOCKED user whose auto-unlock time has passed; returns whether it did. */

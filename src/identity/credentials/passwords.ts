@@ -114,7 +114,12 @@ export async function passwordExpiresAt(ctx: DomainContext, userId: string): Pro
   const credential = await ctx.db.models.PasswordCredential.findByPk(userId, { transaction: ctx.db.current() });
   if (!credential) return null;
   const { passwordMaxAgeDays } = await effectivePolicy(ctx, userId);
-  return passwordMaxAgeDays > 0 ? new Date(credential.changedAt.getTime() + passwordMaxAgeDays * DAY) : null;
+  return passwordExpiry(credential.changedAt, passwordMaxAgeDays);
+}
+
+/** When a password changed at `changedAt` expires under a maximum age of `maxAgeDays` (0: never). */
+export function passwordExpiry(changedAt: Date, maxAgeDays: number): Date | null {
+  return maxAgeDays > 0 ? new Date(changedAt.getTime() + maxAgeDays * DAY) : null;
 }
 
 export function assertLocalUser(user: User, localDirectoryId: string): void {

@@ -51,12 +51,14 @@ export function signInRoutes(deps: PagesDeps): Router {
       await sessions.start(req, res, { userId, stage: next, data });
       return redirect(res, STAGE_PATH[next]);
     }
-    const user = await selfService.completeSignIn(userId, (data.methods as string[] | undefined) ?? ['pwd'], clientOf(req));
-    if (!user) {
+    // The signed-in session starts in the transaction that records the sign-in (selfService/signIn.ts, recordSignIn,
+    // says why).
+    const user = await selfService.completeSignIn(userId, (data.methods as string[] | undefined) ?? ['pwd'], clientOf(req), { replaces: req.session?.id, data: { methods: data.methods } });
+    if (!user?.session) {
       await sessions.end(req, res);
       return redirect(res, '/sign-in');
     }
-    await sessions.start(req, res, { userId, stage: 'signed_in', data: { methods: data.methods } });
+    sessions.adopt(req, res, user.session);
     redirect(res, destination(data));
   }
 
@@ -98,7 +100,10 @@ export function signInRoutes(deps: PagesDeps): Router {
     const identifier = field(req, 'identifier').trim();
     const returnTo = safeReturnTo(field(req, 'return_to'));
     const org = orgHint(field(req, 'org'));
-    const result = await selfService.signInWithPassword({ identifier, password: field(req, 'password'), ...clientOf(req) });
+    // A sign-in that needs no further step is completed, its session started, in the transaction that settles the
+    // password (signInWithPassword says why it matters).
+    const signedIn = { replaces: req.session?.id, data: { methods: ['pwd'] } };
+    const result = await selfService.signInWithPassword({ identifier, password: field(req, 'password'), ...clientOf(req) }, signedIn);
     if (!result.ok) {
       // Whom to ask comes from the page's organization hint only, never from the account: the answer must read the
       // same whether or not the account exists.
@@ -109,7 +114,10 @@ export function signInRoutes(deps: PagesDeps): Router {
       const extra = { ...(returnTo ? { returnTo } : {}), ...(org ? { org } : {}) };
       return render(req, res, locale, { title: t('signIn.title'), path: '/sign-in', status: 401, body: passwordStep(t, { csrf, identifier, error: t('signIn.failed'), support: supportContact(t, organization), ...extra }) });
     }
-    await advance(req, res, result.userId, result.next, { methods: ['pwd'], ...(returnTo ? { returnTo } : {}) });
+    const data = { methods: ['pwd'], ...(returnTo ? { returnTo } : {}) };
+    if (!result.completed?.session) return advance(req, res, result.userId, result.next, data);
+    sessions.adopt(req, res, result.completed.session);
+    redirect(res, destination(data));
   });
 
   router.get('/sign-in/totp', (req, res) => {
@@ -157,12 +165,12 @@ export function signInRoutes(deps: PagesDeps): Router {
     const codes = await selfService.confirmTotpEnrolment(sessionUser(req), field(req, 'code'));
     if (!codes) return enrolPage(req, res, pageRequest(req).t('totp.invalid'));
     const methods = [...((session.data.methods as string[] | undefined) ?? ['pwd']), 'otp'];
-    const user = await selfService.completeSignIn(session.userId, methods, clientOf(req));
-    if (!user) {
+    const user = await selfService.completeSignIn(session.userId, methods, clientOf(req), { replaces: session.id, data: { methods } });
+    if (!user?.session) {
       await sessions.end(req, res);
       return redirect(res, '/sign-in');
     }
-    await sessions.start(req, res, { userId: session.userId, stage: 'signed_in', data: { methods } });
+    sessions.adopt(req, res, user.session);
     const { t, locale } = pageRequest(req, user.preferredLanguage);
     render(req, res, locale, { title: t('recovery.title'), path: '/account', notice: t('account.mfaEnrolled'), body: recoveryCodes(t, { codes, continueTo: destination(session.data) }) });
   });
