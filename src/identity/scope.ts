@@ -43,12 +43,21 @@ export function scopeWhere(ctx: DomainContext, scope: UserScope): WhereOptions<U
  * (every write command starts here: sequelize's query building cost more than the read) into a model instance.
  */
 export async function findUserInScope(ctx: DomainContext, id: string, scope: UserScope = everything, options: { forUpdate?: boolean } = {}): Promise<User> {
+  const { rest, params } = oneUserInScope(ctx, id, scope, options);
+  const [record] = await selectUsers(ctx, rest, params);
+  if (!record) throw notFound('user');
+  return modelInstance(ctx.db.models.User, record);
+}
+
+/**
+ * The WHERE clause (and lock) that reads the user `id` within `scope`: with `forUpdate` inside a transaction the row
+ * stays locked until it ends (PostgreSQL; SQLite serialises write transactions anyway).
+ */
+export function oneUserInScope(ctx: DomainContext, id: string, scope: UserScope, options: { forUpdate?: boolean } = {}): { rest: string; params: unknown[] } {
   const params: unknown[] = [id];
   const where = ['users.id = ?', ...scopeSql(scope, params)].join(' AND ');
   const lock = options.forUpdate && ctx.db.current() && ctx.db.dialect === 'postgres' ? ' FOR UPDATE OF users' : '';
-  const [record] = await selectUsers(ctx, ` WHERE ${where}${lock}`, params);
-  if (!record) throw notFound('user');
-  return modelInstance(ctx.db.models.User, record);
+  return { rest: ` WHERE ${where}${lock}`, params };
 }
 
 /** The WHERE clause of a scope, as SQL (the directory, and the organizations a limited caller sees). */

@@ -6,7 +6,7 @@ import { jsonRows, readJsonRows } from '../db/jsonRows.js';
 import { readBoolean, readJsonObject, type SqlRow } from '../db/rows.js';
 import { keptResults } from '../lib/keptResults.js';
 import { chunk } from './chunks.js';
-import { scopeSql, type UserScope } from './scope.js';
+import { oneUserInScope, scopeSql, type UserScope } from './scope.js';
 import { selectUsers, userColumnsOf, type UserRecord } from './userRecords.js';
 import type { DomainContext } from './context.js';
 import type { UserStatus } from './statusMachine.js';
@@ -246,10 +246,8 @@ export async function selectUserViews(ctx: DomainContext, rest: string, params: 
  * the transaction ends with `forUpdate` (PostgreSQL; SQLite serialises write transactions anyway).
  */
 export async function readUserToChange(ctx: DomainContext, id: string, scope: UserScope, options: { forUpdate?: boolean } = {}): Promise<{ record: UserRecord; children: UserChildren } | undefined> {
-  const params: unknown[] = [id];
-  const where = ['users.id = ?', ...scopeSql(scope, params)].join(' AND ');
-  const lock = options.forUpdate && ctx.db.current() && ctx.db.dialect === 'postgres' ? ' FOR UPDATE OF users' : '';
-  const [row] = await ctx.db.rows(viewQuery(ctx, ` WHERE ${where}${lock}`), params);
+  const { rest, params } = oneUserInScope(ctx, id, scope, options);
+  const [row] = await ctx.db.rows(viewQuery(ctx, rest), params);
   return row && { record: userColumnsOf(ctx).read(readJsonObject(row.user)), children: readChildren(ctx, row) };
 }
 
