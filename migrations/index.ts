@@ -35,6 +35,7 @@ import { migration as foldCompatibilityAndCase } from './20261206100000-fold-com
 import { migration as createServiceTokens } from './20261206200000-create-service-tokens.js';
 import { migration as addOneTimeTokenConsumedReason } from './20261207100000-add-one-time-token-consumed-reason.js';
 import { migration as addOrganizationSupport } from './20261207100100-add-organization-support.js';
+import { migration as addOrganizationBrands } from './20261209100000-add-organization-brands.js';
 import { migration as addMembershipsGroupUserIndex } from './20261208100000-add-memberships-group-user-index.js';
 
 /**
@@ -79,4 +80,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261207100000-add-one-time-token-consumed-reason', ...addOneTimeTokenConsumedReason },
   { name: '20261207100100-add-organization-support', ...addOrganizationSupport },
   { name: '20261208100000-add-memberships-group-user-index', ...addMembershipsGroupUserIndex },
+  { name: '20261209100000-add-organization-brands', ...addOrganizationBrands },
 ];

@@ -38,6 +38,13 @@ export const configSchema = {
     productName: setting(z.string().trim().min(1).max(100), 'The name people know the service by, used as written in every language: emails name it in their subjects, bodies and signature ("Your Customer Portal account has been set up"), beside the organization they come from.', { env: 'MAIL_PRODUCT_NAME' }),
     sendTimeoutSeconds: setting(integer(1, 600), 'Longest a single email may take to hand to the SMTP server (connection, greeting and each exchange); after it the attempt fails and is retried. An email left "sending" by a stopped instance is retried this long plus 30 s after its attempt began.', { env: 'MAIL_SEND_TIMEOUT_SECONDS' }),
   },
+  brand: {
+    name: setting(z.string().trim().min(1).max(100), "The platform's name on hosted pages and in emails where no organization's brand applies (an organization's own brand replaces it on its people's pages and emails).", { env: 'IDBRIDGE_BRAND_NAME' }),
+    primaryColor: setting(z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb'), "The platform's primary colour (buttons, links), #rrggbb; it must reach WCAG AA (4.5:1) with white text and on the page background, checked at start.", { env: 'IDBRIDGE_BRAND_COLOR' }),
+    senderName: setting(z.string().trim().max(100).regex(/^[^\r\n<>"]*$/, 'must not contain line breaks, < > or "'), "The display name of the emails' sender where no organization's brand applies (empty: the one in MAIL_FROM).", { env: 'IDBRIDGE_BRAND_SENDER_NAME' }),
+    logoMaxKiB: setting(integer(1, 2048), 'Largest logo an organization may upload, in KiB.', { env: 'IDBRIDGE_BRAND_LOGO_MAX_KIB' }),
+    logoMaxPixels: setting(integer(16, 4096), 'Largest width and height of a logo, in pixels.', { env: 'IDBRIDGE_BRAND_LOGO_MAX_PIXELS' }),
+  },
   bootstrap: {
     adminEmail: setting(z.email(), 'Email of the platform administrator created on the first start with an empty database.', { env: 'IDBRIDGE_ADMIN_EMAIL' }),
     adminName: setting(z.string().min(1), 'Display name of that first platform administrator.', { env: 'IDBRIDGE_ADMIN_NAME' }),

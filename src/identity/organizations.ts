@@ -163,11 +163,12 @@ export async function deleteOrganization(ctx: DomainContext, principal: Principa
   await ctx.db.tx(async (t) => {
     const org = await findOrganization(ctx, idOrSlug);
     const before = presentOrganization(org);
-    const { Membership, RoleMapping, DirectoryOrganization, ScimToken } = ctx.db.models;
+    const { Membership, RoleMapping, DirectoryOrganization, ScimToken, OrganizationLogo } = ctx.db.models;
     const memberships = await Membership.destroy({ where: { organizationId: org.id }, transaction: t });
     await RoleMapping.destroy({ where: { organizationId: org.id }, transaction: t });
     await DirectoryOrganization.destroy({ where: { organizationId: org.id }, transaction: t });
     await ScimToken.destroy({ where: { organizationId: org.id }, transaction: t });
+    await OrganizationLogo.destroy({ where: { organizationId: org.id }, transaction: t });
     forgetVerifiedScimTokens(ctx, t);
     await org.destroy({ transaction: t });
     await recordAudit(ctx, t, principal.actor, { action: 'organization.deleted', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, membershipsRemoved: memberships } });

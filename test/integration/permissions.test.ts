@@ -15,6 +15,7 @@ import { isDomainError } from '../../src/identity/errors.js';
 import { createGroup } from '../../src/identity/groups.js';
 import { createOidcClient, listOidcClients } from '../../src/identity/oidcClients.js';
 import { createOrganization, getOrganization } from '../../src/identity/organizations.js';
+import { setBrand } from '../../src/identity/branding/brands.js';
 import { POLICY, PRINCIPAL_KINDS, type Action, type Rule } from '../../src/identity/policy/index.js';
 import { loadAdminPrincipal, selfPrincipal, systemPrincipal, type Principal, type SelfPrincipal } from '../../src/identity/principal.js';
 import { createRoleMapping, listRoleMappings } from '../../src/identity/roleMappings.js';
@@ -177,6 +178,8 @@ const TABLE: ReadonlyArray<readonly [Action, string, string]> = [
   ['organization.read', 'River', '                     ok ok ok ok ok den den den  ok ok'],
   ['organization.read', 'Lake', '                      ok ok ok nf nf den den den  ok nf'],
   ['organization.manage', 'a new organization', '     ok ok den plat plat den den den  ok plat'],
+  ['organization.brand', 'River', '                    ok ok den ok ok den den den  ok ok'],
+  ['organization.brand', 'Lake', '                     ok ok den nf nf den den den  ok nf'],
   ['directory.read', 'the directories', '              ok ok ok plat plat den den den  ok plat'],
   ['directory.manage', 'a new directory', '            ok ok den plat plat den den den  ok plat'],
   ['saml.read', 'okta', '                              ok ok ok plat plat den den den  ok plat'],
@@ -293,6 +296,8 @@ describe('the authorization policy, command by command', () => {
         return createGroup(ctx, principal, { directory: principal.kind === 'scim_token' ? principal.directoryId : 'okta', displayName: 'Acme Admins' });
       case 'organization.read':
         return getOrganization(ctx, principal, target.toLowerCase());
+      case 'organization.brand':
+        return setBrand(ctx, principal, target.toLowerCase(), { productName: 'River Water customer portal' });
       case 'organization.manage':
         return createOrganization(ctx, principal, { kind: 'customer', name: 'New', slug: 'new-org' });
       case 'directory.read':

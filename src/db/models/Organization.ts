@@ -21,6 +21,23 @@ export interface OrganizationSupport {
   url?: string;
 }
 
+/**
+ * How an organization presents itself to its people (identity/branding): every part optional, the platform's brand
+ * (configuration) stands in for what is unset. The logo lives in organization_logos.
+ */
+export interface OrganizationBrand {
+  /** The name pages and emails show ("River Water"); the organization's name when unset. */
+  displayName?: string;
+  /** #rrggbb, checked against WCAG AA with white text and the page background. */
+  primaryColor?: string;
+  /** The product named in emails ("River Water customer portal"). */
+  productName?: string;
+  /** The display name of the emails' sender (the address stays the platform's). */
+  senderName?: string;
+  /** The name authenticator apps list the account under. */
+  authenticatorName?: string;
+}
+
 export class Organization extends Model<InferAttributes<Organization>, InferCreationAttributes<Organization>> {
   declare id: string;
   declare kind: OrganizationKind;
@@ -28,6 +45,7 @@ export class Organization extends Model<InferAttributes<Organization>, InferCrea
   declare slug: string;
   declare policy: CreationOptional<OrganizationPolicy>;
   declare support: CreationOptional<OrganizationSupport>;
+  declare brand: CreationOptional<OrganizationBrand>;
   declare createdAt: Date;
   declare updatedAt: Date;
 
@@ -40,6 +58,7 @@ export class Organization extends Model<InferAttributes<Organization>, InferCrea
         slug: { type: DataTypes.STRING(64), allowNull: false },
         policy: jsonText<OrganizationPolicy>('policy', {}),
         support: jsonText<OrganizationSupport>('support', {}),
+        brand: jsonText<OrganizationBrand>('brand', {}),
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
       },

@@ -18,6 +18,7 @@ import { Session } from './Session.js';
 import { SignInFailure } from './SignInFailure.js';
 import { TotpCredential } from './TotpCredential.js';
 import { Organization } from './Organization.js';
+import { OrganizationLogo } from './OrganizationLogo.js';
 import { RoleMapping } from './RoleMapping.js';
 import { SamlAssertionId } from './SamlAssertionId.js';
 import { SamlConfig } from './SamlConfig.js';
@@ -30,13 +31,13 @@ import { UserPhoneNumber } from './UserPhoneNumber.js';
 
 export {
   AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
-  Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
+  Organization, OrganizationLogo, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
   ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
 const classes = {
   AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
-  Organization, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
+  Organization, OrganizationLogo, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
   ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
