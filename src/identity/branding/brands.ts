@@ -22,6 +22,7 @@ const line = (max: number) =>
     .string()
     .trim()
     .max(max, `must be ${max} characters or fewer`)
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
     .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must be one line of text without control characters');
 
 const brandFields = z
