@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { primaryColourProblem } from '../identity/branding/colour.js';
 import { flag, integer, setting, type SettingsOf } from './define.js';
 
 /**
@@ -40,7 +41,10 @@ export const configSchema = {
   },
   brand: {
     name: setting(z.string().trim().min(1).max(100), "The platform's name on hosted pages and in emails where no organization's brand applies (an organization's own brand replaces it on its people's pages and emails).", { env: 'IDBRIDGE_BRAND_NAME' }),
-    primaryColor: setting(z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb'), "The platform's primary colour (buttons, links), #rrggbb; it must reach WCAG AA (4.5:1) with white text and on the page background, checked at start.", { env: 'IDBRIDGE_BRAND_COLOR' }),
+    primaryColor: setting(z.string().superRefine((value, issue) => {
+      const problem = primaryColourProblem(value.toLowerCase());
+      if (problem) issue.addIssue({ code: 'custom', message: problem });
+    }), "The platform's primary colour (buttons, links), #rrggbb; it must reach WCAG AA (4.5:1) with white text and on the page background, checked at start.", { env: 'IDBRIDGE_BRAND_COLOR' }),
     senderName: setting(z.string().trim().max(100).regex(/^[^\r\n<>"]*$/, 'must not contain line breaks, < > or "'), "The display name of the emails' sender where no organization's brand applies (empty: the one in MAIL_FROM).", { env: 'IDBRIDGE_BRAND_SENDER_NAME' }),
     logoMaxKiB: setting(integer(1, 2048), 'Largest logo an organization may upload, in KiB.', { env: 'IDBRIDGE_BRAND_LOGO_MAX_KIB' }),
     logoMaxPixels: setting(integer(16, 4096), 'Largest width and height of a logo, in pixels.', { env: 'IDBRIDGE_BRAND_LOGO_MAX_PIXELS' }),
