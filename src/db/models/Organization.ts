@@ -58,7 +58,7 @@ export class Organization extends Model<InferAttributes<Organization>, InferCrea
         slug: { type: DataTypes.STRING(64), allowNull: false },
         policy: jsonText<OrganizationPolicy>('policy', {}),
         support: jsonText<OrganizationSupport>('support', {}),
-        brand: jsonText<OrganizationBrand>('brand', {}),
+        brand: { ...jsonText<OrganizationBrand>('brand', {}), defaultValue: '{}' },
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
       },
