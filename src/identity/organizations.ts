@@ -7,7 +7,7 @@ import { authorize, organizationScopeFor } from './policy/index.js';
 import type { Principal } from './principal.js';
 import { conflict, notFound } from './errors.js';
 import { nameSchema, parseInput, slugSchema } from './validation.js';
-import { forgetVerifiedScimTokens } from './verifiedScimTokens.js';
+import { forgetScimTokenRights, forgetVerifiedScimTokens } from './verifiedScimTokens.js';
 
 export interface OrganizationView {
   id: string;
@@ -152,6 +152,7 @@ export async function updateOrganization(ctx: DomainContext, principal: Principa
     org.updatedAt = ctx.clock.now();
     await org.save({ transaction: t });
     const after = presentOrganization(org);
+    if (data.policy !== undefined) forgetScimTokenRights(ctx, t);
     await recordAudit(ctx, t, principal.actor, { action: 'organization.updated', targetType: 'organization', targetId: org.id, organizationId: org.id, details: { before, after } });
     return after;
   });

@@ -11,6 +11,7 @@ import { findDirectory, isLinked } from './directories.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
 import { normalise, parseInput } from './validation.js';
+import { forgetScimTokenRights } from './verifiedScimTokens.js';
 
 export interface RoleMappingView {
   id: string;
@@ -164,6 +165,7 @@ export async function createRoleMapping(ctx: DomainContext, principal: Principal
     }
     const granted = await reapplyMapping(ctx, t, mapping);
     const view = await present(ctx, mapping);
+    forgetScimTokenRights(ctx, t);
     await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.created', targetType: 'role_mapping', targetId: mapping.id, directoryId: directory.id, organizationId: org.id, details: { after: view, membershipsGranted: granted } });
     return view;
   });
@@ -190,6 +192,7 @@ export async function updateRoleMapping(ctx: DomainContext, principal: Principal
     }
     const granted = await reapplyMapping(ctx, t, mapping);
     const after = await present(ctx, mapping);
+    forgetScimTokenRights(ctx, t);
     await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.updated', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: org.id, details: { before, after, membershipsGranted: granted } });
     return after;
   });
@@ -203,6 +206,7 @@ export async function deleteRoleMapping(ctx: DomainContext, principal: Principal
     const before = await present(ctx, mapping);
     const removed = await ctx.db.models.Membership.destroy({ where: { roleMappingId: mapping.id }, transaction: t });
     await mapping.destroy({ transaction: t });
+    forgetScimTokenRights(ctx, t);
     await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.deleted', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: mapping.organizationId, details: { before, membershipsRemoved: removed } });
   });
 }

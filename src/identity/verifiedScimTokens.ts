@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
 import type { DomainContext } from './context.js';
+import type { Rights } from './policy/authorize.js';
 import type { ScimTokenGrant } from './principal.js';
 
 /** Tokens a process remembers at most (there are a few per directory). */
@@ -49,5 +50,43 @@ export function rememberToken(ctx: DomainContext, hash: string, token: VerifiedT
  * verified it in the meantime would be trusted again for the whole cache time.
  */
 export function forgetVerifiedScimTokens(ctx: DomainContext, t: Transaction): void {
-  t.afterCommit(() => tokensOf(ctx).clear());
+  t.afterCommit(() => {
+    tokensOf(ctx).clear();
+    rightsOf(ctx).clear();
+  });
+}
+
+/**
+ * The rights of verified tokens (what their organization's provisioning limit or their directory's role mappings
+ * give), read once per token and trusted as long as the token itself (settings.scim.tokenCacheSeconds): every write
+ * of a provisioning client weighs them, and they change only when an administrator changes a role mapping or an
+ * organization's policy. Such a change through this process forgets them all once it commits; another instance
+ * reads them again within the cache time, as it does a revoked token.
+ */
+const rights = new WeakMap<object, Map<string, { rights: Promise<Rights>; until: number }>>();
+
+function rightsOf(ctx: DomainContext): Map<string, { rights: Promise<Rights>; until: number }> {
+  let map = rights.get(ctx.db);
+  if (!map) rights.set(ctx.db, (map = new Map()));
+  return map;
+}
+
+/** The rights read for this token, or `read()` remembered for the cache time. */
+export function tokenRights(ctx: DomainContext, tokenId: string, read: () => Promise<Rights>): Promise<Rights> {
+  const now = ctx.clock.now().getTime();
+  const map = rightsOf(ctx);
+  const known = map.get(tokenId);
+  if (known && known.until > now) return known.rights;
+  const fresh = read();
+  const seconds = ctx.settings.scim.tokenCacheSeconds;
+  if (seconds <= 0) return fresh;
+  if (map.size >= REMEMBERED_TOKENS) map.delete(map.keys().next().value as string);
+  map.set(tokenId, { rights: fresh, until: now + seconds * 1000 });
+  fresh.catch(() => map.delete(tokenId));
+  return fresh;
+}
+
+/** Called in a transaction that changes what tokens' rights are made of (role mappings, an organization's policy). */
+export function forgetScimTokenRights(ctx: DomainContext, t: Transaction): void {
+  t.afterCommit(() => rightsOf(ctx).clear());
 }

@@ -1,6 +1,7 @@
 import type { User } from '../../db/models/User.js';
 import type { DomainContext } from '../context.js';
-import type { Principal } from '../principal.js';
+import type { Principal, ScimTokenPrincipal } from '../principal.js';
+import { tokenRights } from '../verifiedScimTokens.js';
 import { isPlatformLevel } from '../principal.js';
 import { loadMemberships, type MembershipView } from '../userView.js';
 import type { Grant, Rights, UserFacts } from './authorize.js';
@@ -40,6 +41,11 @@ async function readRights(ctx: DomainContext, principal: Principal): Promise<Rig
   if (isPlatformLevel(principal)) return 'all';
   if (principal.kind === 'org_admin') return new Map(principal.managed.map((o) => [o.id, { rank: o.rank, role: o.role }]));
   if (principal.kind !== 'scim_token') return new Map<string, { rank: number; role: string }>();
+  return tokenRights(ctx, principal.tokenId, () => readTokenRights(ctx, principal));
+}
+
+/** What a SCIM token may give: its organization's provisioning limit, or its directory's role mappings. */
+async function readTokenRights(ctx: DomainContext, principal: ScimTokenPrincipal): Promise<Rights> {
   const t = ctx.db.current();
   if (principal.organizationId) {
     const org = await ctx.db.models.Organization.findByPk(principal.organizationId, { transaction: t });
