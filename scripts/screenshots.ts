@@ -1,6 +1,7 @@
 /**
- * Screenshots of the admin console for the README: seeds demo data in a throw-away database, serves the application
- * on loopback, signs a platform administrator in with Chromium and saves PNGs to docs/screenshots/.
+ * Screenshots of the admin console and of two organizations' branded pages for the README: seeds demo data in a
+ * throw-away database, serves the application on loopback, signs a platform administrator in with Chromium and saves
+ * PNGs to docs/screenshots/.
  *
  *   npx tsx scripts/screenshots.ts
  *
@@ -9,7 +10,7 @@
 import { activateAccount } from '../src/identity/selfService/activation.js';
 import { createAccount } from '../src/identity/accounts/create.js';
 import { lockAccount } from '../src/identity/accounts/status.js';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { completeSignIn } from '../src/identity/selfService/signIn.js';
 import { configureSaml } from '../src/identity/saml/settings.js';
@@ -17,16 +18,65 @@ import { createAdminApiToken } from '../src/identity/apiTokens.js';
 import { loadAdminPrincipal } from '../src/identity/principal.js';
 import { createDirectory } from '../src/identity/directories.js';
 import { createOrganization } from '../src/identity/organizations.js';
+import { setBrand, setBrandLogo } from '../src/identity/branding/brands.js';
 import { createScimToken } from '../src/identity/scimTokens.js';
 import { enrolTotp, GOOD_PASSWORD, totpCode } from '../test/helpers/accounts.js';
 import { platformAdmin } from '../test/helpers/admins.js';
 import { openTestApp } from '../test/helpers/app.js';
 import { launchChromium, serve } from '../test/helpers/browser.js';
+import { logoPng } from '../test/helpers/logoFiles.js';
+import type { Browser } from 'playwright-core';
+import type { TestApp } from '../test/helpers/app.js';
 import { testOperator } from '../test/helpers/db.js';
 import { fixtureKey } from '../test/helpers/samlIdp.js';
 
 const OUT = path.resolve('docs/screenshots');
 const HOUR = 3_600_000;
+const PUBLIC_URL = 'https://id.example-utility.com';
+
+/** The two organizations whose own faces (brands) the screenshots put side by side. */
+const BRANDS = [
+  { slug: 'river', file: 'river', name: 'River Water', colour: '#075985', stripes: 2, productName: 'River Water customer portal', signIn: 'hannah.schmidt@river.example', newcomer: 'mei.tanaka@river.example' },
+  { slug: 'lakeside', file: 'lake', name: 'Lakeside Energy', colour: '#1e6b38', stripes: 3, productName: 'Lakeside Energy online services', signIn: 'olivia.brown@lakeside.example', newcomer: 'noah.berg@lakeside.example' },
+] as const;
+
+/** Two screenshots side by side in one image (Chromium lays them out: no image library needed). */
+async function sideBySide(browser: Browser, files: string[], out: string): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1340, height: 760 } });
+  const images = files.map((file) => `<img alt="" src="data:image/png;base64,${readFileSync(file).toString('base64')}">`).join('');
+  await page.setContent(`<!doctype html><body style="margin:0;padding:20px;background:#d9dee3;display:flex;gap:20px;align-items:flex-start">${images}</body>`);
+  await page.screenshot({ path: out, fullPage: true });
+  await page.close();
+}
+
+/**
+ * The sign-in and password pages of River Water and Lakeside Energy, each in its organization's brand (opened with the
+ * ?org= hint a portal puts in its links), and the activation email each sends.
+ */
+async function brandScreenshots(browser: Browser, t: TestApp, base: string): Promise<void> {
+  const shots: Record<string, string[]> = { 'sign-in': [], password: [], email: [] };
+  for (const brand of BRANDS) {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 640, height: 720 } });
+    // Emails point at PUBLIC_URL (their logo too): serve those addresses from the local server.
+    await context.route(`${PUBLIC_URL}/**`, async (route) => route.fulfill({ response: await route.fetch({ url: `${base}${new URL(route.request().url()).pathname}` }) }));
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in?org=${brand.slug}`);
+    shots['sign-in']!.push(path.join(OUT, `brand-${brand.file}-sign-in.png`));
+    await page.screenshot({ path: shots['sign-in']!.at(-1) as string });
+    await page.getByLabel('Email or username').fill(brand.signIn);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Password', { exact: true }).waitFor();
+    shots.password!.push(path.join(OUT, `brand-${brand.file}-password.png`));
+    await page.screenshot({ path: shots.password!.at(-1) as string, fullPage: true });
+    // A blank tab for the email: the sign-in page's Content Security Policy would refuse its inline style.
+    const inbox = await context.newPage();
+    await inbox.setContent(t.mailbox.last(brand.newcomer).html, { waitUntil: 'load' });
+    shots.email!.push(path.join(OUT, `brand-${brand.file}-email.png`));
+    await inbox.screenshot({ path: shots.email!.at(-1) as string, fullPage: true });
+    await context.close();
+  }
+  for (const [name, files] of Object.entries(shots)) await sideBySide(browser, files, path.join(OUT, `brand-${name}.png`));
+}
 
 const PEOPLE: Array<[string, string, string, string, 'active' | 'provisioned' | 'locked']> = [
   ['Hannah', 'Schmidt', 'river', 'administrator', 'active'],
@@ -43,12 +93,16 @@ const PEOPLE: Array<[string, string, string, string, 'active' | 'provisioned' | 
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const t = await openTestApp({ server: { publicUrl: 'https://id.example-utility.com' } });
+  const t = await openTestApp({ server: { publicUrl: PUBLIC_URL } });
   const ctx = t.deps.ctx;
   const clock = t.deps.clock;
   try {
-    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true } });
-    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'Lakeside Energy', slug: 'lakeside' });
+    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'River Water', slug: 'river', policy: { mfaRequired: true }, support: { text: 'Customer service, weekdays 8:00 to 18:00', email: 'help@river.example', phone: '+1 555 010 0199' } });
+    await createOrganization(ctx, testOperator, { kind: 'utility', name: 'Lakeside Energy', slug: 'lakeside', support: { email: 'care@lakeside.example', url: 'https://lakeside.example/help' } });
+    for (const brand of BRANDS) {
+      await setBrand(ctx, testOperator, brand.slug, { displayName: brand.name, primaryColor: brand.colour, productName: brand.productName });
+      await setBrandLogo(ctx, testOperator, brand.slug, { bytes: logoPng(brand.colour, { stripes: brand.stripes }), declaredType: 'image/png' });
+    }
     await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Acme Foods', slug: 'acme' });
     await createOrganization(ctx, testOperator, { kind: 'customer', name: 'Globex', slug: 'globex' });
     await createDirectory(ctx, testOperator, { kind: 'sso', name: 'acme-okta', organizations: ['acme'] });
@@ -137,6 +191,11 @@ async function main(): Promise<void> {
       await customer.getByRole('button', { name: 'Add', exact: true }).click();
       await customer.waitForURL(`**/admin/users/${ids.Samuel}`);
       await customer.screenshot({ path: path.join(OUT, 'user-added.png'), fullPage: true });
+
+      // A newcomer of Lakeside's (River's is Mei Tanaka), for its activation email.
+      await createAccount(ctx, testOperator, { directory: 'local', attributes: { userName: 'noah.berg@lakeside.example', name: { givenName: 'Noah', familyName: 'Berg' }, emails: [{ value: 'noah.berg@lakeside.example', primary: true }] }, memberships: [{ organization: 'lakeside', role: 'viewer' }] });
+      await t.deliver();
+      await brandScreenshots(browser, t, site.base);
       console.log(`Saved the screenshots to ${path.relative(process.cwd(), OUT)}/`);
     } finally {
       await browser.close();

@@ -16,6 +16,8 @@ import { adminConsole, CONSOLE_BASE } from './admin/console/router.js';
 import { cookieName } from './http/cookies.js';
 import { createOidcProvider, OIDC_PREFIX } from './oidc/provider.js';
 import { oidcRoutes } from './oidc/routes.js';
+import { interactionClient } from './oidc/interactionClient.js';
+import { brandAssets } from './pages/brandAssets.js';
 
 /** The application as node:http serves it (`http.createServer(app)`, or supertest). */
 export type App = RequestListener<typeof IncomingMessage, typeof ServerResponse>;
@@ -46,7 +48,9 @@ export function createApp(deps: Deps): App {
   app.use(CONSOLE_BASE, adminConsole({ services: deps.services, catalog: deps.ctx.catalog, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, secret: deps.secrets.sessionSecret, samlSp: deps.samlSp }));
   const saml = samlRoutes({ services: deps.services, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, sp: deps.samlSp });
   app.use(saml.router);
-  app.use(localPages({ services: deps.services, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, federatedSignOut: saml.federatedSignOut }, deps.secrets.sessionSecret));
+  // Logos and brand stylesheets: public, no session.
+  app.use(brandAssets(deps.services));
+  app.use(localPages({ services: deps.services, settings: deps.settings, sessions: deps.sessions, logger: deps.logger, federatedSignOut: saml.federatedSignOut, portalOf: interactionClient(provider) }, deps.secrets.sessionSecret));
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(deps.logger));
   return (req, res) => {

@@ -112,6 +112,7 @@ export const en = {
   'support.url': 'Website',
   'support.askAdministrator': 'If you still cannot sign in, contact your organization\'s administrator.',
   'support.askAdministratorOf': 'If you still cannot sign in, contact your administrator at {organization}.',
+  'support.footer': 'Help from {organization}:',
 
   'account.title': 'Your account',
   'account.profile': 'Profile',
@@ -182,6 +183,7 @@ export const en = {
 
   'mail.greeting': 'Hello{name},',
   'mail.ignore': 'If you did not expect this email, you can ignore it.',
+  'mail.linkBelow': 'If the button does not work, copy this address into your browser:',
   'mail.sentBy': 'Sent by {product}.',
   'mail.sentByOrganization': 'Sent on behalf of {organization} by {product}.',
   'mail.help': 'Need help? Contact {organization}: {contact}',

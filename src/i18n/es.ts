@@ -113,6 +113,7 @@ export const es: Record<MessageKey, string> = {
   'support.url': 'Sitio web',
   'support.askAdministrator': 'Si sigue sin poder iniciar sesión, contacte con el administrador de su organización.',
   'support.askAdministratorOf': 'Si sigue sin poder iniciar sesión, contacte con su administrador de {organization}.',
+  'support.footer': 'Ayuda de {organization}:',
 
   'account.title': 'Su cuenta',
   'account.profile': 'Perfil',
@@ -183,6 +184,7 @@ export const es: Record<MessageKey, string> = {
 
   'mail.greeting': 'Hola{name}:',
   'mail.ignore': 'Si no esperaba este correo, puede ignorarlo.',
+  'mail.linkBelow': 'Si el botón no funciona, copie esta dirección en su navegador:',
   'mail.sentBy': 'Enviado por {product}.',
   'mail.sentByOrganization': 'Enviado en nombre de {organization} por {product}.',
   'mail.help': '¿Necesita ayuda? Contacte con {organization}: {contact}',

@@ -22,8 +22,7 @@ import { createGroup, deleteGroup, getGroup } from './groups.js';
 import { accountClaims, mayUseClient } from './oidcAccounts.js';
 import { createOidcClient, deleteOidcClient, getOidcClient, listOidcClients, oidcClientMetadata, updateOidcClient } from './oidcClients.js';
 import { createOrganization, deleteOrganization, getOrganization, listOrganizations, updateOrganization } from './organizations.js';
-import { organizationForPage } from './organizationDisplay.js';
-import { brandForPage, getBrand, platformBrand, readLogo, removeBrandLogo, setBrand, setBrandLogo } from './branding/brands.js';
+import { brandForPage, getBrand, logoLimits, platformBrand, readLogo, removeBrandLogo, setBrand, setBrandLogo } from './branding/brands.js';
 import { loadAdminPrincipal } from './principal.js';
 import { countRequest, sweepRateLimits } from './rateLimits.js';
 import { readiness } from './readiness.js';
@@ -113,7 +112,6 @@ export function createServices(ctx: DomainContext) {
       regenerateRecoveryCodes,
       overview: accountOverview,
       chooseLanguage,
-      organizationForPage,
     }),
     administrators: bind(ctx, {
       principalFor: loadAdminPrincipal,
@@ -122,7 +120,7 @@ export function createServices(ctx: DomainContext) {
       listApiTokens: listAdminApiTokens,
       revokeApiToken: revokeAdminApiToken,
     }),
-    branding: bind(ctx, { get: getBrand, set: setBrand, setLogo: setBrandLogo, removeLogo: removeBrandLogo, readLogo, forPage: brandForPage, platform: platformBrand }),
+    branding: bind(ctx, { get: getBrand, set: setBrand, setLogo: setBrandLogo, removeLogo: removeBrandLogo, readLogo, forPage: brandForPage, platform: platformBrand, logoLimits }),
     organizations: bind(ctx, { list: listOrganizations, get: getOrganization, create: createOrganization, update: updateOrganization, delete: deleteOrganization }),
     directories: bind(ctx, { list: listDirectories, get: getDirectory, create: createDirectory, delete: deleteDirectory, link: linkOrganization, unlink: unlinkOrganization }),
     saml: bind(ctx, {

@@ -4,10 +4,11 @@ import type { DomainContext } from '../identity/context.js';
 import { pickLocale } from '../i18n/locales.js';
 import type { Logger } from '../lib/logger.js';
 import { readPayload } from './outbox.js';
-import { renderMail, TEMPLATES, type TemplateData, type TemplateName } from './templates/render.js';
+import { renderMail, TEMPLATES, type MailBrand, type TemplateData, type TemplateName } from './templates/render.js';
 import type { MailTransport } from './transport.js';
 
 export interface DispatcherOptions {
+  /** MAIL_FROM: the sender's address (and the display name used where no brand gives one). */
   from: string;
   /** How often the outbox is polled. */
   pollMs: number;
@@ -30,8 +31,9 @@ export const DEFAULT_DISPATCHER_OPTIONS: Omit<DispatcherOptions, 'from'> = { pol
 
 /**
  * Sends the outbox: claims due messages (a conditional update, so several instances never send one twice), renders
- * them in the recipient's language, hands them to the transport, and marks them sent, or retries with exponential
- * backoff until they are abandoned. Payloads (which carry one-time links) are erased once a message is finished.
+ * them in the recipient's language with the brand queued with them (see mailUser), hands them to the transport, and
+ * marks them sent, or retries with exponential backoff until they are abandoned. Payloads (which carry one-time links)
+ * are erased once a message is finished.
  */
 export class MailDispatcher {
   #timer: NodeJS.Timeout | undefined;
@@ -107,9 +109,12 @@ export class MailDispatcher {
     const attempts = message.attempts + 1;
     try {
       if (!(TEMPLATES as readonly string[]).includes(message.template)) throw new Error(`unknown template "${message.template}"`);
-      const data = readPayload(this.ctx, message) as unknown as TemplateData[TemplateName];
+      const data = readPayload(this.ctx, message) as unknown as TemplateData[TemplateName] & { brand?: MailBrand };
       const rendered = renderMail(message.template as TemplateName, pickLocale(message.locale), data, this.ctx.settings.mail.productName);
-      await withDeadline(this.transport.send({ from: this.#options.from, to: message.toAddress, ...rendered, messageId: message.id }), this.#options.sendTimeoutMs);
+      // The brand's sender name, else the platform's (IDBRIDGE_BRAND_SENDER_NAME), else MAIL_FROM's own; the address
+      // is always MAIL_FROM's.
+      const senderName = data.brand?.senderName || this.ctx.settings.brand.senderName;
+      await withDeadline(this.transport.send({ from: this.#options.from, ...(senderName ? { senderName } : {}), to: message.toAddress, ...rendered, messageId: message.id }), this.#options.sendTimeoutMs);
       await MailMessage.update({ status: 'sent', attempts, sentAt: this.ctx.clock.now(), payload: null, lastError: null, updatedAt: this.ctx.clock.now() }, { where: { id: message.id } });
       this.logger.info({ mailId: message.id, template: message.template, attempts }, 'email sent');
       this.ctx.metrics.mailSent();

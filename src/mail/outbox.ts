@@ -7,7 +7,10 @@ export interface QueuedMail {
   template: string;
   locale: string;
   userId?: string | null;
-  /** The template's data; encrypted at rest because links in it carry one-time tokens. */
+  /**
+   * The template's data, with the brand the email speaks with as it was when queued (see mailUser); encrypted at rest
+   * because links in it carry one-time tokens.
+   */
   data: Record<string, unknown>;
 }
 

@@ -1,10 +1,11 @@
+import type { ResolvedBrand } from '../identity/branding/brands.js';
 import type { Locale } from '../i18n/locales.js';
 import { translate } from '../i18n/translate.js';
 import { html, raw, type SafeHtml } from '../pages/html.js';
 import { layout } from '../pages/layout.js';
 
-/** Pages oidc-provider shows itself (logout confirmation, errors), in idbridge's layout. */
-export function logoutPage(locale: Locale, providerForm: string, clientName: string | undefined): string {
+/** Pages oidc-provider shows itself (logout confirmation, errors), in idbridge's layout, in the brand of the portal. */
+export function logoutPage(locale: Locale, brand: ResolvedBrand, providerForm: string, clientName: string | undefined): string {
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string>) => translate(locale, key, params);
   // providerForm is oidc-provider's own hidden form (action and xsrf token), which the buttons below submit.
   const body: SafeHtml = html`${raw(providerForm)}
@@ -13,16 +14,17 @@ export function logoutPage(locale: Locale, providerForm: string, clientName: str
   <button type="submit" form="op.logoutForm" name="logout" value="yes" class="primary">${t('oidc.logoutYes')}</button>
   <button type="submit" form="op.logoutForm" class="secondary">${t('oidc.logoutNo')}</button>
 </div>`;
-  return layout({ locale, title: t('oidc.logoutTitle'), body, path: '/sign-in' });
+  return layout({ locale, brand, title: t('oidc.logoutTitle'), body, path: '/sign-in' });
 }
 
-export function loggedOutPage(locale: Locale): string {
-  return layout({ locale, title: translate(locale, 'oidc.loggedOutTitle'), body: html`<p>${translate(locale, 'oidc.loggedOut')}</p>`, path: '/sign-in' });
+export function loggedOutPage(locale: Locale, brand: ResolvedBrand): string {
+  return layout({ locale, brand, title: translate(locale, 'oidc.loggedOutTitle'), body: html`<p>${translate(locale, 'oidc.loggedOut')}</p>`, path: '/sign-in' });
 }
 
-export function errorPage(locale: Locale, description: string | undefined): string {
+export function errorPage(locale: Locale, brand: ResolvedBrand, description: string | undefined): string {
   return layout({
     locale,
+    brand,
     title: translate(locale, 'oidc.errorTitle'),
     body: html`<p>${translate(locale, 'oidc.error')}</p>${description ? html`<p class="hint">${description}</p>` : ''}`,
     path: '/sign-in',

@@ -24,6 +24,12 @@ function localeOf(ctx: KoaContextWithOIDC) {
   return pickLocale(parseAcceptLanguage(ctx.get('accept-language')));
 }
 
+/** The brand of a page oidc-provider shows: the portal's (its client, when the request names one), else the platform's. */
+async function brandOf(services: Services, ctx: KoaContextWithOIDC) {
+  const clientId = (ctx.oidc?.client as { clientId?: string } | undefined)?.clientId;
+  return services.branding.forPage({ clientId }).catch(() => services.branding.platform());
+}
+
 /**
  * The OpenID Connect provider of the portal applications: authorization code with PKCE (S256 required), refresh
  * tokens (rotated), RP-initiated logout, discovery and JWKS, with issuer PUBLIC_URL and every artefact stored in
@@ -78,11 +84,11 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
         enabled: true,
         async logoutSource(koa, form) {
           koa.type = 'html';
-          koa.body = logoutPage(localeOf(koa), form, (koa.oidc.client as unknown as { clientName?: string } | undefined)?.clientName);
+          koa.body = logoutPage(localeOf(koa), await brandOf(services, koa), form, (koa.oidc.client as unknown as { clientName?: string } | undefined)?.clientName);
         },
         async postLogoutSuccessSource(koa) {
           koa.type = 'html';
-          koa.body = loggedOutPage(localeOf(koa));
+          koa.body = loggedOutPage(localeOf(koa), await brandOf(services, koa));
         },
       },
     },
@@ -125,7 +131,7 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
     clientBasedCORS: () => false,
     async renderError(koa, out) {
       koa.type = 'html';
-      koa.body = errorPage(localeOf(koa), typeof out.error_description === 'string' ? out.error_description : undefined);
+      koa.body = errorPage(localeOf(koa), await brandOf(services, koa), typeof out.error_description === 'string' ? out.error_description : undefined);
     },
   };
 

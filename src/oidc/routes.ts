@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import { localeFor, render } from '../pages/render.js';
 import { message } from '../pages/views/messages.js';
 import { translator } from '../i18n/translate.js';
+import { interactionClient } from './interactionClient.js';
 import { consentBody } from './pages.js';
 import { OIDC_PREFIX } from './provider.js';
 
@@ -52,10 +53,17 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
     return grant.save();
   }
 
-  function noAccess(req: Request, res: Response): void {
+  const clientOfPath = interactionClient(provider);
+
+  /** The brand of an interaction's page: its portal's (the client registered for one organization), else the platform's. */
+  async function brandOf(clientId: string | null | undefined) {
+    return services.branding.forPage({ clientId: clientId ?? undefined }).catch(() => services.branding.platform());
+  }
+
+  async function noAccess(req: Request, res: Response, clientId?: string): Promise<void> {
     const locale = localeFor(req);
     const t = translator(locale);
-    render(req, res, locale, { title: t('oidc.noAccessTitle'), body: message(t('oidc.noAccess')), path: '/sign-in', status: 403 });
+    render(req, res, locale, { brand: await brandOf(clientId), title: t('oidc.noAccessTitle'), body: message(t('oidc.noAccess')), path: '/sign-in', status: 403 });
   }
 
   interactions.get(`${OIDC_PREFIX}/interaction/:uid`, async (req, res) => {
@@ -67,7 +75,7 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
         return res.redirect(303, `/sign-in?return_to=${encodeURIComponent(`${OIDC_PREFIX}/interaction/${details.uid}`)}`);
       }
       if (!(await services.oidcAccounts.mayUseClient(req.session.userId, client.idbridge_organizations ?? []))) {
-        return noAccess(req, res);
+        return noAccess(req, res, client.clientId);
       }
       const amr = (req.session.data.methods as string[] | undefined) ?? ['pwd'];
       return provider.interactionFinished(req, res, { login: { accountId: req.session.userId, amr, remember: false } }, { mergeWithLastSubmission: false });
@@ -81,7 +89,7 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
       const locale = localeFor(req);
       const t = translator(locale);
       const scopes = String(details.params.scope ?? '').split(' ');
-      return render(req, res, locale, { title: t('oidc.consentTitle'), path: req.path, body: consentBody(locale, { clientName: client.clientName ?? client.clientId, scopes, csrf: req.csrfToken?.() ?? '', uid: details.uid }) });
+      return render(req, res, locale, { brand: await brandOf(client.clientId), title: t('oidc.consentTitle'), path: req.path, body: consentBody(locale, { clientName: client.clientName ?? client.clientId, scopes, csrf: req.csrfToken?.() ?? '', uid: details.uid }) });
     }
     res.status(400).end();
   });
@@ -97,13 +105,14 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
     await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user denied access.' }, { mergeWithLastSubmission: false });
   });
 
-  interactions.use(`${OIDC_PREFIX}/interaction`, ((error, req, res, next) => {
+  interactions.use(`${OIDC_PREFIX}/interaction`, (async (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? 500;
     if (status >= 500) deps.logger.error({ err: error, requestId: req.id }, 'OIDC interaction failed');
     const locale = localeFor(req);
     const t = translator(locale);
-    render(req, res, locale, { title: t('oidc.errorTitle'), body: message(t('oidc.error')), path: '/sign-in', status: status >= 500 ? 500 : 400 });
+    const brand = await brandOf(await clientOfPath(req.originalUrl).catch(() => null));
+    render(req, res, locale, { brand, title: t('oidc.errorTitle'), body: message(t('oidc.error')), path: '/sign-in', status: status >= 500 ? 500 : 400 });
   }) as ErrorRequestHandler);
 
   router.use(interactions);

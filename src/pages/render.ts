@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { ResolvedBrand } from '../identity/branding/brands.js';
 import { LOCALES, parseAcceptLanguage, pickLocale, toLocale, type Locale } from '../i18n/locales.js';
 import { translator, type Translate } from '../i18n/translate.js';
 import { getCookie, setCookie, type CookiePolicy } from '../http/cookies.js';
@@ -31,6 +32,8 @@ export function localeFor(req: Request, userPreference?: string | null): Locale 
 }
 
 export interface RenderInput {
+  /** Whose page it is (services.branding.forPage with the flow's facts). */
+  brand: ResolvedBrand;
   title: string;
   body: SafeHtml;
   /** The GET address of this page, for the language switcher. */
@@ -39,6 +42,8 @@ export interface RenderInput {
   status?: number;
   signedInName?: string;
   refreshTo?: string;
+  /** The body says whom to ask itself (a page that cannot go on). */
+  supportShown?: boolean;
 }
 
 /** Sends a whole page: never cached (pages carry CSRF tokens and personal data), in the language it is written in. */
@@ -56,11 +61,13 @@ export function render(req: Request, res: Response, locale: Locale, input: Rende
     input.status ?? 200,
     layout({
       locale,
+      brand: input.brand,
       title: input.title,
       body: input.body,
       path: input.path,
       ...(input.notice ? { notice: input.notice } : {}),
       ...(input.refreshTo ? { refreshTo: input.refreshTo } : {}),
+      ...(input.supportShown ? { supportShown: true } : {}),
       ...(input.signedInName && req.csrfToken ? { signedIn: { name: input.signedInName, csrf: req.csrfToken() } } : {}),
     }),
   );

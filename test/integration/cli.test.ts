@@ -92,6 +92,95 @@ describe('operator CLI', () => {
   });
 });
 
+describe('operator CLI: org brand', () => {
+  let deps: TestDeps;
+  const cli = (...argv: string[]) => runCli(argv, deps.env);
+  const json = async (...argv: string[]) => {
+    const outcome = await cli(...argv, '--json');
+    if (outcome.code !== 0) throw new Error(outcome.stderr);
+    return JSON.parse(outcome.stdout as string);
+  };
+
+  beforeAll(async () => {
+    deps = await openTestDeps();
+    await json('org', 'create', '--kind', 'utility', '--name', 'River Water', '--slug', 'river', '--support-email', 'help@river.test');
+  });
+  afterAll(() => deps.close());
+
+  it('shows a brand with its defaults, sets fields, and clears one with an empty value', async () => {
+    const shown = await cli('org', 'brand', '--org', 'river');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^Brand of river "River Water":\n/);
+    expect(shown.stdout).toMatch(/Display name\s+River Water \(default\)/);
+    expect(shown.stdout).toMatch(/Primary colour\s+#0b5cad \(default\)/);
+    expect(shown.stdout).toMatch(/Logo\s+none/);
+    expect(shown.stdout).toMatch(/Support contact\s+help@river\.test/);
+
+    const set = await json('org', 'brand', '--org', 'river', '--display-name', 'River Water Co.', '--color', '#1A4D2E', '--product-name', 'River Water customer portal', '--sender-name', 'River Water', '--authenticator-name', 'River Water');
+    expect(set.brand).toEqual({ displayName: 'River Water Co.', primaryColor: '#1a4d2e', productName: 'River Water customer portal', senderName: 'River Water', authenticatorName: 'River Water' });
+    const cleared = await json('org', 'brand', '--org', 'river', '--sender-name', '');
+    expect(cleared.brand.senderName).toBeUndefined();
+    expect(cleared.effective.senderName).toBe('River Water Co.');
+    const text = await cli('org', 'brand', '--org', 'river');
+    expect(text.stdout).toMatch(/Display name\s+River Water Co\.\n/);
+    expect(text.stdout).toMatch(/Sender name\s+River Water Co\. \(default\)/);
+  });
+
+  it('refuses a colour that fails WCAG AA with exit code 1 and the reason, changing nothing', async () => {
+    const before = await json('org', 'brand', '--org', 'river');
+    const refused = await cli('org', 'brand', '--org', 'river', '--color', '#ffcc00', '--product-name', 'Changed');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^idbridge: primaryColor: is too light: .*at least 4\.5:1 \(WCAG AA\), and it has 1\.39:1; choose a darker shade$/);
+    const asJson = await cli('org', 'brand', '--org', 'river', '--color', '#999999', '--json');
+    expect(JSON.parse(asJson.stderr as string).error.code).toBe('brand.invalid');
+    expect(await json('org', 'brand', '--org', 'river')).toEqual(before);
+  });
+
+  it('sets a logo from a file (its type read from the bytes), refuses SVG and damaged files, and removes it', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { pngFile, jpegFile, SVG_LOGO } = await import('../helpers/logoFiles.js');
+    const dir = deps.settings.dataDir;
+    writeFileSync(`${dir}/logo.png`, pngFile(120, 40));
+    writeFileSync(`${dir}/logo.jpeg-named.png`, jpegFile(300, 100));
+    writeFileSync(`${dir}/logo.svg`, SVG_LOGO);
+    writeFileSync(`${dir}/broken.png`, pngFile(120, 40).subarray(0, 50));
+    writeFileSync(`${dir}/huge.png`, Buffer.concat([pngFile(20, 20), Buffer.alloc(300 * 1024)]));
+
+    const set = await json('org', 'brand', '--org', 'river', '--logo', `${dir}/logo.png`);
+    expect(set.logo).toMatchObject({ contentType: 'image/png', width: 120, height: 40, path: expect.stringMatching(/^\/brand\/river\/logo-[0-9a-f]{16}\.png$/) });
+    expect((await cli('org', 'brand', '--org', 'river')).stdout).toMatch(/Logo\s+image\/png 120x40, 1 KiB, \/brand\/river\/logo-/);
+    // The name says .png; the bytes are a JPEG: the bytes decide.
+    expect((await json('org', 'brand', '--org', 'river', '--logo', `${dir}/logo.jpeg-named.png`)).logo).toMatchObject({ contentType: 'image/jpeg', width: 300, height: 100 });
+
+    const svg = await cli('org', 'brand', '--org', 'river', '--logo', `${dir}/logo.svg`, '--display-name', 'Not this', '--json');
+    expect(svg.code).toBe(1);
+    expect(JSON.parse(svg.stderr as string).error).toMatchObject({ code: 'logo.svg', message: expect.stringContaining('can carry script') });
+    expect((await cli('org', 'brand', '--org', 'river', '--logo', `${dir}/broken.png`)).stderr).toContain('The PNG file is incomplete');
+    expect((await cli('org', 'brand', '--org', 'river', '--logo', `${dir}/huge.png`)).stderr).toBe('idbridge: The logo is 301 KiB; at most 256 KiB is accepted.');
+    const kept = await json('org', 'brand', '--org', 'river');
+    expect(kept).toMatchObject({ brand: { displayName: 'River Water Co.' }, logo: { contentType: 'image/jpeg' } });
+
+    const missing = await cli('org', 'brand', '--org', 'river', '--logo', `${dir}/nope.png`);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`cannot read the logo file "${dir}/nope.png": ENOENT`);
+    const both = await cli('org', 'brand', '--org', 'river', '--logo', `${dir}/logo.png`, '--remove-logo');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give --logo FILE or --remove-logo, not both');
+
+    expect((await json('org', 'brand', '--org', 'river', '--remove-logo')).logo).toBeNull();
+    const audit = await deps.db.models.AuditEvent.findAll({ where: { action: ['organization.brand_changed', 'organization.brand_logo_changed', 'organization.brand_logo_removed'] }, order: [['id', 'ASC']] });
+    expect(audit.map((event) => event.action)).toEqual(['organization.brand_changed', 'organization.brand_changed', 'organization.brand_logo_changed', 'organization.brand_logo_changed', 'organization.brand_logo_removed']);
+    expect(audit.every((event) => event.actorType === 'operator')).toBe(true);
+  });
+
+  it('says an unknown organization is not found', async () => {
+    const outcome = await cli('org', 'brand', '--org', 'nowhere', '--json');
+    expect(outcome.code).toBe(1);
+    expect(JSON.parse(outcome.stderr as string).error.code).toBe('organization.not_found');
+    expect((await cli('org', 'brand')).stderr).toContain('--org is required');
+  });
+});
+
 describe('operator CLI: SAML', () => {
   let deps: TestDeps;
   const json = async (...argv: string[]) => {

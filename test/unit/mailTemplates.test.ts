@@ -1,5 +1,6 @@
 import { formatDuration } from '../../src/mail/templates/brand.js';
 import { renderMail, TEMPLATES, type MailBrand, type TemplateData, type TemplateName } from '../../src/mail/templates/render.js';
+import { senderOf } from '../../src/mail/transport.js';
 
 const SAMPLE: { [T in TemplateName]: TemplateData[T] } = {
   activation: { name: 'Ana', link: 'https://id.example.com/activate?token=abc', hours: 168 },
@@ -84,5 +85,42 @@ describe('what emails name', () => {
     expect(mail.subject).toBe('Your Customer Portal password has been changed');
     expect(mail.text).toContain('Sent by Customer Portal.');
     expect(mail.text).not.toContain('Need help?');
+  });
+});
+
+describe('the brand in an email', () => {
+  const brand: MailBrand = { product: 'River Online', name: 'River Water', organization: { name: 'River Water', support: { email: 'help@river.example', url: 'https://help.river.example/' } }, color: '#00607A', logo: { url: 'https://id.example.com/brand/river/logo-0123456789abcdef.png', width: 600, height: 120 }, senderName: 'River Water' };
+
+  it('shows the logo fitted into its box with the brand name as alt text in HTML, and no logo in the text part', () => {
+    const mail = renderMail('mfa_reset', 'en', { ...SAMPLE.mfa_reset, brand });
+    expect(mail.html).toContain('<img src="https://id.example.com/brand/river/logo-0123456789abcdef.png" alt="River Water" width="200" height="40"');
+    expect(mail.text).not.toContain('logo');
+    expect(mail.html).toContain('style="background:#00607a;');
+    expect(mail.html).toContain('<a href="mailto:help@river.example" style="color:#00607a">help@river.example</a>');
+    expect(mail.text).toContain('Need help? Contact River Water: help@river.example · https://help.river.example/');
+  });
+
+  it('never puts a colour other than #rrggbb into a style, nor a logo address other than http(s)', () => {
+    const mail = renderMail('mfa_reset', 'en', { ...SAMPLE.mfa_reset, brand: { ...brand, color: 'red;background:url(https://evil.example/)', logo: { url: 'javascript:alert(1)', width: 10, height: 10 } } });
+    expect(mail.html).not.toContain('evil.example');
+    expect(mail.html).not.toContain('javascript:');
+    expect(mail.html).toContain('style="background:#0b5cad;');
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).toContain('color:#0b5cad">River Water</td>');
+  });
+
+  it('renders an email queued before brands had more than a product and an organization', () => {
+    const mail = renderMail('deactivated', 'en', { name: 'Ana', brand: { product: 'Customer Portal', organization: { name: 'River Water', support: {} } } });
+    expect(mail.text).toContain('Sent on behalf of River Water by Customer Portal.');
+    expect(mail.html).toContain('color:#0b5cad">River Water</td>');
+  });
+});
+
+describe('senderOf', () => {
+  it('keeps MAIL_FROM without a sender name, and puts the name on its address otherwise, without line breaks', () => {
+    expect(senderOf('idbridge <no-reply@idbridge.local>')).toBe('idbridge <no-reply@idbridge.local>');
+    expect(senderOf('idbridge <no-reply@idbridge.local>', '  ')).toBe('idbridge <no-reply@idbridge.local>');
+    expect(senderOf('"Acme, Inc." <mail@acme.example>', "Lake Énergie, d'Eau")).toEqual({ name: "Lake Énergie, d'Eau", address: 'mail@acme.example' });
+    expect(senderOf('no-reply@idbridge.local', 'A\r\nBcc: b@example.com')).toEqual({ name: 'A Bcc: b@example.com', address: 'no-reply@idbridge.local' });
   });
 });

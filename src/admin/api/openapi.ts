@@ -79,6 +79,25 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         patch: op('Rename, change the policy or the support contact', { '200': json(ref('Organization')) }, { parameters: [idParam('id', 'Slug or id')], requestBody: body({ type: 'object' }) }),
         delete: op('Delete an organization and its memberships', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'Slug or id')] }),
       },
+      '/organizations/{id}/brand': {
+        get: op("The organization's brand: what it set, its logo, its support contact and the brand its pages and emails show", { '200': json(ref('BrandView')) }, { parameters: [idParam('id', 'Slug or id')] }),
+        patch: op('Change the brand: each field given is set, null or "" clears it (the platform\'s applies), absent fields stay. Audited (organization.brand_changed, with the fields changed)', { '200': json(ref('BrandView')) }, { parameters: [idParam('id', 'Slug or id')], requestBody: body(ref('BrandInput')) }),
+      },
+      '/organizations/{id}/brand/logo': {
+        put: op(
+          'Upload the logo: the image itself as the body (PNG, JPEG or WebP; the type is read from the bytes and must match Content-Type). SVG, damaged files and images outside the size and dimension limits are refused with the reason. Audited (organization.brand_logo_changed)',
+          {
+            '200': json(ref('BrandView')),
+            '413': { description: 'logo.too_large: larger than the limit (configuration brand.logoMaxKiB), named in the message', content: { 'application/json': { schema: ref('Error') } } },
+            '415': { description: 'The body is not an image (a JSON body), or it is compressed (Content-Encoding)', content: { 'application/json': { schema: ref('Error') } } },
+          },
+          {
+            parameters: [idParam('id', 'Slug or id')],
+            requestBody: { required: true, content: Object.fromEntries(['image/png', 'image/jpeg', 'image/webp'].map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) },
+          },
+        ),
+        delete: op('Remove the logo (pages and emails show the name alone)', { '200': json(ref('BrandView')) }, { parameters: [idParam('id', 'Slug or id')] }),
+      },
       '/directories': { get: op('Directories', { '200': json({ type: 'object' }) }), post: op('Create an SSO directory', { '201': json({ type: 'object' }, 'Created') }, { requestBody: body({ type: 'object', properties: { kind: { const: 'sso' }, name: { type: 'string' }, organizations: { type: 'array', items: { type: 'string' } } } }) }) },
       '/directories/{id}': { get: op('A directory', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Name or id')] }), delete: op('Delete an SSO directory without users', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'Name or id')] }) },
       '/directories/{id}/organizations/{organization}': {
@@ -150,6 +169,44 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         MemberAdded: { type: 'object', properties: { outcome: { enum: ['added', 'already_member'] }, notified: { type: 'boolean', description: 'Whether the user was emailed (not while PROVISIONED or INACTIVE)' }, user: ref('User') } },
         UserEdit: { type: 'object', properties: { givenName: { type: 'string' }, familyName: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, title: { type: 'string' }, sdkAccess: { type: 'boolean' }, preferredLanguage: { enum: ['en', 'es', null] } } },
         Organization: { type: 'object', properties: { kind: { enum: ['utility', 'customer'] }, name: { type: 'string' }, slug: { type: 'string' }, policy: { type: 'object', properties: { mfaRequired: { type: 'boolean' }, passwordMaxAgeDays: { type: 'integer' }, passwordResetTtlHours: { type: 'integer' }, activationTtlHours: { type: 'integer' } } }, support: { type: 'object', description: 'Whom its people ask when they cannot sign in, shown on the sign-in, locked-account and link pages and in emails; every part optional, an empty string or null clears it (a PATCH replaces the whole contact)', properties: { text: { type: 'string', maxLength: 300 }, email: { type: 'string', format: 'email' }, phone: { type: 'string', maxLength: 40 }, url: { type: 'string', format: 'uri', description: 'http or https' } } } } },
+        BrandInput: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Every field optional: given, it is set; null or "" clears it; absent, it stays',
+          properties: {
+            displayName: { type: ['string', 'null'], maxLength: 100, description: "The name pages and emails show; unset: the organization's name" },
+            primaryColor: { type: ['string', 'null'], pattern: '^#[0-9a-fA-F]{6}$', description: 'Buttons and links; must reach WCAG AA (4.5:1) with white text and against the page background (#f4f6f8), else refused saying the contrast it has' },
+            productName: { type: ['string', 'null'], maxLength: 100, description: 'The product named in emails ("River Water customer portal")' },
+            senderName: { type: ['string', 'null'], maxLength: 100, description: 'The display name of the emails\' sender (the address stays the platform\'s); no < > or "' },
+            authenticatorName: { type: ['string', 'null'], maxLength: 64, description: 'The name authenticator apps list the account under; no ":"' },
+          },
+        },
+        Logo: { type: 'object', properties: { path: { type: 'string', description: "Public path on idbridge's origin, /brand/{slug}/logo-{hash}.{ext}; changes with the image" }, contentType: { enum: ['image/png', 'image/jpeg', 'image/webp'] }, width: { type: 'integer' }, height: { type: 'integer' }, sha256: { type: 'string' } } },
+        ResolvedBrand: {
+          type: 'object',
+          description: "The brand with every part decided: the organization's where set, the platform's otherwise",
+          properties: {
+            key: { type: 'string' },
+            name: { type: 'string' },
+            productName: { type: 'string' },
+            senderName: { type: 'string' },
+            authenticatorName: { type: 'string' },
+            primaryColor: { type: 'string' },
+            primaryColorDark: { type: 'string', description: 'Hover and pressed states' },
+            logo: { oneOf: [ref('Logo'), { type: 'null' }] },
+            organization: { type: ['object', 'null'], properties: { id: { type: 'string' }, slug: { type: 'string' }, name: { type: 'string' }, support: { type: 'object' } } },
+          },
+        },
+        BrandView: {
+          type: 'object',
+          properties: {
+            organization: { type: 'object', properties: { id: { type: 'string' }, slug: { type: 'string' }, name: { type: 'string' } } },
+            brand: { type: 'object', description: 'What the organization set (the fields of BrandInput that have a value)' },
+            support: { type: 'object', description: 'The support contact (set with PATCH /organizations/{id})', properties: { text: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, url: { type: 'string' } } },
+            logo: { oneOf: [{ allOf: [ref('Logo'), { type: 'object', properties: { bytes: { type: 'integer' }, updatedAt: { type: 'string', format: 'date-time' } } }] }, { type: 'null' }] },
+            effective: ref('ResolvedBrand'),
+          },
+        },
         OidcClient: { type: 'object', properties: { name: { type: 'string' }, redirectUris: { type: 'array', items: { type: 'string' } }, postLogoutRedirectUris: { type: 'array', items: { type: 'string' } }, firstParty: { type: 'boolean', description: 'No consent screen' }, organizations: { type: 'array', items: { type: 'string' }, description: 'Only these organizations\' users may sign in; empty: everyone' } } },
         ServiceToken: {
           type: 'object',

@@ -5,6 +5,7 @@ import { toErrorResponse } from '../../http/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SessionCookies } from '../../auth/session.js';
 import { AdminAuthError, adminAuthentication } from '../auth.js';
+import { brandRoutes } from './brand.js';
 import { openApiDocument } from './openapi.js';
 import { platformRoutes } from './platform.js';
 import { userRoutes } from './users.js';
@@ -50,6 +51,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use((req, res, next) => (req.adminVia === 'session' ? csrf(req, res, next) : next()));
   router.use(userRoutes(deps.services));
   router.use(platformRoutes(deps.services));
+  router.use(brandRoutes(deps.services));
   router.use((req, res) => {
     res.status(404).json({ error: { code: 'route.not_found', message: `Nothing here: ${req.method} ${ADMIN_API_BASE}${req.path}` } });
   });

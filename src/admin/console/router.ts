@@ -4,6 +4,7 @@ import { isDomainError } from '../../identity/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { languageChoice } from '../../pages/render.js';
 import { message } from '../../pages/views/messages.js';
+import { brandLogoUpload, brandPages } from './brandPages.js';
 import { consoleRequest, requireAdministrator, show, type ConsoleDeps } from './context.js';
 import { FlashMessages } from './flash.js';
 import { platformPages } from './platformPages.js';
@@ -43,13 +44,17 @@ export function adminConsole(input: AdminConsoleDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 }));
   router.use(deps.sessions.middleware());
   router.use(languageChoice(deps.sessions.policy));
-  router.use(csrfProtection({ secret: input.secret, cookies: deps.sessions.policy, sessionId: (req) => req.session?.id }));
+  const csrf = csrfProtection({ secret: input.secret, cookies: deps.sessions.policy, sessionId: (req) => req.session?.id });
+  // The logo upload is multipart: it runs the same CSRF check itself, on the token the form sends before the file.
+  router.use(brandLogoUpload(deps, csrf));
+  router.use(csrf);
   router.use(requireAdministrator(deps));
   router.get('/', (_req, res) => res.redirect(303, '/admin/users'));
   router.use(newUserPages(deps));
   router.use(userPages(deps));
   router.use(userActionRoutes(deps));
   router.use(platformPages(deps));
+  router.use(brandPages(deps));
   router.use((req, res) => {
     const { t } = consoleRequest(req);
     show(deps, req, res, { title: t('error.notFoundTitle'), status: 404, body: message(t('error.notFound')) });

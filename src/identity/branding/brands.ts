@@ -307,7 +307,7 @@ export interface PageFlow {
 
 /** The one organization a portal application is registered for, if it is registered for exactly one. */
 async function clientOrganization(ctx: DomainContext, clientId: string): Promise<string | null> {
-  const client = await ctx.db.models.OidcClient.findByPk(clientId, { attributes: ['clientId', 'organizationIds'], transaction: ctx.db.current() });
+  const client = await ctx.db.models.OidcClient.findByPk(clientId, { attributes: ['id', 'organizationIds'], transaction: ctx.db.current() });
   const ids = client?.organizationIds ?? [];
   return ids.length === 1 ? (ids[0] as string) : null;
 }

@@ -118,7 +118,7 @@ export function checkLogo(bytes: Buffer, limits: LogoLimits, declaredType?: stri
   if (!image) throw new LogoProblem('logo.unsupported_type', 'The logo must be a PNG, JPEG or WebP image.');
   const declared = declaredType?.split(';')[0]?.trim().toLowerCase();
   if (declared && declared !== 'application/octet-stream' && declared !== image.type && !(declared === 'image/jpg' && image.type === 'image/jpeg')) {
-    throw new LogoProblem('logo.type_mismatch', `The file was sent as ${declared} but is a ${image.type} image.`);
+    throw new LogoProblem('logo.type_mismatch', `The file was sent as ${declared} but it is ${image.type}.`);
   }
   const { width, height } = image;
   if (width < limits.minSide || height < limits.minSide || width > limits.maxWidth || height > limits.maxHeight) {

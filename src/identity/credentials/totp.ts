@@ -10,8 +10,17 @@ export function newTotpSecret(): string {
   return generateSecret({ length: 20 });
 }
 
+/**
+ * The otpauth URI of a QR code: `issuer` (the brand's authenticator name) both as the label's prefix and as the issuer
+ * parameter, as Google and Microsoft Authenticator read them. The issuer is a name only: verifying a code never uses it.
+ */
 export function totpUri(issuer: string, account: string, secret: string): string {
   return generateURI({ issuer, label: account, secret });
+}
+
+/** The entry as authenticator apps list it: "River Water (sarah@river.example)". */
+export function authenticatorEntry(issuer: string, account: string): string {
+  return `${issuer} (${account})`;
 }
 
 /** The 30-second step at which `code` is valid for `secret` (±1 step around now), or null. */

@@ -4,23 +4,34 @@ import { DomainError } from '../errors.js';
 import { selfActor, type SelfPrincipal } from '../principal.js';
 import { targetUser } from '../accounts/target.js';
 import { generateRecoveryCodes } from '../credentials/recoveryCodes.js';
-import { acceptTotpCode, beginTotpEnrolment, hasConfirmedTotp, pendingTotpSecret, totpUri } from '../credentials/totp.js';
+import { acceptTotpCode, authenticatorEntry, beginTotpEnrolment, hasConfirmedTotp, pendingTotpSecret, totpUri } from '../credentials/totp.js';
+import { brandForUser } from '../branding/brands.js';
 
 export interface EnrolmentView {
   secret: string;
   uri: string;
+  /** The entry as authenticator apps list it, which the enrolment page shows: "River Water (sarah@river.example)". */
   account: string;
+  /** The name of the account in the entry: the user's email, else their user name. */
+  identifier: string;
+  /** The name apps show the entry under: the brand's authenticator name. */
   issuer: string;
 }
 
-/** Starts TOTP enrolment (or shows the one in progress): the secret, and the otpauth URI for the QR code. */
-export async function startTotpEnrolment(ctx: DomainContext, self: SelfPrincipal, options: { restart?: boolean } = {}): Promise<EnrolmentView> {
+/**
+ * Starts TOTP enrolment (or shows the one in progress): the secret, and the otpauth URI for the QR code. The URI's
+ * issuer and label name the brand of `options.organizationId` (the organization the flow is for, as the page's brand
+ * was decided), else of the user's first organization, else the platform's (MFA_ISSUER). Only the name in the app
+ * depends on it: codes are verified from the secret alone, so an enrolment made under an earlier name keeps working.
+ */
+export async function startTotpEnrolment(ctx: DomainContext, self: SelfPrincipal, options: { restart?: boolean; organizationId?: string | null } = {}): Promise<EnrolmentView> {
   return ctx.db.tx(async (t) => {
     const { user } = await targetUser(ctx, self, 'user.enrol_mfa', self.userId);
     if (await hasConfirmedTotp(ctx, user.id)) throw new DomainError('conflict', 'mfa.already_enrolled', 'Two-step verification is already set up.');
     const secret = (!options.restart && (await pendingTotpSecret(ctx, user.id))) || (await beginTotpEnrolment(ctx, t, user.id));
-    const account = user.email ?? user.userName;
-    return { secret, uri: totpUri(ctx.settings.mfa.issuer, account, secret), account, issuer: ctx.settings.mfa.issuer };
+    const identifier = user.email ?? user.userName;
+    const issuer = (await brandForUser(ctx, user.id, options.organizationId)).authenticatorName;
+    return { secret, uri: totpUri(issuer, identifier, secret), account: authenticatorEntry(issuer, identifier), identifier, issuer };
   });
 }
 

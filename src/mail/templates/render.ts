@@ -1,7 +1,7 @@
 import type { Locale } from '../../i18n/locales.js';
 import { translate, type MessageKey } from '../../i18n/translate.js';
-import { escapeHtml } from './html.js';
-import { formatDays, formatDuration, signature, type MailBrand } from './brand.js';
+import { formatDays, formatDuration, type MailBrand } from './brand.js';
+import { htmlLayout, textLayout, type MailContent } from './layout.js';
 
 export type { MailBrand };
 
@@ -114,12 +114,14 @@ function parts<T extends TemplateName>(template: T, locale: Locale, raw: Templat
     case 'deactivated':
       return { subject: t('mail.deactivated.subject'), paragraphs: [named('mail.deactivated.body', 'mail.deactivated.bodyOrganization')] };
     case 'removed_from_organization': {
-      const d = data as TemplateData['removed_from_organization'];
-      return { subject: t('mail.removedFromOrganization.subject', { organization: d.organization }), paragraphs: [t('mail.removedFromOrganization.body', { organization: d.organization })] };
+      // The organization as its brand names it (the email speaks for it), else as the data names it.
+      const organization = brand.organization?.name ?? (data as TemplateData['removed_from_organization']).organization;
+      return { subject: t('mail.removedFromOrganization.subject', { organization }), paragraphs: [t('mail.removedFromOrganization.body', { organization })] };
     }
     case 'added_to_organization': {
       const d = data as TemplateData['added_to_organization'];
-      return { subject: t('mail.addedToOrganization.subject', { organization: d.organization }), paragraphs: [t('mail.addedToOrganization.body', { organization: d.organization, role: d.role })], action: { label: t('mail.addedToOrganization.action'), href: d.link } };
+      const organization = brand.organization?.name ?? d.organization;
+      return { subject: t('mail.addedToOrganization.subject', { organization }), paragraphs: [t('mail.addedToOrganization.body', { organization, role: d.role })], action: { label: t('mail.addedToOrganization.action'), href: d.link } };
     }
   }
   throw new Error(`unknown template ${String(template)}`);
@@ -127,32 +129,21 @@ function parts<T extends TemplateName>(template: T, locale: Locale, raw: Templat
 
 /**
  * Subject, plain text and HTML of one email, in the recipient's language. Everything inserted into HTML is escaped.
- * `data.brand` names the product and the organization; without it (an email queued before brands existed) the product
- * is `fallbackProduct`.
+ * `data.brand` is the brand the email speaks with (see MailBrand); without it (an email queued before brands existed)
+ * the product is `fallbackProduct` and the email names no organization.
  */
 export function renderMail<T extends TemplateName>(template: T, locale: Locale, data: TemplateData[T] & { brand?: MailBrand }, fallbackProduct = translate(locale, 'app.name')): RenderedMail {
   const brand: MailBrand = data.brand?.product ? data.brand : { product: fallbackProduct };
   const p = parts(template, locale, data, brand);
   const name = (data as { name?: string }).name;
-  const greeting = translate(locale, 'mail.greeting', { name: name ? ` ${name}` : '' });
-  const { sentBy, help } = signature(brand, locale);
-  const footer = [sentBy, ...(help ? [help] : [])];
-  const ignore = p.ignoreNote ? translate(locale, 'mail.ignore') : undefined;
-
-  const text = [greeting, '', ...p.paragraphs.flatMap((para) => [para, '']), ...(p.action ? [`${p.action.label}: ${p.action.href}`, ''] : []), ...(ignore ? [ignore, ''] : []), '--', ...footer, ''].join('\n');
-
-  const html = `<!doctype html>
-<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(p.subject)}</title></head>
-<body style="margin:0;padding:24px;background:#f4f6f8;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1b1f24">
-<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px">
-<p style="font-size:16px;line-height:1.5">${escapeHtml(greeting)}</p>
-${p.paragraphs.map((para) => `<p style="font-size:16px;line-height:1.5">${escapeHtml(para)}</p>`).join('\n')}
-${p.action ? `<p style="margin:28px 0"><a href="${escapeHtml(p.action.href)}" style="background:#0b5cad;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600;display:inline-block">${escapeHtml(p.action.label)}</a></p>
-<p style="font-size:13px;line-height:1.5;color:#4a5560;word-break:break-all">${escapeHtml(p.action.href)}</p>` : ''}
-${ignore ? `<p style="font-size:14px;line-height:1.5;color:#4a5560">${escapeHtml(ignore)}</p>` : ''}
-<hr style="border:none;border-top:1px solid #e1e5ea;margin:24px 0">
-${footer.map((line) => `<p style="font-size:12px;color:#6b7680">${escapeHtml(line)}</p>`).join('\n')}
-</div></body></html>
-`;
-  return { subject: p.subject, text, html };
+  const content: MailContent = {
+    locale,
+    subject: p.subject,
+    greeting: translate(locale, 'mail.greeting', { name: name ? ` ${name}` : '' }),
+    paragraphs: p.paragraphs,
+    action: p.action,
+    ignore: p.ignoreNote ? translate(locale, 'mail.ignore') : undefined,
+    brand,
+  };
+  return { subject: p.subject, text: textLayout(content), html: htmlLayout(content) };
 }

@@ -19,9 +19,9 @@ function kindLabel(t: Translate, kind: 'utility' | 'customer'): string {
 /** The organizations an administrator manages (all, for platform administrators), and a form for a new one. */
 export function organizationsPage(t: Translate, input: { csrf: string; organizations: OrganizationView[]; mayCreate: boolean }): SafeHtml {
   return html`<div class="table-wrap"><table data-testid="organizations">
-  <thead><tr><th scope="col">${t('console.orgs.name')}</th><th scope="col">${t('console.orgs.slug')}</th><th scope="col">${t('console.orgs.kind')}</th><th scope="col">${t('console.orgs.mfaRequired')}</th><th scope="col">${t('console.orgs.users')}</th><th scope="col">${t('console.orgs.support')}</th></tr></thead>
+  <thead><tr><th scope="col">${t('console.orgs.name')}</th><th scope="col">${t('console.orgs.slug')}</th><th scope="col">${t('console.orgs.kind')}</th><th scope="col">${t('console.orgs.mfaRequired')}</th><th scope="col">${t('console.orgs.users')}</th><th scope="col">${t('console.orgs.support')}</th><th scope="col">${t('console.orgs.brand')}</th></tr></thead>
   <tbody>${input.organizations.map(
-    (o) => html`<tr><th scope="row">${o.name}</th><td><code>${o.slug}</code></td><td>${kindLabel(t, o.kind)}</td><td>${o.policy.mfaRequired ? t('console.yes') : t('console.no')}</td><td><a href="/admin/users?organization=${o.slug}&amp;status=all">${t('console.orgs.users')}<span class="visually-hidden">: ${o.name}</span></a></td><td>${supportCell(t, o, { csrf: input.csrf, mayEdit: input.mayCreate })}</td></tr>`,
+    (o) => html`<tr><th scope="row">${o.name}</th><td><code>${o.slug}</code></td><td>${kindLabel(t, o.kind)}</td><td>${o.policy.mfaRequired ? t('console.yes') : t('console.no')}</td><td><a href="/admin/users?organization=${o.slug}&amp;status=all">${t('console.orgs.users')}<span class="visually-hidden">: ${o.name}</span></a></td><td>${supportCell(t, o, { csrf: input.csrf, mayEdit: input.mayCreate })}</td><td><a href="/admin/organizations/${encodeURIComponent(o.slug)}/brand">${t('console.orgs.brand')}<span class="visually-hidden">: ${o.name}</span></a></td></tr>`,
   )}</tbody>
 </table></div>
 ${

@@ -41,17 +41,24 @@ export function expiredPasswordForm(t: Translate, input: { csrf: string; minLeng
 ${form('/sign-in/new-password', input.csrf, [...newPasswordFields(t, input.errors, input.minLength, { password: t('reset.password'), confirm: t('reset.confirm') }), submit(t('reset.submit'))])}`;
 }
 
-export function forgotForm(t: Translate, input: { csrf: string; email?: string; error?: string }): SafeHtml {
+/** The sign-in page of the organization a page was opened for (`?org=`), if any. */
+function signInHref(org: string | undefined): string {
+  return org ? `/sign-in?org=${encodeURIComponent(org)}` : '/sign-in';
+}
+
+/** "Forgot password": `org` is the organization hint it was opened with, kept so that its answer keeps the brand. */
+export function forgotForm(t: Translate, input: { csrf: string; email?: string; error?: string; org?: string }): SafeHtml {
   return html`${errorSummary(t, { email: input.error })}
 <p>${t('forgot.intro')}</p>
 ${form('/password/forgot', input.csrf, [
+  input.org ? hidden('org', input.org) : html``,
   field({ name: 'email', label: t('forgot.email'), type: 'email', autocomplete: 'email', value: input.email ?? '', required: true, autofocus: true, ...(input.error ? { error: input.error } : {}) }),
-  html`<div class="actions">${submit(t('forgot.submit'))}<a href="/sign-in">${t('forgot.back')}</a></div>`,
+  html`<div class="actions">${submit(t('forgot.submit'))}<a href="${signInHref(input.org)}">${t('forgot.back')}</a></div>`,
 ])}`;
 }
 
-export function forgotSent(t: Translate): SafeHtml {
-  return html`<p>${t('forgot.sent')}</p><p><a href="/sign-in">${t('forgot.back')}</a></p>`;
+export function forgotSent(t: Translate, org?: string): SafeHtml {
+  return html`<p>${t('forgot.sent')}</p><p><a href="${signInHref(org)}">${t('forgot.back')}</a></p>`;
 }
 
 /**

@@ -2,6 +2,15 @@ import type { Translate } from '../../i18n/translate.js';
 import { errorSummary, field, form, hidden, submit } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 
+/** A page of the sign-in flow with the flow's return address and organization hint kept in its query. */
+function flowHref(path: string, input: { returnTo?: string | undefined; org?: string | undefined }): string {
+  const query = new URLSearchParams();
+  if (input.returnTo) query.set('return_to', input.returnTo);
+  if (input.org) query.set('org', input.org);
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
 /**
  * Step 1: who is signing in (SSO addresses leave for their IdP here). `org`: the organization the page was opened for
  * (`/sign-in?org=slug`), kept through the steps so that a failed sign-in names its support contact.
@@ -12,7 +21,7 @@ ${form('/sign-in', input.csrf, [
   input.returnTo ? hidden('return_to', input.returnTo) : html``,
   input.org ? hidden('org', input.org) : html``,
   field({ name: 'identifier', label: t('signIn.identifier'), type: 'text', autocomplete: 'username', value: input.identifier ?? '', required: true, autofocus: true, ...(input.error ? { error: input.error } : {}) }),
-  html`<div class="actions">${submit(t('signIn.submit'))}<a href="/password/forgot">${t('signIn.forgot')}</a></div>`,
+  html`<div class="actions">${submit(t('signIn.submit'))}<a href="${flowHref('/password/forgot', { org: input.org })}">${t('signIn.forgot')}</a></div>`,
 ])}`;
 }
 
@@ -24,9 +33,9 @@ ${form('/sign-in/password', input.csrf, [
   input.org ? hidden('org', input.org) : html``,
   field({ name: 'identifier', label: t('signIn.identifier'), type: 'text', autocomplete: 'username', value: input.identifier, readonly: true }),
   field({ name: 'password', label: t('signIn.password'), type: 'password', autocomplete: 'current-password', required: true, autofocus: true, maxlength: 1024 }),
-  html`<div class="actions">${submit(t('signIn.submit'))}<a href="/password/forgot">${t('signIn.forgot')}</a></div>`,
+  html`<div class="actions">${submit(t('signIn.submit'))}<a href="${flowHref('/password/forgot', { org: input.org })}">${t('signIn.forgot')}</a></div>`,
 ])}
-<p><a href="/sign-in${input.org ? `?org=${encodeURIComponent(input.org)}` : ''}">${t('layout.change')}: ${input.identifier}</a></p>
+<p><a href="${flowHref('/sign-in', input)}">${t('layout.change')}: ${input.identifier}</a></p>
 ${input.support ?? ''}`;
 }
 

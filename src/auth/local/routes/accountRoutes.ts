@@ -9,7 +9,7 @@ import { accountPage } from '../../../pages/views/account.js';
 import { enrolment } from '../../../pages/views/enrol.js';
 import type { NewPasswordErrors } from '../../../pages/views/passwords.js';
 import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
-import { field, pageRequest, redirect, sessionUser, type PagesDeps } from './context.js';
+import { brandFinder, field, pageRequest, redirect, sessionUser, type PagesDeps } from './context.js';
 import { passwordErrors } from './errors.js';
 
 const NOTICES = { activated: 'account.activated', language: 'account.languageSaved', password_changed: 'account.passwordChanged', mfa: 'account.mfaEnrolled' } as const;
@@ -18,6 +18,7 @@ const NOTICES = { activated: 'account.activated', language: 'account.languageSav
 export function accountRoutes(deps: PagesDeps): Router {
   const router = Router();
   const { selfService } = deps.services;
+  const brandFor = brandFinder(deps);
 
   function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
     if (req.session?.stage === 'signed_in') return next();
@@ -31,6 +32,7 @@ export function accountRoutes(deps: PagesDeps): Router {
     const noticeKey = NOTICES[String(req.query.notice) as keyof typeof NOTICES] as (typeof NOTICES)[keyof typeof NOTICES] | undefined;
     const notice = extra.notice ?? (noticeKey ? t(noticeKey) : undefined);
     render(req, res, locale, {
+      brand: await brandFor(req),
       title: t('account.title'),
       path: '/account',
       ...(extra.status ? { status: extra.status } : {}),
@@ -83,9 +85,11 @@ export function accountRoutes(deps: PagesDeps): Router {
     const { user } = await selfService.overview(sessionUser(req));
     const { locale, csrf } = pageRequest(req, user.preferredLanguage);
     const t = translator(locale);
-    const view = await selfService.startTotpEnrolment(sessionUser(req));
+    // The authenticator names the organization the page speaks for (the portal's, the hinted one, else the user's).
+    const brand = await brandFor(req);
+    const view = await selfService.startTotpEnrolment(sessionUser(req), { organizationId: brand.organization?.id ?? null });
     const qrSvg = await QRCode.toString(view.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-    render(req, res, locale, { title: t('enrol.title'), path: '/account/mfa', signedInName: user.userName, ...(error ? { status: 400 } : {}), body: enrolment(t, { csrf, action: '/account/mfa', qrSvg, secret: view.secret, account: view.account, required: false, ...(error ? { error } : {}) }) });
+    render(req, res, locale, { brand, title: t('enrol.title'), path: '/account/mfa', signedInName: user.userName, ...(error ? { status: 400 } : {}), body: enrolment(t, { csrf, action: '/account/mfa', qrSvg, secret: view.secret, account: view.account, required: false, ...(error ? { error } : {}) }) });
   }
 
   router.get('/account/mfa', async (req, res) => {

@@ -5,7 +5,7 @@ import { translator } from '../../../i18n/translate.js';
 import { render } from '../../../pages/render.js';
 import { activationForm, type NewPasswordErrors } from '../../../pages/views/passwords.js';
 import { PasswordPolicyError } from '../../../identity/credentials/passwords.js';
-import { clientOf, field, pageRequest, redirect, type PagesDeps } from './context.js';
+import { brandFinder, clientOf, field, pageRequest, redirect, type PagesDeps } from './context.js';
 import { passwordErrors, renderLinkProblem } from './errors.js';
 
 /**
@@ -16,19 +16,22 @@ export function activationRoutes(deps: PagesDeps): Router {
   const router = Router();
   const { sessions } = deps;
   const { selfService } = deps.services;
+  const brandFor = brandFinder(deps);
 
   async function show(req: Parameters<Parameters<Router['get']>[1]>[0], res: Parameters<Parameters<Router['get']>[1]>[1], token: string, errors: NewPasswordErrors, chosen?: string): Promise<void> {
     let person;
     try {
       person = await selfService.describeActivation(token);
     } catch (error) {
-      if (error instanceof TokenError) return renderLinkProblem(selfService.organizationForPage, req, res, error, 'activation');
+      if (error instanceof TokenError) return renderLinkProblem(brandFor, req, res, error, 'activation');
       throw error;
     }
     const { locale, csrf } = pageRequest(req, chosen ?? person.locale ?? null);
     const t = translator(locale);
     const status = Object.keys(errors).length ? 400 : 200;
     render(req, res, locale, {
+      // The link was sent to this person: their organization's brand.
+      brand: await brandFor(req, { userId: person.userId }),
       title: t('activate.title'),
       path: `/activate?token=${encodeURIComponent(token)}`,
       status,
@@ -53,7 +56,7 @@ export function activationRoutes(deps: PagesDeps): Router {
       result = await selfService.activate({ token, password, language });
     } catch (error) {
       if (error instanceof PasswordPolicyError) return show(req, res, token, passwordErrors(t, error), language);
-      if (error instanceof TokenError) return renderLinkProblem(selfService.organizationForPage, req, res, error, 'activation', language);
+      if (error instanceof TokenError) return renderLinkProblem(brandFor, req, res, error, 'activation', language);
       throw error;
     }
     if (result.mfaRequired) {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Settings } from '../../../config/schema.js';
+import type { ResolvedBrand } from '../../../identity/branding/brands.js';
 import { selfPrincipal, type SelfPrincipal } from '../../../identity/principal.js';
 import type { Services } from '../../../identity/services.js';
 import type { Locale } from '../../../i18n/locales.js';
@@ -16,6 +17,11 @@ export interface PagesDeps {
   logger: Logger;
   /** Where to send a user who signs out of a session that an IdP opened (its logout endpoint), if anywhere. */
   federatedSignOut?: (req: Request) => Promise<string | null>;
+  /**
+   * The portal application (OIDC client id) a return address goes back to: the client of a pending
+   * /oidc/interaction/<uid>, as the OIDC edge knows it; null for any other address.
+   */
+  portalOf?: (returnTo: string) => Promise<string | null>;
 }
 
 export interface PageRequest {
@@ -34,6 +40,47 @@ export function safeReturnTo(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 2000) return undefined;
   if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\r\n]/.test(value)) return undefined;
   return value;
+}
+
+/** An organization hint (`?org=slug`): the organization the sign-in page was opened for, never derived from an account. */
+export function orgHint(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[a-z0-9-]{1,64}$/.test(value) ? value : undefined;
+}
+
+/** Session stages reached only past the password: the session's user is the person at the browser. */
+const PAST_THE_PASSWORD = new Set(['totp', 'enrol_totp', 'new_password', 'signed_in']);
+
+/** The brand of a page (`known.userId`: the person a link or a step has established, never a typed identifier). */
+export type BrandFor = (req: Request, known?: { userId?: string | undefined }) => Promise<ResolvedBrand>;
+
+/**
+ * Decides the brand of a page from what its flow carries: the portal the sign-in returns to (`return_to` of the query,
+ * the form or the session), the SAML directory of a signed-in SSO session, the person once established (`known`, or
+ * the session's user past the password), and the `?org=` hint (query, form or session); the domain weighs them
+ * (services.branding.forPage). An identifier typed into a form is never one of them, so a page before the password
+ * reads the same whether or not the account exists. The platform's brand when the lookup fails.
+ */
+export function brandFinder(deps: PagesDeps): BrandFor {
+  const { branding } = deps.services;
+  return async (req, known = {}) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const data = req.session?.data ?? {};
+    const returnTo = safeReturnTo(req.query.return_to) ?? safeReturnTo(body.return_to) ?? safeReturnTo(data.returnTo);
+    try {
+      const clientId = returnTo && deps.portalOf ? await deps.portalOf(returnTo) : null;
+      const established = req.session && PAST_THE_PASSWORD.has(req.session.stage) ? req.session.userId : undefined;
+      const directoryId = (data.saml as { directoryId?: unknown } | undefined)?.directoryId;
+      return await branding.forPage({
+        clientId: clientId ?? undefined,
+        directoryId: typeof directoryId === 'string' ? directoryId : undefined,
+        userId: known.userId ?? established,
+        organizationHint: orgHint(req.query.org) ?? orgHint(body.org) ?? orgHint(data.org),
+      });
+    } catch (error) {
+      deps.logger.error({ err: error, requestId: req.id }, 'could not decide the brand of a page');
+      return branding.platform();
+    }
+  };
 }
 
 export function field(req: Request, name: string): string {

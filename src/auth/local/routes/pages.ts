@@ -6,7 +6,7 @@ import { languageChoice, render } from '../../../pages/render.js';
 import { message } from '../../../pages/views/messages.js';
 import { accountRoutes } from './accountRoutes.js';
 import { activationRoutes } from './activationRoutes.js';
-import { pageRequest, type PagesDeps } from './context.js';
+import { brandFinder, pageRequest, type PagesDeps } from './context.js';
 import { pagesErrorHandler } from './errors.js';
 import { passwordRoutes } from './passwordRoutes.js';
 import { signInRoutes } from './signInRoutes.js';
@@ -30,10 +30,11 @@ export function localPages(deps: PagesDeps, secret: string): Router {
   router.use(activationRoutes(deps));
   router.use(passwordRoutes(deps));
   router.use(accountRoutes(deps));
-  router.use((req, res) => {
+  const brandFor = brandFinder(deps);
+  router.use(async (req, res) => {
     const { t, locale } = pageRequest(req);
-    render(req, res, locale, { title: t('error.notFoundTitle'), body: message(t('error.notFound')), path: '/sign-in', status: 404 });
+    render(req, res, locale, { brand: await brandFor(req), title: t('error.notFoundTitle'), body: message(t('error.notFound')), path: '/sign-in', status: 404 });
   });
-  router.use(pagesErrorHandler(deps.logger, deps.services.selfService.organizationForPage));
+  router.use(pagesErrorHandler(deps.logger, brandFor));
   return router;
 }

@@ -62,9 +62,11 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
   passport.use('saml', samlStrategy(services, settings, deps.sp, logoutFromIdp) as unknown as Parameters<typeof passport.use>[1]);
   const router = Router();
 
-  function refusePage(req: Request, res: Response, status: number): void {
+  /** The refusal page, in the brand of the directory's organization once the directory is known. */
+  async function refusePage(req: Request, res: Response, status: number): Promise<void> {
     const { t, locale } = pageRequest(req);
-    render(req, res, locale, { title: t('saml.refusedTitle'), body: message(t('saml.refused'), { href: '/sign-in', label: t('link.signIn') }), path: '/sign-in', status });
+    const brand = await services.branding.forPage({ directoryId: req.samlConnection?.directory.id }).catch(() => services.branding.platform());
+    render(req, res, locale, { brand, title: t('saml.refusedTitle'), body: message(t('saml.refused'), { href: '/sign-in', label: t('link.signIn') }), path: '/sign-in', status });
   }
 
   async function audited(req: Request, reason: string): Promise<void> {
@@ -129,7 +131,7 @@ export function samlRoutes(deps: SamlRoutesDeps): { router: Router; federatedSig
         redirect(res, allowedReturnTo(settings, req.body?.RelayState) ?? '/account');
       } catch (failure) {
         await audited(req, (failure as Error).message);
-        refusePage(req, res, 403);
+        await refusePage(req, res, 403);
       }
     });
   });
