@@ -36,6 +36,7 @@ import { migration as createServiceTokens } from './20261206200000-create-servic
 import { migration as addOneTimeTokenConsumedReason } from './20261207100000-add-one-time-token-consumed-reason.js';
 import { migration as addOrganizationSupport } from './20261207100100-add-organization-support.js';
 import { migration as addOrganizationBrands } from './20261209100000-add-organization-brands.js';
+import { migration as createEvents } from './20261210100000-create-events.js';
 import { migration as addMembershipsGroupUserIndex } from './20261208100000-add-memberships-group-user-index.js';
 
 /**
@@ -81,4 +82,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261207100100-add-organization-support', ...addOrganizationSupport },
   { name: '20261208100000-add-memberships-group-user-index', ...addMembershipsGroupUserIndex },
   { name: '20261209100000-add-organization-brands', ...addOrganizationBrands },
+  { name: '20261210100000-create-events', ...createEvents },
 ];

@@ -59,6 +59,12 @@ export interface Database {
   tx<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
   /** The transaction of the surrounding `tx`, if any. */
   current(): Transaction | undefined;
+  /**
+   * Runs `hook` in transaction `t` after the work of its `tx` and just before it commits (in the order registered),
+   * for writes that must be the last of a transaction (the events outbox takes its commit-order positions there).
+   * Only for transactions `tx` started; a failing hook rolls the transaction back.
+   */
+  beforeCommit(t: Transaction, hook: () => Promise<void>): void;
   /** A SELECT in plain SQL (`?` placeholders), on the surrounding transaction if any: see selectRows. */
   rows<T = SqlRow>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** A write in plain SQL, on `t` or the surrounding transaction if any: see executeSql. Answers the rows changed. */
@@ -196,7 +202,20 @@ export function openDatabase(options: DatabaseOptions): Database {
   const inserts = new WeakMap<ModelStatic<Model>, ModelInsert>();
   const dialect: Dialect = isPostgres ? 'postgres' : 'sqlite';
 
-  const begin = <T>(fn: (t: Transaction) => Promise<T>) => sequelize.transaction((t) => scope.run(t, () => fn(t)));
+  /** Hooks to run before each open transaction of `tx` commits (see beforeCommit). */
+  const commitHooks = new WeakMap<Transaction, Array<() => Promise<void>>>();
+  const begin = <T>(fn: (t: Transaction) => Promise<T>) =>
+    sequelize.transaction((t) =>
+      scope.run(t, async () => {
+        commitHooks.set(t, []);
+        const result = await fn(t);
+        const hooks = commitHooks.get(t) ?? [];
+        // A hook may register another (an event emitted by a hook): run until none is left.
+        for (let i = 0; i < hooks.length; i++) await (hooks[i] as () => Promise<void>)();
+        commitHooks.delete(t);
+        return result;
+      }),
+    );
 
   return {
     sequelize,
@@ -210,6 +229,11 @@ export function openDatabase(options: DatabaseOptions): Database {
       return dialect === 'sqlite' ? writeLock.run(() => begin(fn)) : begin(fn);
     },
     current: () => scope.getStore(),
+    beforeCommit(t, hook) {
+      const hooks = commitHooks.get(t);
+      if (!hooks) throw new Error('beforeCommit needs a transaction of db.tx that has not finished its work');
+      hooks.push(hook);
+    },
     rows: <T>(sql: string, params: readonly unknown[] = []) => selectRows(sequelize, dialect, scope.getStore(), sql, params) as Promise<T[]>,
     execute: (sql, params = [], t) => executeSql(sequelize, dialect, t ?? scope.getStore(), sql, params),
     async insert(model, records, t) {

@@ -4,6 +4,7 @@ import { AuditEvent } from './AuditEvent.js';
 import { Directory } from './Directory.js';
 import { DirectoryDomain } from './DirectoryDomain.js';
 import { DirectoryOrganization } from './DirectoryOrganization.js';
+import { EventRecord } from './EventRecord.js';
 import { Group } from './Group.js';
 import { GroupMember } from './GroupMember.js';
 import { MailMessage } from './MailMessage.js';
@@ -30,13 +31,13 @@ import { UserEmail } from './UserEmail.js';
 import { UserPhoneNumber } from './UserPhoneNumber.js';
 
 export {
-  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
+  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, EventRecord, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
   Organization, OrganizationLogo, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
   ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
 
 const classes = {
-  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
+  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, EventRecord, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
   Organization, OrganizationLogo, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
   ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
 };
