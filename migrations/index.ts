@@ -38,6 +38,11 @@ import { migration as addOrganizationSupport } from './20261207100100-add-organi
 import { migration as addOrganizationBrands } from './20261209100000-add-organization-brands.js';
 import { migration as createEvents } from './20261210100000-create-events.js';
 import { migration as addMembershipsGroupUserIndex } from './20261208100000-add-memberships-group-user-index.js';
+import { migration as createWebhookSubscriptions } from './20261210200000-create-webhook-subscriptions.js';
+import { migration as createWebhookDeliveries } from './20261210200100-create-webhook-deliveries.js';
+import { migration as addOidcClientBackchannelLogout } from './20261210300000-add-oidc-client-backchannel-logout.js';
+import { migration as createOidcLogoutNotices } from './20261210300100-create-oidc-logout-notices.js';
+import { migration as createScimRequestStats } from './20261210300200-create-scim-request-stats.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -83,4 +88,9 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261208100000-add-memberships-group-user-index', ...addMembershipsGroupUserIndex },
   { name: '20261209100000-add-organization-brands', ...addOrganizationBrands },
   { name: '20261210100000-create-events', ...createEvents },
+  { name: '20261210200000-create-webhook-subscriptions', ...createWebhookSubscriptions },
+  { name: '20261210200100-create-webhook-deliveries', ...createWebhookDeliveries },
+  { name: '20261210300000-add-oidc-client-backchannel-logout', ...addOidcClientBackchannelLogout },
+  { name: '20261210300100-create-oidc-logout-notices', ...createOidcLogoutNotices },
+  { name: '20261210300200-create-scim-request-stats', ...createScimRequestStats },
 ];

@@ -14,10 +14,13 @@ import { systemRandom, type Random } from './lib/random.js';
 import { SessionCookies } from './auth/session.js';
 import { loadSpCredentials, type SpCredentials } from './auth/saml/spCredentials.js';
 import { resolveSigningKeys, type PrivateJwk } from './oidc/keys.js';
+import { BackchannelLogoutSender } from './oidc/backchannelLogout.js';
 import { MailDispatcher } from './mail/dispatcher.js';
 import { fileTransport, smtpTransport, type MailTransport } from './mail/transport.js';
 import { outboxBacklog } from './mail/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { httpTransport, type WebhookTransport } from './webhooks/transport.js';
 
 /** Everything the application is made of. The only place that builds concrete things. */
 export interface Deps {
@@ -37,6 +40,10 @@ export interface Deps {
   sweepOidc(): Promise<number>;
   /** Sends the mail outbox; main starts its polling, tests drain it. */
   mail: MailDispatcher;
+  /** Delivers webhooks from the events outbox; main starts its polling, tests call runOnce(). */
+  webhooks: WebhookDispatcher;
+  /** Sends the back-channel logouts of the portals (a job polls it; tests drain it). */
+  backchannelLogout: BackchannelLogoutSender;
   sessions: SessionCookies;
   /** idbridge's SAML signing key and certificate, when configured. */
   samlSp: SpCredentials | null;
@@ -63,6 +70,7 @@ export interface BuildOptions {
   random?: Random;
   secrets?: ResolvedSecrets;
   mailTransport?: MailTransport;
+  webhookTransport?: WebhookTransport;
 }
 
 export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps {
@@ -94,9 +102,20 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     backoffMs: settings.jobs.mailBackoffSeconds * 1000,
     sendTimeoutMs: settings.mail.sendTimeoutSeconds * 1000,
   });
+  const webhooks = new WebhookDispatcher(ctx, options.webhookTransport ?? httpTransport, logger, {
+    pollMs: settings.webhooks.pollMs,
+    concurrency: settings.webhooks.concurrency,
+    batchSize: settings.webhooks.batchSize,
+    timeoutMs: settings.webhooks.timeoutSeconds * 1000,
+  });
   const samlSp = loadSpCredentials(settings);
   const oidcKeys = resolveSigningKeys(settings);
   const services = createServices(ctx);
+  const backchannelLogout = new BackchannelLogoutSender(services, ctx.clock, logger, {
+    issuer: settings.server.publicUrl,
+    keys: oidcKeys,
+    timeoutMs: settings.oidc.backchannelLogoutTimeoutSeconds * 1000,
+  });
   const sessions = new SessionCookies(services.sessions, { secure: settings.server.publicUrl.startsWith('https://') });
   return {
     settings,
@@ -109,11 +128,16 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     migrations: { description: db.description, up: () => migrateUp(db, logger), down: (options) => migrateDown(db, options, logger), pending: () => pendingMigrations(db), describeFailure: (error) => describeDatabaseFailure(error, db.description) },
     sweepOidc: () => sweepOidcPayloads(db, ctx.clock),
     mail,
+    backchannelLogout,
+    webhooks,
     sessions,
     samlSp,
     oidcKeys,
     metrics,
     close: async () => {
+      // What this instance counted of SCIM requests since the last flush (provisioning health).
+      await services.provisioningHealth.flush().catch((error: unknown) => logger.warn({ err: error }, 'could not write the last SCIM request counts'));
+      await webhooks.stop();
       await mail.stop();
       await db.close();
     },

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   }
 
   deps.mail.start();
+  deps.webhooks.start();
   const stopJobs = startJobs(backgroundJobs(deps), logger);
   if (!settings.mail.smtpUrl) logger.warn('no SMTP_URL: emails are written to files in the data directory and their links logged');
 

@@ -17,9 +17,10 @@ import { roleMappingCommands } from './commands/roleMapping.js';
 import { samlCommands } from './commands/saml.js';
 import { scimTokenCommands } from './commands/scimToken.js';
 import { userCommands } from './commands/user.js';
+import { webhookCommands } from './commands/webhook.js';
 
 export const commands: Command[] = [
-  ...orgCommands, ...directoryCommands, ...samlCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...adminTokenCommands, ...roleMappingCommands, ...oidcCommands, ...migrateCommands, ...configCommands,
+  ...orgCommands, ...directoryCommands, ...samlCommands, ...scimTokenCommands, ...userCommands, ...adminCommands, ...adminTokenCommands, ...roleMappingCommands, ...oidcCommands, ...webhookCommands, ...migrateCommands, ...configCommands,
 ];
 
 function help(): string {

@@ -93,6 +93,25 @@ export const configSchema = {
     mailMaxAttempts: setting(integer(1, 50), 'Sending attempts before an email is abandoned.', { env: 'MAIL_MAX_ATTEMPTS' }),
     mailBackoffSeconds: setting(integer(1, 3600), 'Wait after the first failed attempt; it doubles with each further one.', { env: 'MAIL_BACKOFF_SECONDS' }),
   },
+  events: {
+    retentionDays: setting(integer(1, 3650), 'Days an event stays in the outbox and the change feed (GET /api/admin/v1/events); older ones are deleted every hour. A portal that is down longer than this reconciles from the users and groups instead.', { env: 'EVENTS_RETENTION_DAYS' }),
+  },
+  webhooks: {
+    pollMs: setting(integer(50, 60_000), 'How often each instance looks for new events to fan out into webhook deliveries and for deliveries due, in milliseconds.', { env: 'WEBHOOK_POLL_MS' }),
+    timeoutSeconds: setting(integer(1, 60), 'Longest one webhook request may take (connection, request and response); after it the attempt fails and is retried. A delivery claimed by an instance that stopped is retried this long plus 30 s after its attempt began.', { env: 'WEBHOOK_TIMEOUT_SECONDS' }),
+    retrySchedule: setting(
+      z.string().trim().regex(/^\d+[smhd](\s*,\s*\d+[smhd])*$/, 'a comma-separated list of waits such as 5s,5m,30m,2h,5h,10h,10h').transform((text) => text.split(',').map((part) => Number(part.trim().slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[part.trim().slice(-1) as 's' | 'm' | 'h' | 'd'])),
+      'The longest wait before each retry of a failed webhook delivery (each wait is drawn at random between 0 and it: full jitter); after the last, the last wait repeats until retryWindowHours have passed since the first attempt.',
+      { env: 'WEBHOOK_RETRY_SCHEDULE' },
+    ),
+    retryWindowHours: setting(integer(1, 720), 'A failing webhook delivery is retried for at least this many hours after its first attempt; an attempt that fails after it is the last (the delivery is "failed", the subscription flagged and its administrators emailed).', { env: 'WEBHOOK_RETRY_WINDOW_HOURS' }),
+    circuitFailures: setting(integer(1, 1000), 'Consecutive failed attempts of one subscription that pause it (its deliveries wait, they do not fail); then one delivery is tried, and success resumes the others.', { env: 'WEBHOOK_CIRCUIT_FAILURES' }),
+    circuitPauseSeconds: setting(integer(1, 86_400), 'How long a subscription stays paused after its circuit opens (and again after each failed trial).', { env: 'WEBHOOK_CIRCUIT_PAUSE_SECONDS' }),
+    secretGraceHours: setting(integer(0, 720), 'After a signing secret is rotated, how long the previous one still signs (beside the new one), so that receivers can switch.', { env: 'WEBHOOK_SECRET_GRACE_HOURS' }),
+    concurrency: setting(integer(1, 100), 'Webhook requests one instance sends at once.', { env: 'WEBHOOK_CONCURRENCY' }),
+    batchSize: setting(integer(1, 5000), 'Events fanned out per subscription, and due deliveries taken up, in each round of an instance.', { env: 'WEBHOOK_BATCH_SIZE' }),
+    logRetentionDays: setting(integer(1, 3650), 'Days a finished delivery (delivered or failed) stays in the delivery log.', { env: 'WEBHOOK_LOG_RETENTION_DAYS' }),
+  },
   saml: {
     clockSkewSeconds: setting(integer(0, 300), 'Clock difference tolerated between an IdP and idbridge when checking assertion validity windows.', { env: 'SAML_CLOCK_SKEW_SECONDS' }),
     requestTtlMinutes: setting(integer(1, 60), 'How long an IdP may take to answer an AuthnRequest (the InResponseTo cache keeps its id that long).', { env: 'SAML_REQUEST_TTL_MINUTES' }),
@@ -106,6 +125,10 @@ export const configSchema = {
     idTokenTtlSeconds: setting(integer(60, 86_400), 'Lifetime of an ID token.', { env: 'OIDC_ID_TOKEN_TTL_SECONDS' }),
     refreshTokenTtlDays: setting(integer(1, 365), 'Lifetime of a refresh token (each use replaces it).', { env: 'OIDC_REFRESH_TOKEN_TTL_DAYS' }),
     grantTtlDays: setting(integer(1, 365), 'How long a user\'s grant to a portal lasts before they sign in again.', { env: 'OIDC_GRANT_TTL_DAYS' }),
+    backchannelLogoutTimeoutSeconds: setting(integer(1, 60), 'Longest one back-channel logout request to a portal may take; after it the attempt fails and is retried. A logout claimed by an instance that stopped is tried again this long plus 30 s after its attempt began.', { env: 'OIDC_BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS' }),
+    backchannelLogoutMaxAttempts: setting(integer(1, 50), 'Attempts to deliver a back-channel logout token before it is abandoned (a portal that answers 400, the token refused, is not retried).', { env: 'OIDC_BACKCHANNEL_LOGOUT_MAX_ATTEMPTS' }),
+    backchannelLogoutBackoffSeconds: setting(integer(1, 3600), 'Wait after the first failed back-channel logout attempt; it doubles with each further one (at most an hour), with ±20 % jitter.', { env: 'OIDC_BACKCHANNEL_LOGOUT_BACKOFF_SECONDS' }),
+    backchannelLogoutPollMs: setting(integer(50, 60_000), 'How often each instance looks for back-channel logouts to send (and for memberships removed and users deleted in the events), in milliseconds.', { env: 'OIDC_BACKCHANNEL_LOGOUT_POLL_MS' }),
   },
   roles: {
     catalogFile: setting(z.string().min(1), 'JSON file with the roles of each organization kind, highest first (relative to config/).', { env: 'ROLE_CATALOG_FILE' }),
@@ -117,6 +140,8 @@ export const configSchema = {
     maxBodyBytes: setting(integer(1024, 256 * 1024 * 1024), "Largest body of a SCIM request to /Groups in bytes (50,000 members sent with their display names are about 4 MB); a larger one answers 413. Every other SCIM body is at most 1 MiB (or this, when smaller). Parsing holds the event loop about 10 ms per MB: a larger limit lets one request delay all others longer.", { env: 'SCIM_MAX_BODY_BYTES' }),
     rateLimitPerSecond: setting(integer(1, 1_000_000), 'Sustained SCIM requests per second per token, per instance (token bucket); beyond it 429 with Retry-After.', { env: 'SCIM_RATE_LIMIT_PER_SECOND' }),
     rateLimitBurst: setting(integer(1, 1_000_000), 'Requests a SCIM token may send at once before the per-second rate applies (per instance).', { env: 'SCIM_RATE_LIMIT_BURST' }),
+    expectedCycleMinutes: setting(integer(1, 10_080), "How often an SSO directory's IdP is expected to call SCIM (Microsoft Entra ID provisions every 40 minutes): a directory with an active SCIM token and no request for longer shows a warning in its provisioning health.", { env: 'SCIM_EXPECTED_CYCLE_MINUTES' }),
+    healthFlushSeconds: setting(integer(1, 300), 'How often each instance adds the SCIM requests it counted (per directory, hour and answer) and the errors it answered to the shared provisioning health tables; requests themselves never wait for it.', { env: 'SCIM_HEALTH_FLUSH_SECONDS' }),
   },
 } as const;
 

@@ -227,6 +227,9 @@ export const en = {
   'mail.addedToOrganization.subject': 'You now have access to {organization}',
   'mail.addedToOrganization.body': 'An administrator has given you access to {organization}, with the role {role}. Sign in with your existing account: your password and two-step verification stay as they are.',
   'mail.addedToOrganization.action': 'Sign in',
+  'mail.webhookFailed.subject': 'Webhook deliveries to {description} are failing',
+  'mail.webhookFailed.body': '{product} could not deliver a "{eventType}" event to the webhook {description} ({url}): {attempts} attempts over {duration} failed, and this delivery has been given up. Later events are still sent, with retries.',
+  'mail.webhookFailed.next': 'Check that the endpoint is up and answers 2xx, then send the failed deliveries again from the webhook\'s delivery log. You receive this email once until a delivery to this webhook succeeds again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

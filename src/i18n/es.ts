@@ -228,4 +228,7 @@ export const es: Record<MessageKey, string> = {
   'mail.addedToOrganization.subject': 'Ahora tiene acceso a {organization}',
   'mail.addedToOrganization.body': 'Un administrador le ha dado acceso a {organization}, con el rol {role}. Inicie sesión con su cuenta de siempre: su contraseña y su verificación en dos pasos no cambian.',
   'mail.addedToOrganization.action': 'Iniciar sesión',
+  'mail.webhookFailed.subject': 'Fallan las entregas del webhook {description}',
+  'mail.webhookFailed.body': '{product} no pudo entregar un evento "{eventType}" al webhook {description} ({url}): fallaron {attempts} intentos durante {duration} y se ha abandonado esta entrega. Los eventos posteriores se siguen enviando, con reintentos.',
+  'mail.webhookFailed.next': 'Compruebe que el destino funciona y responde 2xx, y vuelva a enviar las entregas fallidas desde el registro de entregas del webhook. Recibirá este correo una sola vez hasta que una entrega a este webhook vuelva a tener éxito.',
 };

@@ -9,6 +9,9 @@ import { conflict, invalid, notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
 import { parseInput } from './validation.js';
 import { forgetVerifiedScimTokens } from './verifiedScimTokens.js';
+import { emitGroupEvent } from './groupEvents.js';
+import { emitMembershipChanges, membershipChanges, readMembershipRows } from './membershipEvents.js';
+import { directoryMappings, mappingsMatching } from './roleMappings.js';
 
 export const LOCAL_DIRECTORY = 'local';
 
@@ -140,7 +143,9 @@ export async function unlinkOrganization(ctx: DomainContext, principal: Principa
     const org = await findOrganization(ctx, input.organization);
     const removed = await ctx.db.models.DirectoryOrganization.destroy({ where: { directoryId: directory.id, organizationId: org.id }, transaction: t });
     if (!removed) throw invalid('directory.not_linked', `Directory "${directory.name}" is not linked to organization "${org.slug}".`, 'organization');
+    const before = await readMembershipRows(ctx, { organizationIds: [org.id] });
     await ctx.db.models.RoleMapping.destroy({ where: { directoryId: directory.id, organizationId: org.id }, transaction: t });
+    emitMembershipChanges(ctx, t, principal.actor, membershipChanges(ctx, before, await readMembershipRows(ctx, { organizationIds: [org.id] })));
     await recordAudit(ctx, t, principal.actor, { action: 'directory.organization_unlinked', targetType: 'directory', targetId: directory.id, directoryId: directory.id, organizationId: org.id, details: { organization: org.slug } });
     return present(ctx, directory);
   });
@@ -160,6 +165,9 @@ export async function deleteDirectory(ctx: DomainContext, principal: Principal, 
     const users = await ctx.db.models.User.count({ where: { directoryId: directory.id }, transaction: t });
     if (users > 0) throw conflict('directory.has_users', `Directory "${directory.name}" still has ${users} users; delete them (or deprovision them from the IdP) first.`);
     const before = await present(ctx, directory);
+    // Its groups go with it (they have no members left): each is a group.deleted for the portals.
+    const [groups, mappings] = await Promise.all([ctx.db.models.Group.findAll({ where: { directoryId: directory.id }, transaction: t }), directoryMappings(ctx, directory.id)]);
+    for (const group of groups) emitGroupEvent(ctx, t, principal.actor, 'group.deleted', group, mappingsMatching(mappings, group).map((m) => m.organizationId));
     await directory.destroy({ transaction: t });
     forgetVerifiedScimTokens(ctx, t);
     await recordAudit(ctx, t, principal.actor, { action: 'directory.deleted', targetType: 'directory', targetId: directory.id, directoryId: directory.id, details: { before } });

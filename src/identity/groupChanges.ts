@@ -7,7 +7,9 @@ import { groupScopeFor } from './policy/index.js';
 import type { Principal } from './principal.js';
 import { notFound } from './errors.js';
 import { checkGroupVersion, deleteMembers, groupAttributesSchema, groupNameTaken, idsForAudit, insertMembers, membersToAdd, type GroupChangeOptions } from './groups.js';
-import { reapplyGroup } from './roleMappings.js';
+import { emitGroupEvent } from './groupEvents.js';
+import { emitMembershipChanges, MembershipTracker } from './membershipEvents.js';
+import { directoryMappings, mappingsMatching, reapplyGroup, type GroupMapping } from './roleMappings.js';
 import { compileCondition } from './search/compile.js';
 import type { Condition } from './search/condition.js';
 import { GROUP_TABLE } from './search/fields.js';
@@ -39,9 +41,36 @@ interface ChangeRun {
   t: Transaction;
   principal: Principal;
   group: GroupRow;
+  /** The group's name and externalId before the change. */
+  initial: Pick<GroupRow, 'displayName' | 'externalId'>;
   added: number;
   removed: number;
   attributesChanged: boolean;
+  /** The members added and removed by the whole change (a member removed then added again is neither). */
+  addedIds: Set<string>;
+  removedIds: Set<string>;
+  /** The role mappings of the group's directory, read once when a step or an event needs them. */
+  mappings?: GroupMapping[];
+  /** The memberships of the members touched, for the membership events (only when the group gives roles). */
+  tracker: MembershipTracker;
+}
+
+async function directoryMappingsOf(run: ChangeRun): Promise<GroupMapping[]> {
+  return (run.mappings ??= await directoryMappings(run.ctx, run.group.directoryId));
+}
+
+/** Whether the group gives roles, now or before the change (then a member's roles change with its membership). */
+async function givesRoles(run: ChangeRun): Promise<boolean> {
+  const mappings = await directoryMappingsOf(run);
+  return mappingsMatching(mappings, run.group).length > 0 || mappingsMatching(mappings, run.initial).length > 0;
+}
+
+function noteAdded(run: ChangeRun, ids: readonly string[]): void {
+  for (const id of ids) if (!run.removedIds.delete(id)) run.addedIds.add(id);
+}
+
+function noteRemoved(run: ChangeRun, ids: readonly string[]): void {
+  for (const id of ids) if (!run.addedIds.delete(id)) run.removedIds.add(id);
 }
 
 const GROUP_COLUMNS = 'id, directory_id AS "directoryId", display_name AS "displayName", display_name_normalized AS "displayNameNormalized", external_id AS "externalId", version';
@@ -96,11 +125,25 @@ async function changeAttributes(run: ChangeRun, change: Extract<GroupChange, { t
   await audit(run, 'group.updated', { before, after: { displayName: group.displayName, externalId: group.externalId } });
 }
 
+/** Inserts members that membersToAdd chose, with the roles the group's mappings give them now. */
+async function insert(run: ChangeRun, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await insertMembers(run.ctx, run.t, run.group, ids, mappingsMatching(await directoryMappingsOf(run), run.group), run.tracker);
+  noteAdded(run, ids);
+}
+
+/** Deletes members (non-members are ignored); answers those who left. */
+async function remove(run: ChangeRun, userIds: readonly string[]): Promise<string[]> {
+  const left = await deleteMembers(run.ctx, run.t, run.group.id, userIds, (await givesRoles(run)) ? run.tracker : undefined);
+  noteRemoved(run, left);
+  return left;
+}
+
 /** Adds users (those already members are left as they are): reads and writes only the rows of the users named. */
 async function addMembers(run: ChangeRun, userIds: readonly string[]): Promise<void> {
   const ids = await membersToAdd(run.ctx, run.group, userIds);
   if (ids.length === 0) return;
-  await insertMembers(run.ctx, run.t, run.group, ids);
+  await insert(run, ids);
   run.added += ids.length;
   await audit(run, 'group.members_added', { members: idsForAudit(ids) });
 }
@@ -108,7 +151,7 @@ async function addMembers(run: ChangeRun, userIds: readonly string[]): Promise<v
 /** Removes users (non-members are ignored). */
 async function removeMembers(run: ChangeRun, userIds: readonly string[]): Promise<void> {
   if (userIds.length === 0) return;
-  const count = await deleteMembers(run.ctx, run.t, run.group.id, userIds);
+  const count = (await remove(run, userIds)).length;
   run.removed += count;
   if (count) await audit(run, 'group.members_removed', { members: idsForAudit(userIds), removed: count });
 }
@@ -118,8 +161,8 @@ async function replaceMembers(run: ChangeRun, userIds: readonly string[]): Promi
   const toAdd = await membersToAdd(run.ctx, run.group, userIds);
   const wanted = new Set(userIds);
   const toRemove = (await memberIdsWhere(run.ctx, run.group.id, undefined)).filter((u) => !wanted.has(u));
-  const count = toRemove.length ? await deleteMembers(run.ctx, run.t, run.group.id, toRemove) : 0;
-  await insertMembers(run.ctx, run.t, run.group, toAdd);
+  const count = toRemove.length ? (await remove(run, toRemove)).length : 0;
+  await insert(run, toAdd);
   run.added += toAdd.length;
   run.removed += count;
   if (count || toAdd.length) await audit(run, 'group.members_replaced', { added: idsForAudit(toAdd), removed: idsForAudit(toRemove) });
@@ -143,6 +186,22 @@ async function applyChange(run: ChangeRun, change: GroupChange): Promise<void> {
 }
 
 /**
+ * Tells the portals what the whole change did: the group renamed, its members removed and added (one event each, with
+ * the members' ids), then each member's role that changed with it, in every organization concerned.
+ */
+async function announce(run: ChangeRun): Promise<void> {
+  const { ctx, t, principal, group, initial } = run;
+  const renamed = group.displayName !== initial.displayName;
+  if (!renamed && run.addedIds.size === 0 && run.removedIds.size === 0 && !run.attributesChanged) return;
+  const mappings = await directoryMappingsOf(run);
+  const organizationIds = [...mappingsMatching(mappings, initial), ...mappingsMatching(mappings, group)].map((m) => m.organizationId);
+  if (renamed) emitGroupEvent(ctx, t, principal.actor, 'group.renamed', group, organizationIds, undefined, { previousDisplayName: initial.displayName });
+  if (run.removedIds.size > 0) emitGroupEvent(ctx, t, principal.actor, 'group.members_removed', group, organizationIds, [...run.removedIds]);
+  if (run.addedIds.size > 0) emitGroupEvent(ctx, t, principal.actor, 'group.members_added', group, organizationIds, [...run.addedIds]);
+  emitMembershipChanges(ctx, t, principal.actor, run.tracker.changes());
+}
+
+/**
  * Applies several changes to one group atomically (a SCIM PATCH with several operations): members are added and
  * removed with set semantics in SQL (an existing member is not duplicated; removing a non-member changes nothing),
  * roles the group gives through mappings follow in the same transaction, and the version moves once. Adding and
@@ -153,12 +212,21 @@ export async function changeGroup(ctx: DomainContext, principal: Principal, id: 
   return ctx.db.tx(async (t) => {
     const group = await lockGroup(ctx, id, scope.directoryId);
     checkGroupVersion(group, options.expectedVersion);
-    const run: ChangeRun = { ctx, t, principal, group, added: 0, removed: 0, attributesChanged: false };
+    const run: ChangeRun = {
+      ctx, t, principal, group,
+      initial: { displayName: group.displayName, externalId: group.externalId },
+      added: 0, removed: 0, attributesChanged: false,
+      addedIds: new Set(), removedIds: new Set(), tracker: new MembershipTracker(ctx),
+    };
     for (const change of changes) await applyChange(run, change);
     const changed = run.attributesChanged || run.added > 0 || run.removed > 0;
     if (changed) {
       await saveGroup(ctx, t, group);
-      if (run.attributesChanged) await reapplyGroup(ctx, t, group);
+      if (run.attributesChanged) {
+        const tracker = (await givesRoles(run)) ? run.tracker : undefined;
+        await reapplyGroup(ctx, t, group, { mappings: mappingsMatching(await directoryMappingsOf(run), group), ...(tracker ? { tracker } : {}) });
+      }
+      await announce(run);
     }
     return { changed, version: group.version, added: run.added, removed: run.removed };
   });

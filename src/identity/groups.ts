@@ -7,7 +7,10 @@ import { groupScopeFor } from './policy/index.js';
 import type { Principal } from './principal.js';
 import { findDirectory } from './directories.js';
 import { conflict, DomainError, invalid, notFound } from './errors.js';
-import { grantForMembers, mappingsForGroup, revokeForMembers, type MappedGroup } from './roleMappings.js';
+import { emitGroupEvent } from './groupEvents.js';
+import { emitMembershipChanges, MembershipTracker } from './membershipEvents.js';
+import { grantForMembers, mappingsForGroup, memberIds, revokeForMembers, trackGrants, type GroupMapping, type MappedGroup } from './roleMappings.js';
+import { idList, idRows, inIdList } from './idLists.js';
 import { fitsNormalised, normalise, parseInput } from './validation.js';
 
 export interface GroupMemberView {
@@ -59,24 +62,6 @@ export function groupNameTaken(displayName: string): DomainError {
   return conflict('group.name_taken', `A group named "${displayName}" already exists in this directory.`, 'displayName');
 }
 
-/**
- * A list of ids travels as one parameter, JSON text read by SQLite's json_each or an array for PostgreSQL: one
- * statement serves lists of every length (prepared once), and binding one value costs less than one per id.
- */
-function idList(ctx: DomainContext, ids: readonly string[]): unknown {
-  return ctx.db.dialect === 'postgres' ? [...ids] : JSON.stringify(ids);
-}
-
-/** `column` is one of the ids of an idList parameter: a lookup by index per id, on both databases. */
-function inIdList(ctx: DomainContext, column: string): string {
-  return ctx.db.dialect === 'postgres' ? `${column} = ANY(CAST(? AS text[]))` : `${column} IN (SELECT value FROM json_each(?))`;
-}
-
-/** The ids of an idList parameter as rows of one column, `value`. */
-function idRows(ctx: DomainContext): string {
-  return ctx.db.dialect === 'postgres' ? 'unnest(CAST(? AS text[])) AS ids(value)' : 'json_each(?) AS ids';
-}
-
 function unknownMembers(missing: readonly string[]): DomainError {
   const named = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
   return invalid('group.unknown_members', `No user of this directory has the id ${named}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}.`, 'members');
@@ -112,8 +97,9 @@ export async function membersToAdd(ctx: DomainContext, group: Pick<Group, 'id' |
  * Adds members that membersToAdd chose (users of the directory, not yet in the group) and the roles the group's
  * mappings give them: one INSERT of members, one of memberships.
  */
-export async function insertMembers(ctx: DomainContext, t: Transaction, group: MappedGroup, userIds: readonly string[]): Promise<void> {
+export async function insertMembers(ctx: DomainContext, t: Transaction, group: MappedGroup, userIds: readonly string[], mappings: readonly GroupMapping[], tracker?: MembershipTracker): Promise<void> {
   if (userIds.length === 0) return;
+  if (tracker && mappings.length > 0) await tracker.load(userIds);
   // DO NOTHING only guards: the changes of one group queue on its row (changeGroup's lock). `WHERE true` tells
   // SQLite's parser that ON CONFLICT belongs to the INSERT.
   await ctx.db.execute(
@@ -121,15 +107,21 @@ export async function insertMembers(ctx: DomainContext, t: Transaction, group: M
     [group.id, ctx.clock.now(), idList(ctx, userIds)],
     t,
   );
-  const mappings = await mappingsForGroup(ctx, group);
-  if (mappings.length > 0) await grantForMembers(ctx, t, mappings, group.id, userIds);
+  if (mappings.length === 0) return;
+  await grantForMembers(ctx, t, mappings, group.id, userIds);
+  if (tracker) trackGrants(tracker, mappings, group, userIds);
 }
 
-/** Removes `userIds` from the group (non-members are ignored) with what its mappings gave them; answers how many left. */
-export async function deleteMembers(ctx: DomainContext, t: Transaction, groupId: string, userIds: readonly string[]): Promise<number> {
-  const removed = await ctx.db.execute(`DELETE FROM group_members WHERE group_id = ? AND ${inIdList(ctx, 'user_id')}`, [groupId, idList(ctx, userIds)], t);
+/**
+ * Removes `userIds` from the group (non-members are ignored) with what its mappings gave them; answers the ids of
+ * those who left. A tracker, given when the group gives roles, learns what they lose.
+ */
+export async function deleteMembers(ctx: DomainContext, t: Transaction, groupId: string, userIds: readonly string[], tracker?: MembershipTracker): Promise<string[]> {
+  if (tracker) await tracker.load(userIds);
+  const removed = await ctx.db.rows<{ userId: string }>(`DELETE FROM group_members WHERE group_id = ? AND ${inIdList(ctx, 'user_id')} RETURNING user_id AS "userId"`, [groupId, idList(ctx, userIds)]);
   await revokeForMembers(ctx, t, groupId, userIds);
-  return removed;
+  tracker?.revokeGroup(groupId, userIds);
+  return removed.map((row) => row.userId);
 }
 
 export async function presentGroup(ctx: DomainContext, group: Group, options: { members?: boolean } = {}): Promise<GroupView> {
@@ -177,8 +169,14 @@ export async function createGroup(ctx: DomainContext, principal: Principal, inpu
       throw error;
     }
     const members = await membersToAdd(ctx, group, input.members ?? []);
-    await insertMembers(ctx, t, group, members);
+    const mappings = await mappingsForGroup(ctx, group);
+    const tracker = new MembershipTracker(ctx);
+    await insertMembers(ctx, t, group, members, mappings, tracker);
     await recordAudit(ctx, t, principal.actor, { action: 'group.created', targetType: 'group', targetId: group.id, directoryId: directory.id, details: { displayName: group.displayName, externalId: group.externalId, members: idsForAudit(members) } });
+    const organizationIds = mappings.map((m) => m.organizationId);
+    emitGroupEvent(ctx, t, principal.actor, 'group.created', group, organizationIds);
+    emitGroupEvent(ctx, t, principal.actor, 'group.members_added', group, organizationIds, members);
+    emitMembershipChanges(ctx, t, principal.actor, tracker.changes());
     return presentGroup(ctx, group, { members: members.length > 0 });
   });
 }
@@ -197,9 +195,18 @@ export async function deleteGroup(ctx: DomainContext, principal: Principal, id: 
   await ctx.db.tx(async (t) => {
     const group = await findGroupInScope(ctx, id, scope);
     checkGroupVersion(group, options.expectedVersion);
-    const members = await ctx.db.models.GroupMember.count({ where: { groupId: group.id }, transaction: t });
+    const members = await memberIds(ctx, t, group.id);
+    const mappings = await mappingsForGroup(ctx, group);
+    const tracker = new MembershipTracker(ctx);
+    if (mappings.length > 0) await tracker.loadHoldersOf(group.id);
     const membershipsRemoved = await ctx.db.models.Membership.destroy({ where: { groupId: group.id }, transaction: t });
+    tracker.revokeGroup(group.id);
     await group.destroy({ transaction: t });
-    await recordAudit(ctx, t, principal.actor, { action: 'group.deleted', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { displayName: group.displayName, members, membershipsRemoved } });
+    await recordAudit(ctx, t, principal.actor, { action: 'group.deleted', targetType: 'group', targetId: group.id, directoryId: group.directoryId, details: { displayName: group.displayName, members: members.length, membershipsRemoved } });
+    // Its members leave it, then it goes; the roles it gave go with it.
+    const organizationIds = mappings.map((m) => m.organizationId);
+    emitGroupEvent(ctx, t, principal.actor, 'group.members_removed', group, organizationIds, members);
+    emitGroupEvent(ctx, t, principal.actor, 'group.deleted', group, organizationIds);
+    emitMembershipChanges(ctx, t, principal.actor, tracker.changes());
   });
 }

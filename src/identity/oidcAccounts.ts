@@ -2,6 +2,8 @@ import { Op, type Transaction } from 'sequelize';
 import type { DomainContext } from './context.js';
 import { findLocalDirectory } from './directories.js';
 import { loadMemberships } from './userView.js';
+import { queueLogoutNotices, type LogoutReason } from './oidcLogout/notices.js';
+import { portalSessionsIn, type PayloadRow } from './oidcLogout/portalSessions.js';
 
 /** The custom claim (and scope) listing a user's organizations and effective role in each. */
 export const ORGANIZATIONS_CLAIM = 'organizations';
@@ -47,7 +49,13 @@ export async function mayUseClient(ctx: DomainContext, userId: string, organizat
   return (await ctx.db.models.Membership.count({ where: { userId, organizationId: { [Op.in]: [...organizationIds] } } })) > 0;
 }
 
-/** Ends everything OpenID Connect holds for a user: sessions, grants, codes, access and refresh tokens. */
-export async function revokeOidcForUser(ctx: DomainContext, t: Transaction | undefined, userId: string): Promise<number> {
-  return ctx.db.execute('DELETE FROM oidc_payloads WHERE account_id = ?', [userId], t);
+/**
+ * Ends everything OpenID Connect holds for a user: sessions, grants, codes, access and refresh tokens; and tells the
+ * portals it held them in (those that registered a back-channel logout URI), from the same transaction. One statement
+ * when the user held nothing (the deactivation waves of provisioning): the DELETE answers what it deleted.
+ */
+export async function revokeOidcForUser(ctx: DomainContext, t: Transaction | undefined, userId: string, reason: LogoutReason = 'sessions_ended'): Promise<number> {
+  const deleted = await ctx.db.rows<PayloadRow>('DELETE FROM oidc_payloads WHERE account_id = ? RETURNING model, payload', [userId]);
+  if (deleted.length > 0) await queueLogoutNotices(ctx, t, userId, portalSessionsIn(deleted), reason);
+  return deleted.length;
 }

@@ -5,7 +5,7 @@ import { recordAudit } from './audit.js';
 import type { DomainContext } from './context.js';
 import { authorize } from './policy/index.js';
 import type { Principal } from './principal.js';
-import { notFound } from './errors.js';
+import { invalid, notFound } from './errors.js';
 import { findOrganization } from './organizations.js';
 import { parseInput } from './validation.js';
 
@@ -17,16 +17,22 @@ export interface OidcClientView {
   firstParty: boolean;
   /** Only these organizations' users may sign in to the client; empty: every user. */
   organizations: Array<{ id: string; slug: string }>;
+  /** Where a logout token is POSTed when a user's session ends (OpenID Connect Back-Channel Logout 1.0); null: none. */
+  backchannelLogoutUri: string | null;
+  /** The logout token (and the ID tokens) name the session: `sid`. */
+  backchannelLogoutSessionRequired: boolean;
   createdAt: string;
   updatedAt: string;
 }
+
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
 /** A redirect URI: https, or http only on loopback (development); no fragment. */
 const redirectUri = z
   .url({ message: 'must be an absolute URL' })
   .refine((value) => {
     const url = new URL(value);
-    return !url.hash && (url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)));
+    return !url.hash && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.includes(url.hostname)));
   }, 'must be https (http only for localhost), without a #fragment');
 
 const inputSchema = z.object({
@@ -35,7 +41,30 @@ const inputSchema = z.object({
   postLogoutRedirectUris: z.array(redirectUri).default([]),
   firstParty: z.boolean().default(false),
   organizations: z.array(z.string()).default([]),
+  backchannelLogoutUri: z.string().max(2000, 'must be 2000 characters or fewer').nullable().optional(),
+  backchannelLogoutSessionRequired: z.boolean().default(false),
 });
+
+/**
+ * A back-channel logout URI: an absolute https URL without a fragment; http only on loopback outside production (a
+ * developer's portal, the tests). Empty means none.
+ */
+function backchannelLogoutUri(ctx: DomainContext, value: string | null | undefined): string | null {
+  const text = (value ?? '').trim();
+  if (!text) return null;
+  const refuse = (why: string) => invalid('oidc_client.invalid', `backchannelLogoutUri: ${why}`, 'backchannelLogoutUri');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw refuse('must be an absolute URL such as https://portal.example.com/backchannel-logout.');
+  }
+  if (url.hash) throw refuse('must not have a #fragment.');
+  if (url.username || url.password) throw refuse('must not carry a user name or password.');
+  if (url.protocol === 'https:') return url.toString();
+  if (url.protocol === 'http:' && ctx.settings.env !== 'production' && LOOPBACK.includes(url.hostname)) return url.toString();
+  throw refuse(ctx.settings.env === 'production' ? 'must be https.' : 'must be https (http only for localhost outside production).');
+}
 
 export type OidcClientInput = z.input<typeof inputSchema>;
 
@@ -48,6 +77,8 @@ async function present(ctx: DomainContext, client: OidcClient): Promise<OidcClie
     postLogoutRedirectUris: client.postLogoutRedirectUris,
     firstParty: client.firstParty,
     organizations: orgs.map((o) => ({ id: o.id, slug: o.slug })),
+    backchannelLogoutUri: client.backchannelLogoutUri ?? null,
+    backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired === true,
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
   };
@@ -74,6 +105,8 @@ export async function createOidcClient(ctx: DomainContext, principal: Principal,
         postLogoutRedirectUris: data.postLogoutRedirectUris,
         firstParty: data.firstParty,
         organizationIds: await organizationIds(ctx, data.organizations),
+        backchannelLogoutUri: backchannelLogoutUri(ctx, data.backchannelLogoutUri),
+        backchannelLogoutSessionRequired: data.backchannelLogoutSessionRequired,
         createdAt: now,
         updatedAt: now,
       },
@@ -108,11 +141,16 @@ export async function updateOidcClient(ctx: DomainContext, principal: Principal,
   return ctx.db.tx(async (t) => {
     const client = await find(ctx, clientId);
     const before = await present(ctx, client);
-    if (data.name !== undefined) client.name = data.name;
-    if (data.redirectUris !== undefined) client.redirectUris = data.redirectUris;
-    if (data.postLogoutRedirectUris !== undefined) client.postLogoutRedirectUris = data.postLogoutRedirectUris;
-    if (data.firstParty !== undefined) client.firstParty = data.firstParty;
-    if (data.organizations !== undefined) client.organizationIds = await organizationIds(ctx, data.organizations);
+    // Only what the input names changes (zod's defaults would fill in the others: a change of name must not clear
+    // the organizations).
+    const given = (key: keyof OidcClientInput) => input !== null && typeof input === 'object' && Object.prototype.hasOwnProperty.call(input, key);
+    if (given('name') && data.name !== undefined) client.name = data.name;
+    if (given('redirectUris') && data.redirectUris !== undefined) client.redirectUris = data.redirectUris;
+    if (given('postLogoutRedirectUris') && data.postLogoutRedirectUris !== undefined) client.postLogoutRedirectUris = data.postLogoutRedirectUris;
+    if (given('firstParty') && data.firstParty !== undefined) client.firstParty = data.firstParty;
+    if (given('organizations') && data.organizations !== undefined) client.organizationIds = await organizationIds(ctx, data.organizations);
+    if (given('backchannelLogoutUri')) client.backchannelLogoutUri = backchannelLogoutUri(ctx, data.backchannelLogoutUri);
+    if (given('backchannelLogoutSessionRequired')) client.backchannelLogoutSessionRequired = data.backchannelLogoutSessionRequired === true;
     client.updatedAt = ctx.clock.now();
     await client.save({ transaction: t });
     const after = await present(ctx, client);
@@ -144,6 +182,7 @@ export async function oidcClientMetadata(ctx: DomainContext, clientId: string): 
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+    ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: client.backchannelLogoutSessionRequired === true } : {}),
     idbridge_first_party: client.firstParty,
     idbridge_organizations: client.organizationIds,
   };

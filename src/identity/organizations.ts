@@ -8,6 +8,7 @@ import type { Principal } from './principal.js';
 import { conflict, notFound } from './errors.js';
 import { nameSchema, parseInput, slugSchema } from './validation.js';
 import { forgetScimTokenRights, forgetVerifiedScimTokens } from './verifiedScimTokens.js';
+import { emitMembershipChanges, membershipChanges, readMembershipRows } from './membershipEvents.js';
 
 export interface OrganizationView {
   id: string;
@@ -165,6 +166,9 @@ export async function deleteOrganization(ctx: DomainContext, principal: Principa
     const org = await findOrganization(ctx, idOrSlug);
     const before = presentOrganization(org);
     const { Membership, RoleMapping, DirectoryOrganization, ScimToken, OrganizationLogo } = ctx.db.models;
+    // Every member leaves it: one membership event each, as the portals of the organization last knew them.
+    const held = await readMembershipRows(ctx, { organizationIds: [org.id] });
+    emitMembershipChanges(ctx, t, principal.actor, membershipChanges(ctx, held, []), { reason: 'organization_deleted' });
     const memberships = await Membership.destroy({ where: { organizationId: org.id }, transaction: t });
     await RoleMapping.destroy({ where: { organizationId: org.id }, transaction: t });
     await DirectoryOrganization.destroy({ where: { organizationId: org.id }, transaction: t });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Group } from '../db/models/Group.js';
+import type { OrganizationKind } from '../db/models/Organization.js';
 import type { RoleMapping, RoleMappingMatch } from '../db/models/RoleMapping.js';
 import { recordAudit } from './audit.js';
 import { chunk } from './chunks.js';
@@ -9,6 +10,7 @@ import { authorize } from './policy/index.js';
 import type { Principal } from './principal.js';
 import { findDirectory, isLinked } from './directories.js';
 import { conflict, invalid, notFound } from './errors.js';
+import { emitMembershipChanges, membershipChanges, readMembershipRows, type MembershipTracker } from './membershipEvents.js';
 import { findOrganization } from './organizations.js';
 import { normalise, parseInput } from './validation.js';
 import { forgetScimTokenRights } from './verifiedScimTokens.js';
@@ -53,8 +55,8 @@ function sourceKey(mappingId: string, groupId: string): string {
 
 /** What a mapping gives: its role in its organization. */
 export type MappingGrant = Pick<RoleMapping, 'id' | 'organizationId' | 'role'>;
-/** A mapping as a group's changes read it: what it gives, and how it chooses groups. */
-export type GroupMapping = MappingGrant & Pick<RoleMapping, 'matchType' | 'matchValue'>;
+/** A mapping as a group's changes read it: what it gives (and where, for the events), and how it chooses groups. */
+export type GroupMapping = MappingGrant & Pick<RoleMapping, 'matchType' | 'matchValue'> & { organizationSlug: string; organizationKind: OrganizationKind };
 /** What mappings choose groups by. */
 export type MappedGroup = Pick<Group, 'id' | 'directoryId' | 'displayName' | 'externalId'>;
 
@@ -84,26 +86,77 @@ export async function revokeForMembers(ctx: DomainContext, t: Transaction, group
   }
 }
 
-/** The mappings that choose `group` (a directory has few: they are matched here, not in SQL). */
-export async function mappingsForGroup(ctx: DomainContext, group: MappedGroup): Promise<GroupMapping[]> {
-  const mappings = await ctx.db.rows<GroupMapping>(
-    'SELECT id, organization_id AS "organizationId", role, match_type AS "matchType", match_value AS "matchValue" FROM role_mappings WHERE directory_id = ?',
-    [group.directoryId],
+/** Every mapping of a directory, with its organization's slug and kind (a directory has few). */
+export async function directoryMappings(ctx: DomainContext, directoryId: string): Promise<GroupMapping[]> {
+  return ctx.db.rows<GroupMapping>(
+    `SELECT r.id AS id, r.organization_id AS "organizationId", r.role AS role, r.match_type AS "matchType", r.match_value AS "matchValue",
+       o.slug AS "organizationSlug", o.kind AS "organizationKind"
+     FROM role_mappings r JOIN organizations o ON o.id = r.organization_id WHERE r.directory_id = ?`,
+    [directoryId],
   );
+}
+
+/** The mappings of a directory that choose `group` (matched here, not in SQL). */
+export function mappingsMatching(mappings: readonly GroupMapping[], group: Pick<MappedGroup, 'displayName' | 'externalId'>): GroupMapping[] {
   return mappings.filter((mapping) => mappingMatches(mapping, group));
 }
 
-async function memberIds(ctx: DomainContext, t: Transaction, groupId: string): Promise<string[]> {
+/** The mappings that choose `group`. */
+export async function mappingsForGroup(ctx: DomainContext, group: MappedGroup): Promise<GroupMapping[]> {
+  return mappingsMatching(await directoryMappings(ctx, group.directoryId), group);
+}
+
+/** What grantForMembers writes, told to a tracker of the memberships (membershipEvents.ts). */
+export function trackGrants(tracker: MembershipTracker, mappings: readonly GroupMapping[], group: Pick<MappedGroup, 'id' | 'displayName'>, userIds: readonly string[]): void {
+  for (const mapping of mappings) {
+    for (const userId of userIds) {
+      tracker.grant({
+        userId,
+        organizationId: mapping.organizationId,
+        organizationSlug: mapping.organizationSlug,
+        organizationKind: mapping.organizationKind,
+        role: mapping.role,
+        sourceKey: sourceKey(mapping.id, group.id),
+        groupId: group.id,
+        groupName: group.displayName,
+      });
+    }
+  }
+}
+
+export async function memberIds(ctx: DomainContext, t: Transaction, groupId: string): Promise<string[]> {
   const rows = await ctx.db.models.GroupMember.findAll({ where: { groupId }, attributes: ['userId'], raw: true, transaction: t });
   return rows.map((row) => row.userId);
 }
 
-/** Recomputes everything a group gives (after a rename or an externalId change). */
-export async function reapplyGroup(ctx: DomainContext, t: Transaction, group: MappedGroup): Promise<void> {
+/**
+ * Recomputes everything a group gives (after a rename or an externalId change): `mappings` are those that choose it
+ * now; the tracker, when given, learns what changed for its members.
+ */
+export async function reapplyGroup(ctx: DomainContext, t: Transaction, group: MappedGroup, options: { mappings?: readonly GroupMapping[]; tracker?: MembershipTracker } = {}): Promise<void> {
+  const { tracker } = options;
+  const members = tracker ? await memberIds(ctx, t, group.id) : undefined;
+  if (tracker) await tracker.load(members!);
   await ctx.db.models.Membership.destroy({ where: { groupId: group.id }, transaction: t });
-  const mappings = await mappingsForGroup(ctx, group);
+  tracker?.revokeGroup(group.id);
+  const mappings = options.mappings ?? (await mappingsForGroup(ctx, group));
   if (mappings.length === 0) return;
-  await grantForMembers(ctx, t, mappings, group.id, await memberIds(ctx, t, group.id));
+  const userIds = members ?? (await memberIds(ctx, t, group.id));
+  await grantForMembers(ctx, t, mappings, group.id, userIds);
+  if (tracker) trackGrants(tracker, mappings, group, userIds);
+}
+
+/**
+ * Runs a change of mappings and emits the membership events it causes: the memberships of the organizations
+ * concerned are read before and after (a change of mappings is rare; it may touch every member of their groups).
+ */
+async function withMembershipEvents<T>(ctx: DomainContext, t: Transaction, principal: Principal, organizationIds: readonly string[], change: () => Promise<T>): Promise<T> {
+  const ids = [...new Set(organizationIds)];
+  const before = await readMembershipRows(ctx, { organizationIds: ids });
+  const result = await change();
+  const after = await readMembershipRows(ctx, { organizationIds: ids });
+  emitMembershipChanges(ctx, t, principal.actor, membershipChanges(ctx, before, after));
+  return result;
 }
 
 /** Recomputes everything a mapping gives, over every group of its directory. */
@@ -163,7 +216,7 @@ export async function createRoleMapping(ctx: DomainContext, principal: Principal
       if (error instanceof UniqueConstraintError) throw conflict('role_mapping.exists', 'A mapping of these groups to this organization already exists; change its role instead.');
       throw error;
     }
-    const granted = await reapplyMapping(ctx, t, mapping);
+    const granted = await withMembershipEvents(ctx, t, principal, [org.id], () => reapplyMapping(ctx, t, mapping));
     const view = await present(ctx, mapping);
     forgetScimTokenRights(ctx, t);
     await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.created', targetType: 'role_mapping', targetId: mapping.id, directoryId: directory.id, organizationId: org.id, details: { after: view, membershipsGranted: granted } });
@@ -183,14 +236,16 @@ export async function updateRoleMapping(ctx: DomainContext, principal: Principal
       'role_mapping.invalid',
     );
     const { org } = await resolve(ctx, data);
-    mapping.set({ matchType: data.matchType, matchValue: data.matchValue, organizationId: org.id, role: data.role, updatedAt: ctx.clock.now() });
-    try {
-      await mapping.save({ transaction: t });
-    } catch (error) {
-      if (error instanceof UniqueConstraintError) throw conflict('role_mapping.exists', 'A mapping of these groups to this organization already exists.');
-      throw error;
-    }
-    const granted = await reapplyMapping(ctx, t, mapping);
+    const granted = await withMembershipEvents(ctx, t, principal, [mapping.organizationId, org.id], async () => {
+      mapping.set({ matchType: data.matchType, matchValue: data.matchValue, organizationId: org.id, role: data.role, updatedAt: ctx.clock.now() });
+      try {
+        await mapping.save({ transaction: t });
+      } catch (error) {
+        if (error instanceof UniqueConstraintError) throw conflict('role_mapping.exists', 'A mapping of these groups to this organization already exists.');
+        throw error;
+      }
+      return reapplyMapping(ctx, t, mapping);
+    });
     const after = await present(ctx, mapping);
     forgetScimTokenRights(ctx, t);
     await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.updated', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: org.id, details: { before, after, membershipsGranted: granted } });
@@ -204,8 +259,11 @@ export async function deleteRoleMapping(ctx: DomainContext, principal: Principal
     const mapping = await ctx.db.models.RoleMapping.findByPk(id, { transaction: t });
     if (!mapping) throw notFound('role_mapping');
     const before = await present(ctx, mapping);
-    const removed = await ctx.db.models.Membership.destroy({ where: { roleMappingId: mapping.id }, transaction: t });
-    await mapping.destroy({ transaction: t });
+    const removed = await withMembershipEvents(ctx, t, principal, [mapping.organizationId], async () => {
+      const count = await ctx.db.models.Membership.destroy({ where: { roleMappingId: mapping.id }, transaction: t });
+      await mapping.destroy({ transaction: t });
+      return count;
+    });
     forgetScimTokenRights(ctx, t);
     await recordAudit(ctx, t, principal.actor, { action: 'role_mapping.deleted', targetType: 'role_mapping', targetId: mapping.id, directoryId: mapping.directoryId, organizationId: mapping.organizationId, details: { before, membershipsRemoved: removed } });
   });

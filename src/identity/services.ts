@@ -15,6 +15,7 @@ import { deactivateAccount, lockAccount, reactivateAccount, setAccountActive, un
 import { editAccount, updateAccount } from './accounts/update.js';
 import { authenticateAdminApiToken, createAdminApiToken, listAdminApiTokens, revokeAdminApiToken } from './apiTokens.js';
 import { listAuditEvents } from './auditLog.js';
+import { listEvents, sweepEvents } from './eventFeed.js';
 import { sendExpiryReminders } from './credentials/expiryReminders.js';
 import { createDirectory, deleteDirectory, getDirectory, linkOrganization, listDirectories, unlinkOrganization } from './directories.js';
 import { changeGroup } from './groupChanges.js';
@@ -40,6 +41,13 @@ import { changePassword, renewExpiredPassword } from './selfService/passwordChan
 import { completePasswordReset, describeResetLink, requestPasswordReset } from './selfService/passwordReset.js';
 import { completeSignIn, isSignInAllowed, signInLock, signInWithPassword, verifySecondFactor } from './selfService/signIn.js';
 import { createSession, destroySession, findSession, sweepSessions, updateSessionData } from './sessions.js';
+import { signOut } from './selfService/signOut.js';
+import { claimDueLogouts, queuePortalLogout, settleLogout, sweepLogoutNotices } from './oidcLogout/notices.js';
+import { followEventsForLogout } from './oidcLogout/followEvents.js';
+import { getProvisioningHealth } from './provisioningHealth/read.js';
+import { flushProvisioningHealth, recordScimAnswer } from './provisioningHealth/recorder.js';
+import { listWebhookDeliveries, resendWebhookDelivery, sweepWebhookDeliveries } from './webhooks/deliveryLog.js';
+import { createWebhook, deleteWebhook, getWebhook, listWebhooks, rotateWebhookSecret, updateWebhook } from './webhooks/subscriptions.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any argument list: each function keeps its own type
 type DomainFunction = (ctx: DomainContext, ...args: any[]) => unknown;
@@ -112,6 +120,7 @@ export function createServices(ctx: DomainContext) {
       regenerateRecoveryCodes,
       overview: accountOverview,
       chooseLanguage,
+      signOut,
     }),
     administrators: bind(ctx, {
       principalFor: loadAdminPrincipal,
@@ -141,12 +150,26 @@ export function createServices(ctx: DomainContext) {
     roleMappings: bind(ctx, { list: listRoleMappings, create: createRoleMapping, update: updateRoleMapping, delete: deleteRoleMapping }),
     oidcClients: bind(ctx, { list: listOidcClients, get: getOidcClient, create: createOidcClient, update: updateOidcClient, delete: deleteOidcClient, metadata: oidcClientMetadata }),
     oidcAccounts: bind(ctx, { claims: accountClaims, mayUseClient }),
+    // Back-channel logout: the notices queued when users' sessions end, for the job that sends them (oidc/).
+    oidcLogout: bind(ctx, { queuePortalLogout, followEvents: followEventsForLogout, claimDue: claimDueLogouts, settle: settleLogout, sweep: sweepLogoutNotices }),
+    provisioningHealth: bind(ctx, { get: getProvisioningHealth, record: recordScimAnswer, flush: flushProvisioningHealth }),
     audit: bind(ctx, { list: listAuditEvents }),
+    events: bind(ctx, { list: listEvents, sweep: sweepEvents }),
     groups: bind(ctx, { create: createGroup, get: getGroup, search: searchGroups, change: changeGroup, delete: deleteGroup }),
     sessions: bind(ctx, { create: createSession, find: findSession, update: updateSessionData, destroy: destroySession }),
     rateLimits: bind(ctx, { count: countRequest }),
     health: bind(ctx, { readiness }),
-    maintenance: bind(ctx, { sendExpiryReminders, sweepSessions, sweepSamlCaches, sweepRateLimits }),
+    webhooks: bind(ctx, {
+      list: listWebhooks,
+      get: getWebhook,
+      create: createWebhook,
+      update: updateWebhook,
+      delete: deleteWebhook,
+      rotateSecret: rotateWebhookSecret,
+      deliveries: listWebhookDeliveries,
+      resend: resendWebhookDelivery,
+    }),
+    maintenance: bind(ctx, { sendExpiryReminders, sweepSessions, sweepSamlCaches, sweepRateLimits, sweepWebhookDeliveries }),
   };
 }
 

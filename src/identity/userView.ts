@@ -193,6 +193,12 @@ export function presentUser(user: UserRecord, children: UserChildren): UserView 
   };
 }
 
+/** A view presented again with the user's row as it is now: a change of status changes the row, nothing else. */
+export function withRow(user: UserRecord, view: UserView): UserView {
+  const list = (entries: UserView['emails']) => entries.map((e, position) => ({ ...e, position }));
+  return presentUser(user, { emails: list(view.emails), phones: list(view.phoneNumbers), memberships: view.memberships, groups: view.groups });
+}
+
 const LIST_FIELDS = { position: 'l.position', value: 'l.value', type: 'l.type', primary: 'l."primary"', display: 'l.display' };
 
 /**

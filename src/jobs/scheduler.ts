@@ -10,7 +10,7 @@ export interface Job {
 }
 
 /** The periodic work of an instance. Each job is safe to run on several instances at once. */
-export function backgroundJobs(input: { services: Services; settings: Settings; sweepOidc: () => Promise<number> }): Job[] {
+export function backgroundJobs(input: { services: Services; settings: Settings; sweepOidc: () => Promise<number>; backchannelLogout: { runOnce(): Promise<number> } }): Job[] {
   const { maintenance } = input.services;
   return [
     { name: 'password-expiry-reminders', everyMs: input.settings.jobs.expiryReminderIntervalMinutes * MINUTE, run: () => maintenance.sendExpiryReminders() },
@@ -18,6 +18,10 @@ export function backgroundJobs(input: { services: Services; settings: Settings; 
     { name: 'oidc-sweep', everyMs: 15 * MINUTE, run: input.sweepOidc },
     { name: 'saml-cache-sweep', everyMs: 15 * MINUTE, run: () => maintenance.sweepSamlCaches() },
     { name: 'rate-limit-sweep', everyMs: 15 * MINUTE, run: () => maintenance.sweepRateLimits() },
+    { name: 'event-retention-sweep', everyMs: 60 * MINUTE, run: () => input.services.events.sweep() },
+    { name: 'oidc-backchannel-logout', everyMs: input.settings.oidc.backchannelLogoutPollMs, run: () => input.backchannelLogout.runOnce() },
+    { name: 'scim-health-flush', everyMs: input.settings.scim.healthFlushSeconds * 1000, run: () => input.services.provisioningHealth.flush() },
+    { name: 'webhook-log-sweep', everyMs: 60 * MINUTE, run: () => maintenance.sweepWebhookDeliveries() },
   ];
 }
 

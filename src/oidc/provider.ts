@@ -8,6 +8,9 @@ import { errorPage, loggedOutPage, logoutPage } from './pages.js';
 
 export const OIDC_PREFIX = '/oidc';
 
+/** oidc-provider's session cookie (its default name): idbridge's sign-out ends the portals' session it names. */
+export const OIDC_SESSION_COOKIE = '_session';
+
 export interface ProviderDeps {
   services: Services;
   /** oidc-provider's storage (deps.ts builds it on idbridge's database). */
@@ -80,6 +83,9 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // Discovery advertises it and clients may register backchannel_logout_uri; the logout tokens are sent by
+      // idbridge's outbox (oidc/backchannelLogout.ts), with retries, never by oidc-provider itself (see below).
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(koa, form) {
@@ -138,5 +144,25 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(settings.server.publicUrl, configuration);
   provider.proxy = settings.server.trustProxy !== false;
   provider.on('server_error', (_koa, error) => deps.logger.error({ err: error }, 'oidc-provider error'));
+  queueBackchannelLogouts(provider, services, deps.logger);
   return provider;
+}
+
+/**
+ * oidc-provider's RP-initiated logout calls each portal client's backchannelLogout(sub, sid) before it destroys the
+ * session, and would POST the logout token there and then, once, while the browser waits. On this provider that call
+ * queues a notice instead: idbridge's outbox sends it like every other back-channel logout, with retries. The sid is
+ * kept only for a client that asked for it (backchannel_logout_session_required: its ID tokens carry it).
+ */
+function queueBackchannelLogouts(provider: Provider, services: Services, logger: Logger): void {
+  type PortalClient = { clientId: string; backchannelLogoutSessionRequired?: boolean };
+  Object.defineProperty(provider.Client.prototype, 'backchannelLogout', {
+    configurable: true,
+    writable: true,
+    value: async function queue(this: PortalClient, sub: string, sid: string | undefined): Promise<void> {
+      await services.oidcLogout.queuePortalLogout({ clientId: this.clientId, userId: sub, sid: this.backchannelLogoutSessionRequired ? (sid ?? null) : null, reason: 'portal_signed_out' });
+    },
+  });
+  // oidc-provider swallows a failure there (the sign-out goes on): it is logged.
+  provider.on('backchannel.error', (_koa, error, client) => logger.error({ err: error, clientId: (client as PortalClient | undefined)?.clientId }, 'could not queue the back-channel logout of a portal'));
 }

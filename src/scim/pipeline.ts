@@ -8,6 +8,7 @@ import { setFixedHeaders } from '../http/securityHeaders.js';
 import type { ScimTokenGrant } from '../identity/principal.js';
 import type { Services } from '../identity/services.js';
 import type { Logger } from '../lib/logger.js';
+import { answeredErrorOf } from './answeredError.js';
 import type { RawParams } from './listQuery.js';
 import { checkBearer, isRefusal } from './middleware/authenticate.js';
 import type { BodyReader } from './middleware/body.js';
@@ -100,6 +101,30 @@ export function scimSteps(deps: PipelineDeps): readonly ScimStep[] {
       },
     },
     {
+      // Per directory, what its IdP asked and how it was answered (its provisioning health): counted in memory once
+      // the answer is sent; an error with the scimType and detail it carried, and its path with the names of the
+      // query's parameters, never their values (a filter holds a userName). A request refused before authentication
+      // names no directory and is not counted.
+      name: 'provisioning health',
+      run({ req, res, path, search }) {
+        res.on('finish', () => {
+          const grant = req.scimGrant;
+          if (!grant) return;
+          const status = res.statusCode;
+          const error = status >= 400 ? answeredErrorOf(res) : undefined;
+          deps.services.provisioningHealth.record({
+            directoryId: grant.directoryId,
+            method: req.method ?? '',
+            path: status >= 400 && search ? `${path}?${queryNames(search)}` : path,
+            status,
+            scimType: error?.scimType,
+            detail: error?.detail,
+          });
+        });
+        return true;
+      },
+    },
+    {
       // Before anything reads the body: an unauthenticated 5 MB body answers 401, not 413.
       name: 'authenticate',
       async run({ req, res }) {
@@ -164,6 +189,24 @@ export function scimSteps(deps: PipelineDeps): readonly ScimStep[] {
       },
     },
   ];
+}
+
+/** The names of a query string's parameters, without their values: `filter&startIndex`. */
+export function queryNames(search: string): string {
+  const names = new Set<string>();
+  for (const pair of search.split('&')) {
+    const mark = pair.indexOf('=');
+    const raw = mark === -1 ? pair : pair.slice(0, mark);
+    let name: string;
+    try {
+      name = decodeURIComponent(raw.replace(/\+/g, ' '));
+    } catch {
+      name = raw;
+    }
+    if (name) names.add(name.slice(0, 40));
+    if (names.size >= 10) break;
+  }
+  return [...names].map((name) => encodeURIComponent(name)).join('&');
 }
 
 /** Runs the steps in order; false as soon as one has answered. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { noteAnsweredError } from './answeredError.js';
 import { SCIM_CONTENT_TYPE } from './middleware/sendError.js';
 
 interface Body {
@@ -24,6 +25,7 @@ function clientHas(req: IncomingMessage, etag: string): boolean {
  * Every SCIM JSON answer goes through here, with scimmy-routers (its res.json) or without (hotPath.ts).
  */
 export function sendScimJson(req: IncomingMessage, res: ServerResponse, body: unknown): void {
+  if (res.statusCode >= 400) noteAnsweredError(res, body);
   const resource = body as Body | undefined;
   const version = resource && typeof resource === 'object' && !('Resources' in resource) ? resource.meta?.version : undefined;
   if (typeof version === 'string') {

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createLogger } from '../../src/lib/logger.js';
 import { UserResource } from '../../src/scim/resources/UserResource.js';
 import { scimServer } from '../../src/scim/router.js';
+import { testOperator } from '../helpers/db.js';
 import { CORE_GROUP, CORE_USER, filterQuery, openScimApp, SCIM, SCIM_JSON, type ScimClient, type ScimTestApp } from '../helpers/scim.js';
 
 /**
@@ -303,6 +304,16 @@ describe('the steps every SCIM request runs, on the hot path and the general one
       const before = [await count(http), await count(scim)];
       await both((p) => client.get(p));
       expect([await count(http), await count(scim)]).toEqual([before[0]! + 2, before[1]! + 2]);
+    },
+    'provisioning health': async () => {
+      // Both paths count the answer under the token's directory: an error with the detail the client received.
+      const [hot, other] = await both((p) => client.get(p), '/Users/no-such-user');
+      expect([hot.status, other.status]).toEqual([404, 404]);
+      const health = await t.deps.services.provisioningHealth.get(testOperator, client.directoryId);
+      expect(health.recentErrors.slice(0, 2).map((e) => [e.method, e.path, e.status, e.detail])).toEqual([
+        ['GET', `${SCIM}/users/no-such-user`, 404, other.body.detail],
+        ['GET', `${SCIM}/Users/no-such-user`, 404, hot.body.detail],
+      ]);
     },
     authenticate: async () => {
       const [hot, other] = await both((p) => request(t.app).get(`${SCIM}${p}`).set('Authorization', 'Bearer idbscim_nope'));

@@ -10,6 +10,7 @@ import { deactivateAccount, lockAccount, reactivateAccount, unlockAccount } from
 import { updateAccount } from '../../src/identity/accounts/update.js';
 import { createAdminApiToken, listAdminApiTokens, revokeAdminApiToken } from '../../src/identity/apiTokens.js';
 import { listAuditEvents } from '../../src/identity/auditLog.js';
+import { listEvents } from '../../src/identity/eventFeed.js';
 import { createDirectory, listDirectories } from '../../src/identity/directories.js';
 import { isDomainError } from '../../src/identity/errors.js';
 import { createGroup } from '../../src/identity/groups.js';
@@ -24,6 +25,7 @@ import { createScimToken, listScimTokens } from '../../src/identity/scimTokens.j
 import { searchGroups } from '../../src/identity/search/searchGroups.js';
 import { authenticateServiceToken, createServiceToken } from '../../src/identity/serviceTokens.js';
 import { startTotpEnrolment } from '../../src/identity/selfService/enrolment.js';
+import { createWebhook } from '../../src/identity/webhooks/subscriptions.js';
 import { GOOD_PASSWORD } from '../helpers/accounts.js';
 import { openTestDeps, testOperator, type TestDeps } from '../helpers/db.js';
 import { organizationAdministrator, scimToken } from '../helpers/principals.js';
@@ -73,7 +75,7 @@ const REFUSALS: Record<string, string> = {
   req: 'user.organization_required',
 };
 
-const NOT_FOUND_CODES = new Set(['user.not_found', 'organization.not_found', 'group.not_found', 'directory.not_found', 'api_token.not_found', 'service_token.not_found']);
+const NOT_FOUND_CODES = new Set(['user.not_found', 'organization.not_found', 'group.not_found', 'directory.not_found', 'api_token.not_found', 'service_token.not_found', 'webhook.not_found']);
 
 function outcomeOf(error: unknown): string {
   if (error === undefined) return 'ok';
@@ -193,11 +195,17 @@ const TABLE: ReadonlyArray<readonly [Action, string, string]> = [
   ['audit.read', 'River', '                            ok ok den ok ok den den den  ok ok'],
   ['audit.read', 'Lake', '                             ok ok den nf nf den den den  ok nf'],
   ['audit.read', 'outsider', '                         ok ok den nf nf den den den  ok nf'],
+  ['event.read', 'River', '                            ok ok den ok ok den den den  ok ok'],
+  ['event.read', 'Lake', '                             ok ok den nf nf den den den  ok nf'],
+  ['event.read', 'every organization', '               ok ok den ok ok den den den  ok ok'],
   ['api_token.manage', 'their own', '                  ok den den ok ok den den den  nf nf'],
   ['api_token.manage', "the platform administrator's", 'ok den den nf nf den den den  nf nf'],
   ['api_token.manage', "another administrator's", '   nf den den nf nf den den den  nf nf'],
   ['platform_admin.create', 'a new one', '             den ok ok den den den den den  den den'],
   ['service_token.manage', 'a new token', '            ok ok den plat plat den den den  svc plat'],
+  ['webhook.manage', 'River', '                        ok ok den ok ok den den den  ok ok'],
+  ['webhook.manage', 'Lake', '                         ok ok den nf nf den den den  ok nf'],
+  ['webhook.manage', 'a portal', '                     ok ok den nf nf den den den  ok nf'],
 ];
 
 describe('the authorization policy, command by command', () => {
@@ -206,6 +214,7 @@ describe('the authorization policy, command by command', () => {
   const users: Record<string, { id: string; userName: string }> = {};
   let platformTokenId = '';
   let adminTokenId = '';
+  let portalClientId = '';
   const ROLLBACK = new Error('rollback');
 
   beforeAll(async () => {
@@ -233,6 +242,7 @@ describe('the authorization policy, command by command', () => {
     platformTokenId = (await createAdminApiToken(ctx, platform, { name: 'root' })).id;
     adminTokenId = (await createAdminApiToken(ctx, (await loadAdminPrincipal(ctx, users.admin2.id))!, { name: 'admin2' })).id;
 
+    portalClientId = (await createOidcClient(ctx, testOperator, { name: 'River portal', redirectUris: ['https://portal.river.example/cb'] })).clientId;
     principals.platform = platform;
     principals.operator = testOperator;
     principals.system = systemPrincipal('test');
@@ -322,6 +332,8 @@ describe('the authorization policy, command by command', () => {
         return createOidcClient(ctx, principal, { name: 'Portal', redirectUris: ['https://portal.example/cb'] });
       case 'audit.read':
         return listAuditEvents(ctx, principal, target === 'outsider' ? { userId: user('outsider') } : { organizationId: target.toLowerCase() });
+      case 'event.read':
+        return listEvents(ctx, principal, target === 'every organization' ? {} : { organization: target.toLowerCase() });
       case 'api_token.manage':
         if (target === 'their own') return listAdminApiTokens(ctx, principal);
         return revokeAdminApiToken(ctx, principal, target === "the platform administrator's" ? platformTokenId : adminTokenId);
@@ -329,6 +341,8 @@ describe('the authorization policy, command by command', () => {
         return createPlatformAdmin(ctx, principal, { email: 'second.root@perm.test', name: 'Second Root' });
       case 'service_token.manage':
         return createServiceToken(ctx, principal, { name: 'ci' });
+      case 'webhook.manage':
+        return createWebhook(ctx, principal, { ...(target === 'a portal' ? { client: portalClientId } : { organization: target.toLowerCase() }), url: 'https://hooks.example.com/idbridge' });
     }
   }
 

@@ -13,6 +13,7 @@ const SAMPLE: { [T in TemplateName]: TemplateData[T] } = {
   deactivated: { name: 'Ana' },
   removed_from_organization: { name: 'Ana', organization: 'River Water' },
   added_to_organization: { name: 'Ana', organization: 'River Water', role: 'Viewer', link: 'https://id.example.com/sign-in' },
+  webhook_failed: { name: 'Ana', description: 'Portal sync', url: 'https://portal.example.com/events', eventType: 'user.deactivated', attempts: 9, hours: 24 },
 };
 
 describe('renderMail', () => {

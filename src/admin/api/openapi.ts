@@ -113,6 +113,9 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         get: op('SCIM tokens (never the secrets)', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Name or id')] }),
         post: op('Create a SCIM token: the token is in this answer only', { '201': json({ type: 'object' }, 'Created') }, { parameters: [idParam('id', 'Name or id')], requestBody: body({ type: 'object', properties: { name: { type: 'string' }, organization: { type: 'string' }, expiresInDays: { type: 'integer' } } }) }),
       },
+      '/directories/{id}/provisioning-health': {
+        get: op("Provisioning health: when the directory's IdP last called SCIM, its requests in the last 24 hours by answer, its last errors as answered, and a warning when it has been quiet longer than its usual cycle", { '200': json(ref('ProvisioningHealth')) }, { parameters: [idParam('id', 'Name or id')] }),
+      },
       '/scim-tokens/{id}': { delete: op('Revoke a SCIM token', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Token id')] }) },
       '/role-mappings': {
         get: op('Role mappings', { '200': json({ type: 'object' }) }, { parameters: [queryParam('directory', 'Directory name or id')] }),
@@ -136,6 +139,20 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           parameters: [queryParam('actor', 'Actor id'), queryParam('user', 'User id'), queryParam('organization', 'Organization slug or id'), queryParam('action', 'An action, or a prefix ending in "." such as "user."'), queryParam('from', 'ISO date-time', { type: 'string', format: 'date-time' }), queryParam('to', 'ISO date-time', { type: 'string', format: 'date-time' }), queryParam('limit', 'At most 1000', { type: 'integer' }), queryParam('offset', 'Skip', { type: 'integer' })],
         }),
       },
+      '/events': {
+        get: op(
+          'The change feed: events in commit order, a page at a time (platform level: every event; organization administrators: the events of their organizations). Follow next_cursor to read on without gaps or repeats; events are kept events.retentionDays (default 30)',
+          { '200': json(ref('EventPage')) },
+          {
+            parameters: [
+              queryParam('after', 'The next_cursor of a previous page (opaque); absent: from the oldest event kept. A cursor this feed did not give answers 400'),
+              queryParam('types', 'Comma-separated event types, such as user.deactivated,membership.removed; an unknown type answers 400'),
+              queryParam('organization', 'Organization slug or id: only the events that concern it (an organization administrator may name only its own)'),
+              queryParam('limit', 'Events per page, 1 to 1000 (default 100)', { type: 'integer', minimum: 1, maximum: 1000 }),
+            ],
+          },
+        ),
+      },
       '/api-tokens': { get: op('Your API tokens', { '200': json({ type: 'object' }) }), post: op('Create an API token: shown in this answer only', { '201': json({ type: 'object' }, 'Created') }, { requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string' }, expiresInDays: { type: 'integer', default: 90 } } }) }) },
       '/api-tokens/{id}': { delete: op('Revoke one of your API tokens', { '200': json({ type: 'object' }) }, { parameters: [idParam('id', 'Token id')] }) },
       '/service-tokens': {
@@ -145,6 +162,29 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         }),
       },
       '/service-tokens/{id}': { delete: op('Revoke a service token', { '200': json(ref('ServiceToken')) }, { parameters: [idParam('id', 'Token id')] }) },
+      '/webhooks': {
+        get: op('Webhook subscriptions you manage (organization administrators: their organizations\' only)', { '200': json({ type: 'object', properties: { webhooks: { type: 'array', items: ref('Webhook') } } }) }, { parameters: [queryParam('organization', 'Organization slug or id'), queryParam('client', 'A portal application\'s client_id')] }),
+        post: op('Subscribe a portal application (platform administrators) or an organization to events: the signing secret (whsec_…) is in this answer only', { '201': json(ref('Webhook'), 'Created (with `secret`)') }, { requestBody: body(ref('WebhookInput')) }),
+      },
+      '/webhooks/{id}': {
+        get: op('A webhook subscription (never its secret)', { '200': json(ref('Webhook')) }, { parameters: [idParam('id', 'Subscription id')] }),
+        patch: op('Change the URL, event types, organizations, description or enabled; a new URL or enabling it again resets its circuit and failure flag', { '200': json(ref('Webhook')) }, { parameters: [idParam('id', 'Subscription id')], requestBody: body(ref('WebhookInput')) }),
+        delete: op('Delete a subscription and its delivery log', { '204': { description: 'Deleted' } }, { parameters: [idParam('id', 'Subscription id')] }),
+      },
+      '/webhooks/{id}/rotate-secret': {
+        post: op('A new signing secret, in this answer only; the previous one still signs beside it for graceHours (default 24)', { '200': json(ref('Webhook'), 'Rotated (with `secret`)') }, {
+          parameters: [idParam('id', 'Subscription id')],
+          requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { graceHours: { type: 'integer', minimum: 0, maximum: 720 } } } } } },
+        }),
+      },
+      '/webhooks/{id}/deliveries': {
+        get: op('The delivery log, latest events first: status, attempts, last response code, duration and at most 200 characters of the answer', { '200': json({ type: 'object', properties: { deliveries: { type: 'array', items: ref('WebhookDelivery') }, next: { type: ['integer', 'null'], description: 'Pass as `before` for the next page' } } }) }, {
+          parameters: [idParam('id', 'Subscription id'), queryParam('status', 'pending, sending, delivered or failed'), queryParam('before', 'Only events before this position', { type: 'integer' }), queryParam('limit', 'At most 500 (default 50)', { type: 'integer' })],
+        }),
+      },
+      '/webhooks/{id}/deliveries/{delivery}/send-again': {
+        post: op('Send a delivery again (queued now with a fresh schedule of retries)', { '200': json(ref('WebhookDelivery')), '409': { description: 'webhook.delivery_in_flight (being sent now) or webhook.event_gone (the event is no longer kept)', content: { 'application/json': { schema: ref('Error') } } } }, { parameters: [idParam('id', 'Subscription id'), idParam('delivery', 'Delivery id')] }),
+      },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An administrator API token (idbadm_…) or a service token (idbsvc_…)' } },
@@ -207,7 +247,49 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
             effective: ref('ResolvedBrand'),
           },
         },
-        OidcClient: { type: 'object', properties: { name: { type: 'string' }, redirectUris: { type: 'array', items: { type: 'string' } }, postLogoutRedirectUris: { type: 'array', items: { type: 'string' } }, firstParty: { type: 'boolean', description: 'No consent screen' }, organizations: { type: 'array', items: { type: 'string' }, description: 'Only these organizations\' users may sign in; empty: everyone' } } },
+        OidcClient: { type: 'object', properties: { name: { type: 'string' }, redirectUris: { type: 'array', items: { type: 'string' } }, postLogoutRedirectUris: { type: 'array', items: { type: 'string' } }, firstParty: { type: 'boolean', description: 'No consent screen' }, organizations: { type: 'array', items: { type: 'string' }, description: 'Only these organizations\' users may sign in; empty: everyone' }, backchannelLogoutUri: { type: ['string', 'null'], description: 'OpenID Connect Back-Channel Logout: where a logout token is POSTed when a user\'s session ends (https; http only for localhost outside production); null or "": none' }, backchannelLogoutSessionRequired: { type: 'boolean', description: 'The logout token (and the ID tokens) carry the session id, sid' } } },
+        ProvisioningHealth: {
+          type: 'object',
+          properties: {
+            directory: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { enum: ['local', 'sso'] } } },
+            lastRequestAt: { type: ['string', 'null'], format: 'date-time', description: 'The IdP\'s last SCIM request (any answer); null: none yet' },
+            window: { type: 'object', description: 'The counts cover whole hours, from the start of the hour 24 hours ago', properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } } },
+            requests: {
+              type: 'object',
+              properties: {
+                total: { type: 'integer' },
+                failed: { type: 'integer', description: '4xx and 5xx answers' },
+                byKind: { type: 'array', items: { type: 'object', properties: { kind: { enum: ['2xx', '3xx', '4xx', '5xx'] }, status: { type: ['integer', 'null'], description: 'null for 2xx and 3xx (added up)' }, scimType: { type: ['string', 'null'] }, count: { type: 'integer' } } } },
+              },
+            },
+            recentErrors: { type: 'array', description: 'The last 20 errors, newest first, as the IdP received them', items: { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, method: { type: 'string' }, path: { type: 'string', description: 'The query\'s parameter names only, never their values' }, status: { type: 'integer' }, scimType: { type: ['string', 'null'] }, detail: { type: ['string', 'null'] } } } },
+            expectedCycleMinutes: { type: 'integer', description: 'Configuration scim.expectedCycleMinutes' },
+            warning: { type: ['object', 'null'], properties: { code: { const: 'scim.no_recent_requests' }, quietMinutes: { type: 'integer' }, message: { type: 'string' } } },
+          },
+        },
+        Event: {
+          type: 'object',
+          description: 'What changed, as a portal needs it: never a password, hash, token or secret',
+          properties: {
+            id: { type: 'string', description: 'Unique; the webhook-id of its deliveries' },
+            position: { type: 'integer', description: 'Commit order' },
+            type: {
+              enum: ['user.created', 'user.updated', 'user.activated', 'user.deactivated', 'user.reactivated', 'user.locked', 'user.unlocked', 'user.deleted', 'membership.added', 'membership.role_changed', 'membership.removed', 'group.created', 'group.renamed', 'group.deleted', 'group.members_added', 'group.members_removed'],
+            },
+            occurredAt: { type: 'string', format: 'date-time' },
+            organizationIds: { type: 'array', items: { type: 'string' }, description: 'The organizations the event concerns' },
+            userId: { type: ['string', 'null'] },
+            groupId: { type: ['string', 'null'] },
+            directoryId: { type: ['string', 'null'] },
+            actor: { type: 'object', properties: { kind: { enum: ['scim_token', 'administrator', 'user', 'system'] }, id: { type: ['string', 'null'] } } },
+            data: {
+              type: 'object',
+              description:
+                'user.*: the user after the change (id, userName, externalId, name, displayName, emails, phoneNumbers, title, status, active, memberships [{organization {id, slug}, role}], …), with changed (user.updated: the attributes that changed) and previousStatus (changes of status). membership.*: user {id}, organization {id, slug}, role (null when removed), previousRole, source ("direct" or {group {id, displayName}}). group.*: id, directoryId, displayName, externalId, version, memberIds (members added or removed, at most 1000 per event), previousDisplayName (renamed)',
+            },
+          },
+        },
+        EventPage: { type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next_cursor: { type: ['string', 'null'], description: 'Pass as after for the next page (also when this one is empty)' } } },
         ServiceToken: {
           type: 'object',
           description: 'A service token; `token` is present only in the answer that creates it',
@@ -224,6 +306,58 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
             revokedAt: { type: ['string', 'null'], format: 'date-time' },
             state: { enum: ['active', 'expired', 'revoked'] },
             token: { type: 'string' },
+          },
+        },
+        WebhookInput: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            client: { type: 'string', description: 'The portal application (client_id) whose webhook it is (creation only; platform administrators)' },
+            organization: { type: 'string', description: 'Or the organization (slug or id) whose webhook it is (creation only)' },
+            url: { type: 'string', format: 'uri', description: 'https:// (http:// only for localhost outside production); no user name or password' },
+            description: { type: 'string', maxLength: 200 },
+            eventTypes: { oneOf: [{ const: 'all' }, { type: 'array', minItems: 1, items: { type: 'string' } }], description: '"all" (default), or event types such as user.deactivated' },
+            organizations: { type: ['array', 'null'], items: { type: 'string' }, description: "A portal application's webhook: only these organizations' events (slugs or ids); absent or null: every organization" },
+            enabled: { type: 'boolean' },
+          },
+        },
+        Webhook: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            owner: { type: 'object', description: '{type: "client", clientId, name} or {type: "organization", id, slug, name}' },
+            description: { type: 'string' },
+            url: { type: 'string' },
+            eventTypes: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' } }] },
+            organizations: { type: ['array', 'null'], items: { type: 'object', properties: { id: { type: 'string' }, slug: { type: 'string' } } } },
+            enabled: { type: 'boolean' },
+            state: { enum: ['active', 'paused', 'disabled'], description: 'paused: its circuit opened after consecutive failures (deliveries wait until pausedUntil, then one is tried)' },
+            consecutiveFailures: { type: 'integer' },
+            pausedUntil: { type: ['string', 'null'], format: 'date-time' },
+            failingSince: { type: ['string', 'null'], format: 'date-time', description: 'A delivery was given up (its administrators were emailed); cleared when one succeeds again' },
+            secretHint: { type: 'string' },
+            previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time', description: 'During a rotation: until when the previous secret also signs' },
+            createdBy: { type: 'string' },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            secret: { type: 'string', description: 'Only in the answers of creation and rotation' },
+          },
+        },
+        WebhookDelivery: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            event: { type: 'object', properties: { id: { type: 'string', description: 'Also the webhook-id header' }, type: { type: 'string' }, position: { type: 'integer' } } },
+            status: { enum: ['pending', 'sending', 'delivered', 'failed'] },
+            attempts: { type: 'integer' },
+            nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+            lastAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+            lastStatusCode: { type: ['integer', 'null'] },
+            lastDurationMs: { type: ['integer', 'null'] },
+            lastError: { type: ['string', 'null'] },
+            responseExcerpt: { type: ['string', 'null'], maxLength: 200 },
+            deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+            createdAt: { type: 'string', format: 'date-time' },
           },
         },
         SamlSettings: { type: 'object', properties: { metadata: { type: 'string', description: "The IdP's metadata XML" }, entityId: { type: 'string' }, ssoUrl: { type: 'string' }, sloUrl: { type: 'string' }, certificates: { type: 'array', items: { type: 'string' } }, nameIdFormat: { type: 'string' }, matchAttribute: { enum: ['userName', 'email', 'externalId'] }, allowIdpInitiated: { type: 'boolean' }, jit: { type: 'boolean' }, domains: { type: 'array', items: { type: 'string' } } } },

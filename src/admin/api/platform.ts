@@ -64,6 +64,10 @@ export function platformRoutes(services: Services): Router {
   router.post('/directories/:id/scim-tokens', async (req, res) => {
     res.status(201).json(await scimTokens.create(req.admin!, { directory: req.params.id as string, ...(body(req) as object) } as never));
   });
+  // What the directory's IdP asked of SCIM lately, its errors as answered, and whether it has gone quiet.
+  router.get('/directories/:id/provisioning-health', async (req, res) => {
+    res.json(await services.provisioningHealth.get(req.admin!, req.params.id as string));
+  });
   router.delete('/scim-tokens/:id', async (req, res) => {
     res.json(await scimTokens.revoke(req.admin!, req.params.id as string));
   });

@@ -6,9 +6,11 @@ import type { Logger } from '../../lib/logger.js';
 import type { SessionCookies } from '../../auth/session.js';
 import { AdminAuthError, adminAuthentication } from '../auth.js';
 import { brandRoutes } from './brand.js';
+import { eventRoutes } from './events.js';
 import { openApiDocument } from './openapi.js';
 import { platformRoutes } from './platform.js';
 import { userRoutes } from './users.js';
+import { webhookRoutes } from './webhooks.js';
 
 export const ADMIN_API_BASE = '/api/admin/v1';
 
@@ -52,6 +54,8 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(userRoutes(deps.services));
   router.use(platformRoutes(deps.services));
   router.use(brandRoutes(deps.services));
+  router.use(eventRoutes(deps.services));
+  router.use(webhookRoutes(deps.services));
   router.use((req, res) => {
     res.status(404).json({ error: { code: 'route.not_found', message: `Nothing here: ${req.method} ${ADMIN_API_BASE}${req.path}` } });
   });

@@ -20,7 +20,7 @@ function pemBlocks(value: string): string[] {
 export function directoryPages(deps: ConsoleDeps): Router {
   const router = Router();
   const { settings } = deps;
-  const { directories, organizations, saml, scimTokens } = deps.services;
+  const { directories, organizations, saml, scimTokens, provisioningHealth } = deps.services;
 
   async function showDirectory(req: Request, res: Response, name: string, extra: { newToken?: { name: string; token: string }; samlErrors?: Record<string, string>; status?: number } = {}): Promise<void> {
     const { t, csrf, admin } = consoleRequest(req);
@@ -39,6 +39,7 @@ export function directoryPages(deps: ConsoleDeps): Router {
         sp: directory.kind === 'sso' ? { ...endpoints, metadataXml: spMetadataXml(settings, directory.name, current?.nameIdFormat ?? null, deps.samlSp) } : null,
         scimUrl: `${settings.server.publicUrl}${SCIM_BASE_PATH}`,
         tokens: await scimTokens.list(admin, { directory: directory.id }),
+        health: await provisioningHealth.get(admin, directory.id),
         ...(extra.newToken ? { newToken: extra.newToken } : {}),
         ...(extra.samlErrors ? { samlErrors: extra.samlErrors } : {}),
       }),

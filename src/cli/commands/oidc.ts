@@ -1,13 +1,21 @@
 import type { OidcClientView } from '../../identity/oidcClients.js';
 import { generateJwks } from '../../oidc/keys.js';
-import { list, required, table, type Command } from '../command.js';
+import { list, optional, required, table, type Command } from '../command.js';
 
 export const oidcCommands: Command[] = [
   {
     words: ['oidc-client', 'create'],
     summary: 'Register a portal application (OpenID Connect client); prints its id and secret, the secret only now.',
-    usage: 'oidc-client create --name NAME --redirect-uri URI... [--post-logout-uri URI]... [--first-party] [--org SLUG]...',
-    options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-uri': { type: 'string', multiple: true }, 'first-party': { type: 'boolean' }, org: { type: 'string', multiple: true } },
+    usage: 'oidc-client create --name NAME --redirect-uri URI... [--post-logout-uri URI]... [--first-party] [--org SLUG]... [--backchannel-logout-uri URI [--backchannel-logout-session-required]]',
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-uri': { type: 'string', multiple: true },
+      'first-party': { type: 'boolean' },
+      org: { type: 'string', multiple: true },
+      'backchannel-logout-uri': { type: 'string' },
+      'backchannel-logout-session-required': { type: 'boolean' },
+    },
     async run({ services, values, principal }) {
       return services.oidcClients.create(principal, {
         name: required(values, 'name'),
@@ -15,6 +23,8 @@ export const oidcCommands: Command[] = [
         postLogoutRedirectUris: list(values, 'post-logout-uri'),
         firstParty: values['first-party'] === true,
         organizations: list(values, 'org'),
+        backchannelLogoutUri: optional(values, 'backchannel-logout-uri') ?? null,
+        backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] === true,
       });
     },
     text: (r) => {
@@ -25,6 +35,7 @@ export const oidcCommands: Command[] = [
         `  client_secret  ${c.clientSecret}   (shown only now)`,
         `  redirect URIs  ${c.redirectUris.join(', ')}`,
         `  organizations  ${c.organizations.map((o) => o.slug).join(', ') || 'every user'}`,
+        ...(c.backchannelLogoutUri ? [`  back-channel   ${c.backchannelLogoutUri}${c.backchannelLogoutSessionRequired ? ' (with sid)' : ''}`] : []),
       ].join('\n');
     },
   },

@@ -10,6 +10,10 @@ export class OidcClient extends Model<InferAttributes<OidcClient>, InferCreation
   declare postLogoutRedirectUris: string[];
   declare firstParty: boolean;
   declare organizationIds: string[];
+  /** Where a back-channel logout token is POSTed when a user's session ends (OpenID Connect Back-Channel Logout). */
+  declare backchannelLogoutUri: string | null;
+  /** Whether the logout token must name the session (`sid`); the ID tokens then carry it too. */
+  declare backchannelLogoutSessionRequired: boolean;
   declare createdAt: Date;
   declare updatedAt: Date;
 
@@ -23,6 +27,8 @@ export class OidcClient extends Model<InferAttributes<OidcClient>, InferCreation
         postLogoutRedirectUris: jsonText<string[]>('postLogoutRedirectUris', []),
         firstParty: { type: DataTypes.BOOLEAN, allowNull: false },
         organizationIds: jsonText<string[]>('organizationIds', []),
+        backchannelLogoutUri: { type: DataTypes.STRING(2000), allowNull: true },
+        backchannelLogoutSessionRequired: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
       },

@@ -10,6 +10,7 @@ import { GroupMember } from './GroupMember.js';
 import { MailMessage } from './MailMessage.js';
 import { Membership } from './Membership.js';
 import { OidcClient } from './OidcClient.js';
+import { OidcLogoutNotice } from './OidcLogoutNotice.js';
 import { OidcPayload } from './OidcPayload.js';
 import { OneTimeToken } from './OneTimeToken.js';
 import { PasswordCredential } from './PasswordCredential.js';
@@ -29,17 +30,19 @@ import { ServiceToken } from './ServiceToken.js';
 import { User } from './User.js';
 import { UserEmail } from './UserEmail.js';
 import { UserPhoneNumber } from './UserPhoneNumber.js';
+import { WebhookDelivery } from './WebhookDelivery.js';
+import { WebhookSubscription } from './WebhookSubscription.js';
 
 export {
-  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, EventRecord, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
+  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, EventRecord, Group, GroupMember, MailMessage, Membership, OidcClient, OidcLogoutNotice, OidcPayload, OneTimeToken,
   Organization, OrganizationLogo, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
-  ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
+  ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber, WebhookDelivery, WebhookSubscription,
 };
 
 const classes = {
-  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, EventRecord, Group, GroupMember, MailMessage, Membership, OidcClient, OidcPayload, OneTimeToken,
+  AdminApiToken, AuditEvent, Directory, DirectoryDomain, DirectoryOrganization, EventRecord, Group, GroupMember, MailMessage, Membership, OidcClient, OidcLogoutNotice, OidcPayload, OneTimeToken,
   Organization, OrganizationLogo, PasswordCredential, PasswordHistory, RecoveryCode, RoleMapping, SamlAssertionId, SamlConfig, SamlRequestId,
-  ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber,
+  ScimToken, ServiceToken, Session, SignInFailure, TotpCredential, User, UserEmail, UserPhoneNumber, WebhookDelivery, WebhookSubscription,
 };
 
 export type Models = typeof classes;

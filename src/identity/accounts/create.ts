@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import type { Organization } from '../../db/models/Organization.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
@@ -8,7 +9,9 @@ import { findOrganization } from '../organizations.js';
 import { authorize, grantIn } from '../policy/index.js';
 import type { Principal } from '../principal.js';
 import { primaryOf, userAttributesSchema, type UserAttributes } from '../userAttributes.js';
-import { loadMemberships, viewUser, type UserView } from '../userView.js';
+import { emitMembershipChanges } from '../membershipEvents.js';
+import { emitUserEvent } from '../userEvents.js';
+import { loadMemberships, type UserView } from '../userView.js';
 import { parseInput } from '../validation.js';
 import { issueActivation, sendActivation } from './activation.js';
 import { writeDirectMembership } from './memberships.js';
@@ -60,7 +63,7 @@ export async function createAccount(ctx: DomainContext, principal: Principal, in
 
     const inserted = await insertUser(ctx, t, { directory, attributes: attrs, active: input.active ?? true, isPlatformAdmin: input.isPlatformAdmin === true });
     const id = inserted.user.id;
-    for (const [i, org] of organizations.entries()) await writeDirectMembership(ctx, t, principal.actor, { userId: id, organization: org, role: grants[i]!.role }, { audit: false });
+    for (const [i, org] of organizations.entries()) await writeDirectMembership(ctx, t, principal.actor, { userId: id, organization: org, role: grants[i]!.role }, { audit: false, emit: false });
     const view = viewOfInserted(inserted, grants.length ? ((await loadMemberships(ctx, [id])).get(id) ?? []) : []);
     await recordAudit(ctx, t, principal.actor, {
       action: 'user.created',
@@ -71,7 +74,7 @@ export async function createAccount(ctx: DomainContext, principal: Principal, in
       details: { after: { ...auditSummary(inserted.user), directory: directory.name, memberships: view.memberships.map((m) => ({ organization: m.organization.slug, role: m.role })) } },
     });
     if (input.isPlatformAdmin) await recordAudit(ctx, t, principal.actor, { action: 'user.platform_admin_granted', targetType: 'user', targetId: id, userId: id, directoryId: directory.id });
-    if (!local || (input.password === undefined && view.status !== 'PROVISIONED')) return view;
+    if (!local || (input.password === undefined && view.status !== 'PROVISIONED')) return announceCreated(ctx, t, principal, view);
 
     const user = (await ctx.db.models.User.findByPk(id, { transaction: t }))!;
     if (input.password !== undefined) {
@@ -79,15 +82,28 @@ export async function createAccount(ctx: DomainContext, principal: Principal, in
       await assertAcceptablePassword(ctx, user, input.password);
       await storePassword(ctx, t, id, input.password, 'provisioning');
       await recordAudit(ctx, t, principal.actor, { action: 'user.password_set', targetType: 'user', targetId: id, userId: id, directoryId: directory.id });
-      if (user.status === 'PROVISIONED') await applyStatusEvent(ctx, t, principal.actor, user, 'activate');
-      return viewUser(ctx, user);
+      // Created and activated at once: the portals hear of one new ACTIVE user.
+      if (user.status === 'PROVISIONED') await applyStatusEvent(ctx, t, principal.actor, user, 'activate', {}, { emit: false });
+      return announceCreated(ctx, t, principal, viewOfInserted({ ...inserted, user }, view.memberships));
     }
     if (input.activation === 'link') {
       const setup = await issueActivation(ctx, t, user);
-      return { ...view, setup: { link: setup.link, expiresAt: setup.expiresAt.toISOString() } };
+      return { ...announceCreated(ctx, t, principal, view), setup: { link: setup.link, expiresAt: setup.expiresAt.toISOString() } };
     }
     await sendActivation(ctx, t, user);
     await recordAudit(ctx, t, principal.actor, { action: 'user.activation_sent', targetType: 'user', targetId: id, userId: id, directoryId: directory.id });
-    return view;
+    return announceCreated(ctx, t, principal, view);
   });
+}
+
+/** `user.created` with the user as created, then `membership.added` for each role it was given. */
+function announceCreated(ctx: DomainContext, t: Transaction, principal: Principal, view: UserView): UserView {
+  emitUserEvent(ctx, t, principal.actor, 'user.created', view);
+  emitMembershipChanges(
+    ctx,
+    t,
+    principal.actor,
+    view.memberships.map((m) => ({ type: 'membership.added', userId: view.id, organization: { id: m.organization.id, slug: m.organization.slug }, role: m.role, previousRole: null, source: 'direct' })),
+  );
+  return view;
 }

@@ -27,14 +27,14 @@ import { targetUser } from './target.js';
  */
 export async function setAccountPassword(ctx: DomainContext, principal: Principal, userId: string, password: string): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const { user } = await targetUser(ctx, principal, 'user.set_password', userId, { forUpdate: true });
+    const { user, view } = await targetUser(ctx, principal, 'user.set_password', userId, { forUpdate: true });
     assertLocalUser(user, (await findLocalDirectory(ctx)).id);
     await assertReplaceableByProvisioning(ctx, t, user);
     await assertAcceptablePassword(ctx, user, password);
     await storePassword(ctx, t, user.id, password, 'provisioning');
     await recordAudit(ctx, t, principal.actor, { action: 'user.password_set', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId });
     if (user.status === 'PROVISIONED') {
-      await applyStatusEvent(ctx, t, principal.actor, user, 'activate');
+      await applyStatusEvent(ctx, t, principal.actor, user, 'activate', {}, { view });
       await revokeOneTimeTokens(ctx, t, user.id, 'activation');
     }
     return viewUser(ctx, user);
@@ -47,10 +47,10 @@ export async function setAccountPassword(ctx: DomainContext, principal: Principa
  */
 export async function sendPasswordReset(ctx: DomainContext, principal: Principal, userId: string): Promise<UserView> {
   return ctx.db.tx(async (t) => {
-    const { user } = await targetUser(ctx, principal, 'user.send_password_reset', userId, { forUpdate: true });
+    const { user, view } = await targetUser(ctx, principal, 'user.send_password_reset', userId, { forUpdate: true });
     assertLocalUser(user, (await findLocalDirectory(ctx)).id);
     if (!user.email) throw new DomainError('invalid', 'user.email_required', 'The user has no email address to send the reset link to.', { field: 'emails' });
-    await applyStatusEvent(ctx, t, principal.actor, user, 'adminResetPassword');
+    await applyStatusEvent(ctx, t, principal.actor, user, 'adminResetPassword', {}, { view });
     await clearPassword(ctx, t, user.id);
     const { passwordResetTtlHours } = await effectivePolicy(ctx, user.id);
     const { token } = await issueOneTimeToken(ctx, t, { userId: user.id, purpose: 'password_reset', ttlMs: passwordResetTtlHours * HOUR });

@@ -5,6 +5,7 @@ import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { invalid, notFound } from '../errors.js';
+import { effectiveRole, emitMembershipChanges, membershipChange } from '../membershipEvents.js';
 import { mailUser } from '../notify.js';
 import { findOrganization } from '../organizations.js';
 import { authorize, grantIn, userFacts, userScopeFor } from '../policy/index.js';
@@ -21,14 +22,19 @@ export interface DirectMembershipInput {
 
 /**
  * Gives (or changes) the role given directly (not by a group) in an organization the caller has checked; memberships
- * that groups give are untouched.
+ * that groups give are untouched. When the user's effective role there changes, that is a membership event (unless
+ * `emit` is false: the caller tells it).
  */
-export async function writeDirectMembership(ctx: DomainContext, t: Transaction, actor: Actor, input: { userId: string; organization: Organization; role: string }, options: { audit?: boolean } = {}): Promise<void> {
+export async function writeDirectMembership(ctx: DomainContext, t: Transaction, actor: Actor, input: { userId: string; organization: Organization; role: string }, options: { audit?: boolean; emit?: boolean } = {}): Promise<void> {
   const { organization: org } = input;
   const role = ctx.catalog.require(org.kind, input.role);
   const { Membership } = ctx.db.models;
   const now = ctx.clock.now();
-  const existing = await Membership.findOne({ where: { userId: input.userId, organizationId: org.id, sourceKey: DIRECT_SOURCE }, transaction: t });
+  // Every source in the organization, in the one query that finds the direct one: the effective role before and after.
+  const held = await Membership.findAll({ where: { userId: input.userId, organizationId: org.id }, transaction: t });
+  const existing = held.find((m) => m.sourceKey === DIRECT_SOURCE);
+  const others = held.filter((m) => m !== existing).map((m) => m.role);
+  const previousRole = effectiveRole(ctx, org.kind, held.map((m) => m.role));
   const before = existing?.role ?? null;
   if (existing) {
     if (existing.role === role.key) return;
@@ -40,6 +46,16 @@ export async function writeDirectMembership(ctx: DomainContext, t: Transaction, 
       { id: ctx.random.uuid(), userId: input.userId, organizationId: org.id, role: role.key, sourceKey: DIRECT_SOURCE, roleMappingId: null, groupId: null, createdAt: now, updatedAt: now },
       { transaction: t },
     );
+  }
+  if (options.emit !== false) {
+    const change = membershipChange({
+      userId: input.userId,
+      organization: { id: org.id, slug: org.slug },
+      previousRole,
+      role: effectiveRole(ctx, org.kind, [...others, role.key]),
+      source: 'direct',
+    });
+    if (change) emitMembershipChanges(ctx, t, actor, [change]);
   }
   if (options.audit !== false) {
     await recordAudit(ctx, t, actor, {
@@ -73,14 +89,23 @@ export async function removeMembership(ctx: DomainContext, principal: Principal,
     const user = await findUserInScope(ctx, userId, userScopeFor(principal, 'membership.remove'));
     const org = await findOrganization(ctx, input.organization);
     const { Membership } = ctx.db.models;
-    const direct = await Membership.findOne({ where: { userId: user.id, organizationId: org.id, sourceKey: DIRECT_SOURCE }, transaction: t });
+    const held = await Membership.findAll({ where: { userId: user.id, organizationId: org.id }, transaction: t });
+    const direct = held.find((m) => m.sourceKey === DIRECT_SOURCE);
     if (!direct) {
-      const derived = await Membership.count({ where: { userId: user.id, organizationId: org.id }, transaction: t });
-      if (derived > 0) throw invalid('membership.from_group', `The user's role in "${org.slug}" comes from an IdP group; remove the user from that group in the IdP.`, 'organization');
+      if (held.length > 0) throw invalid('membership.from_group', `The user's role in "${org.slug}" comes from an IdP group; remove the user from that group in the IdP.`, 'organization');
       throw notFound('membership');
     }
     await authorize(ctx, principal, 'membership.remove', { type: 'grant', user: await userFacts(ctx, user), grant: grantIn(ctx, org, direct.role) });
     await direct.destroy({ transaction: t });
+    // A role a group gives there stays: the user keeps that one (a change of role), else leaves the organization.
+    const change = membershipChange({
+      userId: user.id,
+      organization: { id: org.id, slug: org.slug },
+      previousRole: effectiveRole(ctx, org.kind, held.map((m) => m.role)),
+      role: effectiveRole(ctx, org.kind, held.filter((m) => m !== direct).map((m) => m.role)),
+      source: 'direct',
+    });
+    if (change) emitMembershipChanges(ctx, t, principal.actor, [change]);
     await recordAudit(ctx, t, principal.actor, {
       action: 'membership.removed',
       targetType: 'user',

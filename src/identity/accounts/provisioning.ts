@@ -8,7 +8,7 @@ import type { ScimTokenPrincipal } from '../principal.js';
 import { recordAudit } from '../audit.js';
 import { findUserInScope } from '../scope.js';
 import { userAttributesPatchSchema, type UserAttributes, type UserAttributesPatch } from '../userAttributes.js';
-import { viewUser, type UserView } from '../userView.js';
+import { viewUser, withRow, type UserView } from '../userView.js';
 import { parseInput } from '../validation.js';
 import { createAccount } from './create.js';
 import { roleForProvisioning, roleImmutable } from './provisioningRole.js';
@@ -83,19 +83,21 @@ export async function changeProvisionedAccount(ctx: DomainContext, principal: Sc
     const settingPassword = change.password !== undefined && local;
     if (settingPassword) await allow('user.set_password');
 
-    await applyProfileChange(ctx, t, principal.actor, user, attrs, profile);
-    if (activeChanges) await applyStatusEvent(ctx, t, principal.actor, user, change.active ? 'reactivate' : 'deactivate');
+    const profiled = await applyProfileChange(ctx, t, principal.actor, user, attrs, profile);
+    // What follows changes the user's row only: the view is the one above with the row as it is then.
+    const view = () => withRow(user, profiled);
+    if (activeChanges) await applyStatusEvent(ctx, t, principal.actor, user, change.active ? 'reactivate' : 'deactivate', {}, { view });
     if (settingPassword) {
       await assertReplaceableByProvisioning(ctx, t, user);
       await assertAcceptablePassword(ctx, user, change.password!);
       await storePassword(ctx, t, user.id, change.password!, 'provisioning');
       await recordAudit(ctx, t, principal.actor, { action: 'user.password_set', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId });
       if (user.status === 'PROVISIONED') {
-        await applyStatusEvent(ctx, t, principal.actor, user, 'activate');
+        await applyStatusEvent(ctx, t, principal.actor, user, 'activate', {}, { view });
         await revokeOneTimeTokens(ctx, t, user.id, 'activation');
       }
     }
-    return viewUser(ctx, user);
+    return view();
   });
 }
 

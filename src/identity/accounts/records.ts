@@ -10,6 +10,7 @@ import { encodeResume, initialStatus } from '../statusMachine.js';
 import { FOLDED_EMAIL_ATTRIBUTES, FOLDED_PHONE_ATTRIBUTES, FOLDED_USER_ATTRIBUTES, foldedOf } from '../folding.js';
 import { toColumns, type ParsedUserAttributes } from '../userAttributes.js';
 import type { UserRecord } from '../userRecords.js';
+import { changedAttributes, emitUserEvent } from '../userEvents.js';
 import { presentUser, viewUser, type MembershipView, type UserView } from '../userView.js';
 import { normalise } from '../validation.js';
 
@@ -142,7 +143,10 @@ export async function profileChange(ctx: DomainContext, t: Transaction, user: Us
   return { before, after, lists, signInChanged, empty: Object.keys(after).length === 0 && lists.emails === undefined && lists.phoneNumbers === undefined };
 }
 
-/** Writes a change computed by profileChange, moves the version and audits it. */
+/**
+ * Writes a change computed by profileChange, moves the version, audits it and tells the portals (`user.updated`, with
+ * the attributes that changed).
+ */
 export async function applyProfileChange(ctx: DomainContext, t: Transaction, actor: Actor, user: User, attrs: Partial<ParsedUserAttributes>, change: ProfileChange): Promise<UserView> {
   if (change.empty) return viewUser(ctx, user);
   user.set(toColumns(attrs));
@@ -160,7 +164,9 @@ export async function applyProfileChange(ctx: DomainContext, t: Transaction, act
   if (change.lists.emails !== undefined) after.emails = (change.lists.emails ?? []).map((e) => e.value);
   if (change.lists.phoneNumbers !== undefined) after.phoneNumbers = (change.lists.phoneNumbers ?? []).length;
   await recordAudit(ctx, t, actor, { action: 'user.updated', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { before: change.before, after } });
-  return viewUser(ctx, user);
+  const view = await viewUser(ctx, user);
+  emitUserEvent(ctx, t, actor, 'user.updated', view, { changed: changedAttributes(Object.keys(change.after), change.lists) });
+  return view;
 }
 
 /** Finds a user of a directory by userName, ignoring case. */

@@ -1,9 +1,11 @@
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { invalid } from '../errors.js';
+import { emitMembershipChanges } from '../membershipEvents.js';
 import { authorize, userFacts, userScopeFor } from '../policy/index.js';
 import { findUserInScope } from '../scope.js';
 import { isAdmin, type Principal, type ScimTokenPrincipal } from '../principal.js';
+import { emitUserEvent } from '../userEvents.js';
 import { normalise } from '../validation.js';
 import { auditSummary, checkVersion } from './records.js';
 import { targetUser, type TargetOptions } from './target.js';
@@ -19,10 +21,19 @@ export async function deleteAccount(ctx: DomainContext, principal: Principal, id
     if (isAdmin(principal) && normalise((options.confirmation ?? '').trim()) !== user.userNameNormalized) {
       throw invalid('user.delete_unconfirmed', 'To delete this user for good, confirm with the exact username.', 'confirm');
     }
-    const summary = { ...auditSummary(user), memberships: view().memberships.map((m) => ({ organization: m.organization.slug, role: m.role })) };
+    const last = view();
+    const summary = { ...auditSummary(user), memberships: last.memberships.map((m) => ({ organization: m.organization.slug, role: m.role })) };
     // Memberships, group memberships, emails, credentials, sessions and tokens go with it (ON DELETE CASCADE).
     await ctx.db.execute('DELETE FROM users WHERE id = ?', [user.id], t);
     await recordAudit(ctx, t, principal.actor, { action: 'user.deleted', targetType: 'user', targetId: user.id, userId: user.id, directoryId: user.directoryId, details: { before: summary } });
+    // Each membership goes, then the user: as the user was last, concerning the organizations it belonged to.
+    emitMembershipChanges(
+      ctx,
+      t,
+      principal.actor,
+      last.memberships.map((m) => ({ type: 'membership.removed', userId: user.id, organization: { id: m.organization.id, slug: m.organization.slug }, role: null, previousRole: m.role, source: 'direct' })),
+    );
+    emitUserEvent(ctx, t, principal.actor, 'user.deleted', last);
   });
 }
 
@@ -51,6 +62,8 @@ export async function deprovisionAccount(ctx: DomainContext, principal: ScimToke
     await authorize(ctx, principal, 'membership.remove', { type: 'grant', user: facts, grant: { organizationId, rank: held.rank, role: held.role } });
     const removed = await Membership.findAll({ where: { userId: id, organizationId }, transaction: t });
     await Membership.destroy({ where: { userId: id, organizationId }, transaction: t });
+    const slug = (await ctx.db.models.Organization.findByPk(organizationId, { attributes: ['slug'], transaction: t }))?.slug ?? '';
+    emitMembershipChanges(ctx, t, principal.actor, [{ type: 'membership.removed', userId: id, organization: { id: organizationId, slug }, role: null, previousRole: held.role, source: 'direct' }]);
     await recordAudit(ctx, t, principal.actor, {
       action: 'membership.removed',
       targetType: 'user',

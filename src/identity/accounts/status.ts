@@ -10,7 +10,8 @@ import type { Action } from '../policy/index.js';
 import type { Principal } from '../principal.js';
 import { endUserSessions } from '../sessions.js';
 import { decodeResume, encodeResume, transition, type StatusEvent, type UserStatus } from '../statusMachine.js';
-import type { UserView } from '../userView.js';
+import { emitUserEvent, statusEventType } from '../userEvents.js';
+import { viewUser, type UserView } from '../userView.js';
 import { targetUser, type TargetOptions } from './target.js';
 
 const ACTIONS: Record<StatusEvent, string> = {
@@ -29,11 +30,23 @@ const ACTIONS: Record<StatusEvent, string> = {
 
 const ENDS_SESSIONS: ReadonlySet<UserStatus> = new Set(['INACTIVE', 'LOCKED_BY_ADMIN', 'RECOVERY']);
 
+/** How applyStatusEvent tells the portals (see userEvents.ts). */
+export interface StatusEventOptions {
+  /**
+   * The user's view once the status is changed, from what the command has read (targetUser's `view`); without it the
+   * view is read (one query).
+   */
+  view?: () => UserView | Promise<UserView>;
+  /** false: the command emits its own event instead (a user created and activated at once is one `user.created`). */
+  emit?: boolean;
+}
+
 /**
  * Applies a status event to a user model inside `t`: the one place a status changes. Refused transitions raise
- * `user.transition_refused` with the reason; the audit event records before and after. Callers have asked the policy.
+ * `user.transition_refused` with the reason; the audit event records before and after, and the change is an event
+ * for the portals (statusEventType). Callers have asked the policy.
  */
-export async function applyStatusEvent(ctx: DomainContext, t: Transaction, actor: Actor, user: User, event: StatusEvent, details: Record<string, unknown> = {}): Promise<void> {
+export async function applyStatusEvent(ctx: DomainContext, t: Transaction, actor: Actor, user: User, event: StatusEvent, details: Record<string, unknown> = {}, options: StatusEventOptions = {}): Promise<void> {
   const result = transition({ status: user.status, resume: decodeResume(user.statusBefore) }, event);
   if (!result.ok) throw new DomainError('conflict', 'user.transition_refused', result.reason, { details: { status: user.status, event } });
   const before = user.status;
@@ -52,6 +65,11 @@ export async function applyStatusEvent(ctx: DomainContext, t: Transaction, actor
     directoryId: user.directoryId,
     details: { before: { status: before }, after: { status: user.status }, ...(sessionsEnded ? { sessionsEnded } : {}), ...details },
   });
+  const type = options.emit === false ? null : statusEventType(event, before, user.status);
+  if (type) {
+    const view = options.view ? await options.view() : await viewUser(ctx, user);
+    emitUserEvent(ctx, t, actor, type, view, { previousStatus: before, ...(type === 'user.updated' ? { changed: ['status'] } : {}) });
+  }
 }
 
 export interface StatusChangeOptions extends Pick<TargetOptions, 'expectedVersion'> {
@@ -64,7 +82,7 @@ const POLICY_ACTION: Partial<Record<StatusEvent, Action>> = { adminLock: 'user.l
 async function changeStatus(ctx: DomainContext, principal: Principal, userId: string, event: 'adminLock' | 'adminUnlock' | 'deactivate' | 'reactivate', options: StatusChangeOptions): Promise<UserView> {
   return ctx.db.tx(async (t) => {
     const { user, view } = await targetUser(ctx, principal, POLICY_ACTION[event]!, userId, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
-    await applyStatusEvent(ctx, t, principal.actor, user, event);
+    await applyStatusEvent(ctx, t, principal.actor, user, event, {}, { view });
     if (options.notify && event === 'deactivate') await mailUser(ctx, t, user, 'deactivated', {});
     // A change of status changes the user's row only: what it holds elsewhere is as it was read.
     return view();
@@ -94,7 +112,7 @@ export async function setAccountActive(ctx: DomainContext, principal: Principal,
   return ctx.db.tx(async (t) => {
     const { user, view } = await targetUser(ctx, principal, active ? 'user.reactivate' : 'user.deactivate', userId, { forUpdate: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) });
     const isActive = user.status !== 'INACTIVE';
-    if (active !== isActive) await applyStatusEvent(ctx, t, principal.actor, user, active ? 'reactivate' : 'deactivate');
+    if (active !== isActive) await applyStatusEvent(ctx, t, principal.actor, user, active ? 'reactivate' : 'deactivate', {}, { view });
     return view();
   });
 }

@@ -40,6 +40,8 @@ export type Target =
   /** Audit events of an organization, or of a user (neither: every event the principal may read). */
   | { type: 'audit'; organizationId?: string; user?: UserFacts }
   | { type: 'api_token'; ownerId: string }
+  /** A webhook subscription: an organization's, or (organizationId null) a portal application's, which is the platform's. */
+  | { type: 'webhook'; organizationId: string | null }
   /** Platform configuration (directories, SAML, SCIM tokens, role mappings, portal applications, administrators). */
   | { type: 'platform' };
 
@@ -234,6 +236,8 @@ function decideScope(principal: Principal, rule: Rule, target: Target): Decision
       return ALLOWED;
     case 'api_token':
       return isOwn(principal, target.ownerId) ? ALLOWED : refuse(notFound('api_token'));
+    case 'webhook':
+      return target.organizationId !== null && reaches(principal, target.organizationId) ? ALLOWED : refuse(notFound('webhook'));
     default:
       return ALLOWED;
   }

@@ -63,9 +63,11 @@ export const ACTIONS = {
   'oidc_client.read': 'see portal applications',
   'oidc_client.manage': 'register, change or delete portal applications',
   'audit.read': 'read these audit events',
+  'event.read': 'read the change feed of these organizations',
   'api_token.manage': 'manage these API tokens',
   'service_token.manage': 'see, create or revoke service tokens',
   'platform_admin.create': 'create platform administrators',
+  'webhook.manage': "see and change webhook subscriptions and their deliveries",
 } as const;
 
 export type Action = keyof typeof ACTIONS;
@@ -110,9 +112,11 @@ export const POLICY: Readonly<Record<Action, Row>> = {
   'oidc_client.read':                   row('allow',    'allow',    'allow',    'deny',      'deny',      'deny'),
   'oidc_client.manage':                 row('allow',    'allow',    'deny',     'deny',      'deny',      'deny'),
   'audit.read':                         row('allow',    'allow',    'deny',     'scope',     'deny',      'deny'),
+  'event.read':                         row('allow',    'allow',    'deny',     'scope',     'deny',      'deny'),
   'api_token.manage':                   row('own',      'deny',     'deny',     'own',       'deny',      'deny'),
   'service_token.manage':               row('allow',    'allow',    'deny',     'deny',      'deny',      'deny'),
   'platform_admin.create':              row('deny',     'allow',    'allow',    'deny',      'deny',      'deny'),
+  'webhook.manage':                     row('allow',    'allow',    'deny',     'scope',     'deny',      'deny'),
 };
 
 export function ruleFor(kind: PrincipalKind, action: Action): Rule {

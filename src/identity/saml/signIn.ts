@@ -6,6 +6,7 @@ import { DomainError } from '../errors.js';
 import { createAccount } from '../accounts/create.js';
 import { systemPrincipal } from '../principal.js';
 import { endUserSessions } from '../sessions.js';
+import { endPortalSessions } from '../oidcLogout/endPortalSessions.js';
 import { normalise } from '../validation.js';
 import { findUserInScope } from '../scope.js';
 import type { ClientInfo } from '../selfService/signIn.js';
@@ -108,8 +109,17 @@ export async function endSessionsFromIdp(ctx: DomainContext, directoryId: string
     const user = await matchSamlUser(ctx, directoryId, config.matchAttribute, { nameId, attributes: {} });
     if (!user) return 0;
     const ended = await endUserSessions(ctx, t, user.id);
+    // The portals' sessions end too, and the portals that asked are told (back-channel logout).
+    const portalSessionsEnded = await endPortalSessions(ctx, t, user.id, { reason: 'idp_signed_out' });
     const directory = await ctx.db.models.Directory.findByPk(directoryId, { transaction: t });
-    await recordAudit(ctx, t, systemPrincipal(`saml idp ${directory?.name ?? directoryId}`, client).actor, { action: 'user.signed_out_by_idp', targetType: 'user', targetId: user.id, userId: user.id, directoryId, details: { sessionsEnded: ended } });
+    await recordAudit(ctx, t, systemPrincipal(`saml idp ${directory?.name ?? directoryId}`, client).actor, {
+      action: 'user.signed_out_by_idp',
+      targetType: 'user',
+      targetId: user.id,
+      userId: user.id,
+      directoryId,
+      details: { sessionsEnded: ended, ...(portalSessionsEnded ? { portalSessionsEnded } : {}) },
+    });
     return ended;
   });
 }

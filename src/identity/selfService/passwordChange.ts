@@ -41,11 +41,11 @@ export async function changePassword(
  */
 export async function renewExpiredPassword(ctx: DomainContext, self: SelfPrincipal, input: { newPassword: string; locale?: Locale }): Promise<NextStep> {
   return ctx.db.tx(async (t) => {
-    const { user } = await targetUser(ctx, self, 'user.set_password', self.userId);
+    const { user, view } = await targetUser(ctx, self, 'user.set_password', self.userId);
     if (user.status !== 'AWAITING_NEW_PASSWORD') throw new DomainError('conflict', 'password.not_expired', 'This password does not need to be renewed.');
     await assertAcceptablePassword(ctx, user, input.newPassword, input.locale ? { locale: input.locale } : {});
     await storePassword(ctx, t, user.id, input.newPassword);
-    await applyStatusEvent(ctx, t, selfActor(self, user), user, 'setNewPassword');
+    await applyStatusEvent(ctx, t, selfActor(self, user), user, 'setNewPassword', {}, { view });
     await mailUser(ctx, t, user, 'password_changed', { when: ctx.clock.now().toISOString(), link: signInLink(ctx.settings) });
     return stepAfterPassword(ctx, user.id);
   });

@@ -16,6 +16,7 @@ export const TEMPLATES = [
   'deactivated',
   'removed_from_organization',
   'added_to_organization',
+  'webhook_failed',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -42,6 +43,8 @@ export interface TemplateData {
   removed_from_organization: { name?: string; organization: string };
   /** `role` is the role's label in the recipient's language. */
   added_to_organization: { name?: string; organization: string; role: string; link: string };
+  /** To a webhook's administrators: one of its deliveries was given up after `attempts` attempts over `hours`. */
+  webhook_failed: { name?: string; description: string; url: string; eventType: string; attempts: number; hours: number };
 }
 
 interface Parts {
@@ -122,6 +125,11 @@ function parts<T extends TemplateName>(template: T, locale: Locale, raw: Templat
       const d = data as TemplateData['added_to_organization'];
       const organization = brand.organization?.name ?? d.organization;
       return { subject: t('mail.addedToOrganization.subject', { organization }), paragraphs: [t('mail.addedToOrganization.body', { organization, role: d.role })], action: { label: t('mail.addedToOrganization.action'), href: d.link } };
+    }
+    case 'webhook_failed': {
+      const d = data as TemplateData['webhook_failed'];
+      const params = { description: d.description, url: d.url, eventType: d.eventType, attempts: d.attempts, duration: formatDuration(d.hours, locale) };
+      return { subject: t('mail.webhookFailed.subject', params), paragraphs: [t('mail.webhookFailed.body', params), t('mail.webhookFailed.next')] };
     }
   }
   throw new Error(`unknown template ${String(template)}`);

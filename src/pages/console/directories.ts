@@ -2,6 +2,7 @@ import type { Translate } from '../../i18n/translate.js';
 import type { SamlSettingsView } from '../../identity/saml/settings.js';
 import type { DirectoryView } from '../../identity/directories.js';
 import type { OrganizationView } from '../../identity/organizations.js';
+import type { ProvisioningHealthView, ScimAnswerCount } from '../../identity/provisioningHealth/read.js';
 import type { ScimTokenView } from '../../identity/scimTokens.js';
 import { errorSummary, field, form } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
@@ -16,6 +17,8 @@ export interface DirectoryPageInput {
   sp: { entityId: string; acsUrl: string; sloUrl: string; metadataUrl: string; metadataXml: string } | null;
   scimUrl: string;
   tokens: ScimTokenView[];
+  /** What its IdP asked of SCIM lately (provisioning health). */
+  health: ProvisioningHealthView;
   /** A token just created: shown on this page only. */
   newToken?: { name: string; token: string };
   samlErrors?: Record<string, string | undefined>;
@@ -138,6 +141,36 @@ ${unlinked.length ? form(`/admin/directories/${input.directory.name}/organizatio
 </section>`;
 }
 
+function answerLabel(t: Translate, count: ScimAnswerCount): string {
+  if (count.kind === '2xx') return t('console.dirs.health2xx');
+  if (count.kind === '3xx') return t('console.dirs.health3xx');
+  return count.scimType ? `${count.status ?? ''} ${count.scimType}` : String(count.status ?? count.kind);
+}
+
+/** When the IdP last called, what it asked in the last 24 hours by answer, its last errors, and a warning if quiet. */
+function healthSection(t: Translate, input: DirectoryPageInput): SafeHtml {
+  const health = input.health;
+  const { total, failed, byKind } = health.requests;
+  return html`<section class="panel" aria-labelledby="health-heading" data-testid="provisioning-health">
+<h2 id="health-heading">${t('console.dirs.health')}</h2>
+<p>${t('console.dirs.healthIntro')}</p>
+${health.warning ? html`<div class="notice warning" role="status"><p>${t('console.dirs.healthQuiet', { minutes: String(health.warning.quietMinutes), cycle: String(health.expectedCycleMinutes) })}</p></div>` : ''}
+<dl class="facts wide">
+  <dt>${t('console.dirs.healthLast')}</dt><dd>${health.lastRequestAt ? when(health.lastRequestAt) : t('console.dirs.healthNever')}</dd>
+  <dt>${t('console.dirs.healthRequests')}</dt><dd>${String(total)}${failed ? html` (${String(failed)} ${t('console.dirs.healthFailed')})` : ''}</dd>
+</dl>
+${total === 0 ? html`<p>${t('console.dirs.healthNone')}</p>` : html`<div class="table-wrap"><table data-testid="scim-answers">
+  <thead><tr><th scope="col">${t('console.dirs.healthAnswer')}</th><th scope="col">${t('console.dirs.healthCount')}</th></tr></thead>
+  <tbody>${byKind.map((c) => html`<tr><th scope="row">${answerLabel(t, c)}</th><td>${String(c.count)}</td></tr>`)}</tbody>
+</table></div>`}
+<h3>${t('console.dirs.healthErrors')}</h3>
+${health.recentErrors.length === 0 ? html`<p>${t('console.dirs.healthNoErrors')}</p>` : html`<div class="table-wrap"><table data-testid="scim-errors">
+  <thead><tr><th scope="col">${t('console.dirs.healthWhen')}</th><th scope="col">${t('console.dirs.healthRequest')}</th><th scope="col">${t('console.dirs.healthStatus')}</th><th scope="col">${t('console.dirs.healthDetail')}</th></tr></thead>
+  <tbody>${health.recentErrors.map((e) => html`<tr><td>${when(e.at)}</td><td><code>${e.method} ${e.path}</code></td><td>${String(e.status)}${e.scimType ? html` ${e.scimType}` : ''}</td><td>${e.detail ?? ''}</td></tr>`)}</tbody>
+</table></div>`}
+</section>`;
+}
+
 /** One directory: what to give the IdP, its SAML settings, the organizations it serves and its SCIM tokens. */
 export function directoryPage(t: Translate, input: DirectoryPageInput): SafeHtml {
   return html`<p><a href="/admin/directories">← ${t('console.nav.directories')}</a></p>
@@ -145,5 +178,6 @@ export function directoryPage(t: Translate, input: DirectoryPageInput): SafeHtml
 ${spSection(t, input)}
 ${input.directory.kind === 'sso' ? samlSection(t, input) : ''}
 ${organizationsSection(t, input)}
-${tokenSection(t, input)}`;
+${tokenSection(t, input)}
+${healthSection(t, input)}`;
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { noteAnsweredError } from '../answeredError.js';
 import type { ScimType } from '../problem.js';
 import { ERROR_SCHEMA } from '../schemas.js';
 
@@ -10,6 +11,7 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
  */
 export function sendScimError(res: ServerResponse, status: number, scimType: ScimType | undefined, detail: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail });
+  noteAnsweredError(res, { scimType, detail });
   res.statusCode = status;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', SCIM_CONTENT_TYPE);

@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
+import { readCookies } from '../../../http/cookies.js';
 import { rateLimit } from '../../../http/rateLimit.js';
+import { OIDC_SESSION_COOKIE } from '../../../oidc/provider.js';
 import { MINUTE } from '../../../lib/clock.js';
 import { render } from '../../../pages/render.js';
 import { enrolment, recoveryCodes } from '../../../pages/views/enrol.js';
@@ -214,6 +216,8 @@ export function signInRoutes(deps: PagesDeps): Router {
     // The sign-out notice keeps the flow's organization hint; the IdP's page in between, the brand of the session.
     const org = orgHint(req.session?.data.org);
     const brand = idpLogout ? await brandFor(req) : null;
+    // The portals' OpenID Connect session of this browser ends with it (and the portals that asked are told).
+    if (req.session) await selfService.signOut({ sessionId: req.session.id, portalSessionId: readCookies(req)[OIDC_SESSION_COOKIE] });
     await sessions.end(req, res);
     if (!idpLogout || !brand) return redirect(res, `/sign-in?notice=signed_out${org ? `&org=${org}` : ''}`);
     const { t, locale } = pageRequest(req);
