@@ -7,6 +7,7 @@
  *   npm run bench -- admin --users 10000
  *   npm run bench -- signin --seconds 8
  *   npm run bench -- limits --db postgres
+ *   npm run bench -- webhooks --users 3000
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +21,7 @@ const workloads: Record<string, string> = {
   admin: 'admin API user list, search and sort with many users',
   signin: 'password sign-in throughput and equal timing for unknown accounts',
   limits: 'requests at each SCIM limit, and the longest /healthz waits behind one',
+  webhooks: 'webhook deliveries per second and their lag while SCIM writes, and what delivery costs the server',
 };
 
 const [name, ...rest] = process.argv.slice(2);

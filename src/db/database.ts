@@ -235,7 +235,13 @@ export function openDatabase(options: DatabaseOptions): Database {
       hooks.push(hook);
     },
     rows: <T>(sql: string, params: readonly unknown[] = []) => selectRows(sequelize, dialect, scope.getStore(), sql, params) as Promise<T[]>,
-    execute: (sql, params = [], t) => executeSql(sequelize, dialect, t ?? scope.getStore(), sql, params),
+    // A write outside any transaction waits for SQLite's write lock like a transaction does: run beside another
+    // connection's open write transaction it would fail with SQLITE_BUSY (or wait in SQLite's busy handler).
+    execute: (sql, params = [], t) => {
+      const within = t ?? scope.getStore();
+      if (within || dialect !== 'sqlite') return executeSql(sequelize, dialect, within, sql, params);
+      return writeLock.run(() => executeSql(sequelize, dialect, undefined, sql, params));
+    },
     async insert(model, records, t) {
       let insert = inserts.get(model);
       if (!insert) inserts.set(model, (insert = modelInsert(model)));
