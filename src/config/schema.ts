@@ -98,7 +98,8 @@ export const configSchema = {
   },
   webhooks: {
     pollMs: setting(integer(50, 60_000), 'How often each instance looks for new events to fan out into webhook deliveries and for deliveries due, in milliseconds.', { env: 'WEBHOOK_POLL_MS' }),
-    timeoutSeconds: setting(integer(1, 60), 'Longest one webhook request may take (connection, request and response); after it the attempt fails and is retried. A delivery claimed by an instance that stopped is retried this long plus 30 s after its attempt began.', { env: 'WEBHOOK_TIMEOUT_SECONDS' }),
+    timeoutSeconds: setting(integer(1, 60), 'Longest one webhook request may take (connection, request and response); after it the attempt fails and is retried. A delivery claimed by an instance that stopped is retried this long plus webhooks.claimMarginSeconds after its attempt began.', { env: 'WEBHOOK_TIMEOUT_SECONDS' }),
+    claimMarginSeconds: setting(integer(1, 600), 'What a claimed delivery waits beyond the request timeout before another instance may send it again (the claim of an instance that stopped, e.g. killed, lapses then): more than the clocks of the instances may differ.', { env: 'WEBHOOK_CLAIM_MARGIN_SECONDS' }),
     retrySchedule: setting(
       z.string().trim().regex(/^\d+[smhd](\s*,\s*\d+[smhd])*$/, 'a comma-separated list of waits such as 5s,5m,30m,2h,5h,10h,10h').transform((text) => text.split(',').map((part) => Number(part.trim().slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[part.trim().slice(-1) as 's' | 'm' | 'h' | 'd'])),
       'The longest wait before each retry of a failed webhook delivery (each wait is drawn at random between 0 and it: full jitter); after the last, the last wait repeats until retryWindowHours have passed since the first attempt.',

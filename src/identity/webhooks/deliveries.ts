@@ -9,16 +9,13 @@ import { signingSecrets } from './subscriptionView.js';
  * deliveries for the subscriptions they match (by position, from each subscription's cursor, so that the write path of
  * a change pays nothing); due deliveries are claimed one by one in the database just before they are sent (a
  * conditional UPDATE: several instances never send one delivery at the same time) and their outcome recorded
- * (outcomes.ts). A claim lasts the request timeout plus CLAIM_MARGIN_MS: the claim of an instance that died lapses
+ * (outcomes.ts). A claim lasts the request timeout plus webhooks.claimMarginSeconds: the claim of an instance that died lapses
  * then, and the delivery is tried again.
  */
 
-/** What a claim lasts beyond the request timeout (clock differences between instances, a slow database). */
-export const CLAIM_MARGIN_MS = 30_000;
-
 /** The longest a claim lasts: the time one attempt may take, plus the margin. */
 export function claimDurationMs(ctx: Pick<DomainContext, 'settings'>): number {
-  return ctx.settings.webhooks.timeoutSeconds * 1000 + CLAIM_MARGIN_MS;
+  return (ctx.settings.webhooks.timeoutSeconds + ctx.settings.webhooks.claimMarginSeconds) * 1000;
 }
 
 interface SubscriptionRow {
