@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import { readPayload } from './outbox.js';
 import { renderMail, TEMPLATES, type MailBrand, type TemplateData, type TemplateName } from './templates/render.js';
 import type { MailTransport } from './transport.js';
+import { SingleRun } from '../lib/singleRun.js';
 
 export interface DispatcherOptions {
   /** MAIL_FROM: the sender's address (and the display name used where no brand gives one). */
@@ -37,7 +38,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: Omit<DispatcherOptions, 'from'> = { pol
  */
 export class MailDispatcher {
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
+  readonly #rounds = new SingleRun<number>(() => this.#run());
   readonly #options: DispatcherOptions;
 
   constructor(
@@ -64,16 +65,13 @@ export class MailDispatcher {
   async stop(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#running;
+    await this.#rounds.current;
     this.transport.close();
   }
 
   /** Sends what is due now; returns how many messages were handled. One run at a time in this process. */
   runOnce(): Promise<number> {
-    this.#running ??= this.#run().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#rounds.run();
   }
 
   /** Runs until nothing is due (tests call this after an action that sends email). */

@@ -6,6 +6,7 @@ import { HOUR } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { PrivateJwk } from './keys.js';
 import { logoutTokenSigner } from './logoutToken.js';
+import { SingleRun } from '../lib/singleRun.js';
 
 export interface BackchannelLogoutOptions {
   /** The issuer of the ID tokens (PUBLIC_URL). */
@@ -29,7 +30,7 @@ const STALE_MARGIN_MS = 30_000;
  */
 export class BackchannelLogoutSender {
   readonly #sign: ReturnType<typeof logoutTokenSigner>;
-  #running: Promise<number> | undefined;
+  readonly #rounds = new SingleRun<number>(() => this.#run());
   #sweptAt = 0;
 
   constructor(
@@ -43,10 +44,7 @@ export class BackchannelLogoutSender {
 
   /** Follows the events and sends what is due now; answers how many events and notices it handled. One run at a time. */
   runOnce(): Promise<number> {
-    this.#running ??= this.#run().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#rounds.run();
   }
 
   /** Runs until nothing is left that is due (tests call this after an action that ends sessions). */

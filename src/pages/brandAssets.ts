@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { isSlugLike } from '../identity/branding/brands.js';
 import { LOGO_EXTENSIONS } from '../identity/branding/logo.js';
 import type { Services } from '../identity/services.js';
 import { themeCss, themeHash } from './brandTheme.js';
@@ -8,7 +9,6 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 const LOGO_FILE = /^logo-([0-9a-f]{16})\.(png|jpg|webp)$/;
 const THEME_FILE = /^theme-([0-9a-f]{16})\.css$/;
-const KEY = /^[a-z0-9-]{1,64}$/;
 
 function notFound(res: Response): void {
   res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('Not found.');
@@ -27,7 +27,7 @@ export function brandAssets(services: Services): Router {
   router.get('/brand/:key/:file', async (req, res) => {
     const key = String(req.params.key);
     const file = String(req.params.file);
-    if (!KEY.test(key)) return notFound(res);
+    if (!isSlugLike(key)) return notFound(res);
 
     const logo = LOGO_FILE.exec(file);
     if (logo) {

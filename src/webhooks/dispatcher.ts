@@ -3,6 +3,7 @@ import { claimDelivery, dueDeliveries, fanOutEvents, type DueDelivery } from '..
 import { recordDeliveryOutcome, type AttemptResult } from '../identity/webhooks/outcomes.js';
 import type { Logger } from '../lib/logger.js';
 import type { WebhookTransport } from './transport.js';
+import { SingleRun } from '../lib/singleRun.js';
 
 export interface WebhookDispatcherOptions {
   /** How often a started dispatcher runs a round. */
@@ -33,7 +34,7 @@ export interface WebhookRound {
  */
 export class WebhookDispatcher {
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<WebhookRound> | undefined;
+  readonly #rounds = new SingleRun<WebhookRound>(() => this.#run());
   #stopped = false;
 
   constructor(
@@ -60,7 +61,7 @@ export class WebhookDispatcher {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#running?.catch(() => undefined);
+    await this.#rounds.current?.catch(() => undefined);
   }
 
   /** One round (fan out, then send what is due now); answers how many deliveries a receiver accepted. */
@@ -70,10 +71,7 @@ export class WebhookDispatcher {
 
   /** One round, with what it did. One round at a time in this process. */
   round(): Promise<WebhookRound> {
-    this.#running ??= this.#run().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#rounds.run();
   }
 
   /** Rounds until one finds nothing to do (tests: after a change, with the clock where it is). */

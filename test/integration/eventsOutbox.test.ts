@@ -37,7 +37,7 @@ describe('the events outbox', () => {
     await expect(ctx.db.tx(async (t) => emitEvent(ctx, t, systemActor, { type: 'user.updated', organizationIds: [], data: { user: { password: 'x' } } }))).rejects.toThrow('data.user.password');
   });
 
-  it('hands out positions in commit order to concurrent transactions', async () => {
+  it('gives concurrent transactions contiguous positions, one per event, none repeated or skipped', async () => {
     const { ctx } = deps;
     const before = (await positions()).length;
     await Promise.all(

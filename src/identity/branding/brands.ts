@@ -54,6 +54,14 @@ export type BrandInput = z.input<typeof brandFields>;
 
 const BRAND_KEYS = ['displayName', 'primaryColor', 'productName', 'senderName', 'authenticatorName'] as const;
 
+/**
+ * Whether a value can be an organization's slug as pages and addresses carry it (`?org=`, `/brand/<slug>/…`): checked
+ * before anything is looked up, by the domain and by the edges that read it from a request.
+ */
+export function isSlugLike(value: unknown): value is string {
+  return typeof value === 'string' && /^[a-z0-9-]{1,64}$/.test(value);
+}
+
 /** The logo as pages and emails point to it (never its bytes). */
 export interface LogoReference {
   /** Path on idbridge's origin; changes whenever the image does (served with a long cache). */
@@ -282,7 +290,7 @@ export async function removeBrandLogo(ctx: DomainContext, principal: Principal, 
  * the start of its hash as its address says, so an old address answers "not found" rather than another image.
  */
 export async function readLogo(ctx: DomainContext, slug: string, hashPrefix: string): Promise<{ contentType: LogoType; data: Buffer; sha256: string } | null> {
-  if (!/^[a-z0-9-]{1,64}$/.test(slug) || !/^[0-9a-f]{16}$/.test(hashPrefix)) return null;
+  if (!isSlugLike(slug) || !/^[0-9a-f]{16}$/.test(hashPrefix)) return null;
   const org = await ctx.db.models.Organization.findOne({ where: { slug }, attributes: ['id'], transaction: ctx.db.current() });
   if (!org) return null;
   const logo = await ctx.db.models.OrganizationLogo.findByPk(org.id, { transaction: ctx.db.current() });
@@ -320,7 +328,7 @@ async function directoryOrganization(ctx: DomainContext, directoryId: string): P
 
 async function organizationBySlug(ctx: DomainContext, slug: string | undefined): Promise<Organization | null> {
   const hint = slug?.trim();
-  if (!hint || !/^[a-z0-9-]{1,64}$/.test(hint)) return null;
+  if (!isSlugLike(hint)) return null;
   return ctx.db.models.Organization.findOne({ where: { slug: hint }, transaction: ctx.db.current() });
 }
 

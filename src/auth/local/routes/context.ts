@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Settings } from '../../../config/schema.js';
-import type { ResolvedBrand } from '../../../identity/branding/brands.js';
+import { isSlugLike, type ResolvedBrand } from '../../../identity/branding/brands.js';
 import { selfPrincipal, type SelfPrincipal } from '../../../identity/principal.js';
 import type { Services } from '../../../identity/services.js';
 import type { Locale } from '../../../i18n/locales.js';
@@ -44,7 +44,7 @@ export function safeReturnTo(value: unknown): string | undefined {
 
 /** An organization hint (`?org=slug`): the organization the sign-in page was opened for, never derived from an account. */
 export function orgHint(value: unknown): string | undefined {
-  return typeof value === 'string' && /^[a-z0-9-]{1,64}$/.test(value) ? value : undefined;
+  return isSlugLike(value) ? value : undefined;
 }
 
 /** Session stages reached only past the password: the session's user is the person at the browser. */
