@@ -115,19 +115,24 @@ export function emitEvent(ctx: DomainContext, t: Transaction, actor: Actor, inpu
 }
 
 /**
- * Writes a transaction's events: takes as many positions from event_sequence's row (locking it until the commit that
- * follows, so that positions are handed out in commit order) and inserts the events with them.
+ * Writes a transaction's events, numbered in commit order. PostgreSQL: takes as many positions from event_sequence's
+ * row (locking it until the commit that follows, so that positions are handed out in commit order), then inserts the
+ * events with them. SQLite, one writer at a time: the INSERT alone, SQLite numbering the rows (AUTOINCREMENT) and a
+ * trigger moving event_sequence along (migration 20261211100000): one statement instead of two on every write.
  */
 async function writeEvents(ctx: DomainContext, t: Transaction, events: Pending[]): Promise<void> {
   pending.delete(t);
   if (events.length === 0) return;
-  const [row] = await ctx.db.rows<{ last: number | string }>('UPDATE event_sequence SET last_position = last_position + ? WHERE id = 1 RETURNING last_position AS last', [events.length]);
-  if (!row) throw new Error('event_sequence has no row: run the migrations');
-  const first = Number(row.last) - events.length + 1;
+  let first: number | null = null;
+  if (ctx.db.dialect === 'postgres') {
+    const [row] = await ctx.db.rows<{ last: number | string }>('UPDATE event_sequence SET last_position = last_position + ? WHERE id = 1 RETURNING last_position AS last', [events.length]);
+    if (!row) throw new Error('event_sequence has no row: run the migrations');
+    first = Number(row.last) - events.length + 1;
+  }
   await ctx.db.insert(
     ctx.db.models.EventRecord,
     events.map((event, i) => ({
-      position: first + i,
+      position: first === null ? null : first + i,
       id: event.id,
       type: event.input.type,
       occurredAt: event.occurredAt,

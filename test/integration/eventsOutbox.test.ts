@@ -51,4 +51,20 @@ describe('the events outbox', () => {
     const all = await positions();
     expect(all.slice(before).map((row) => row[0])).toEqual(Array.from({ length: 20 }, (_, i) => before + 1 + i));
   });
+
+  it('never hands out a position again, also once retention has deleted every event, and the sequence follows', async () => {
+    const { ctx } = deps;
+    const last = Math.max(...(await positions()).map((row) => Number(row[0])));
+    await deps.db.execute('DELETE FROM events');
+    await ctx.db.tx(async (t) => {
+      emitEvent(ctx, t, systemActor, { type: 'user.created', organizationIds: [], userId: 'n1', data: {} });
+      emitEvent(ctx, t, systemActor, { type: 'user.updated', organizationIds: [], userId: 'n1', data: {} });
+    });
+    expect(await positions()).toEqual([
+      [last + 1, 'user.created', 'n1'],
+      [last + 2, 'user.updated', 'n1'],
+    ]);
+    const [sequence] = await deps.db.rows<{ last: number | string }>('SELECT last_position AS last FROM event_sequence WHERE id = 1', []);
+    expect(Number(sequence?.last)).toBe(last + 2);
+  });
 });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Sequelize } from 'sequelize';
 import { migrateDown, migrateUp, pendingMigrations } from '../../src/db/migrator.js';
 import { buildDeps } from '../../src/deps.js';
+import { systemActor } from '../../src/identity/actor.js';
+import { emitEvent } from '../../src/identity/events.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { migrations } from '../../migrations/index.js';
 import { openTestDeps, type TestDeps } from '../helpers/db.js';
@@ -43,6 +45,18 @@ describe('migrations', () => {
 
   it('does nothing when run again', async () => {
     expect(await migrateUp(deps.db)).toEqual([]);
+  });
+
+  it('keeps the events and their positions when SQLite starts numbering them, and goes on after the last one handed out', async () => {
+    await migrateDown(deps.db, { to: '20261210300200-create-scim-request-stats' });
+    const event = (position: number) => ({ position, id: `00000000-0000-4000-8000-00000000000${position}`, type: 'user.updated', occurredAt: new Date(), organizationIds: [], userId: 'u', groupId: null, directoryId: null, actorType: 'system', actorId: null, data: {} });
+    await deps.db.insert(deps.db.models.EventRecord, [event(1), event(2)]);
+    // Position 3 was handed out, then retention deleted it.
+    await deps.db.execute('UPDATE event_sequence SET last_position = 3 WHERE id = 1');
+    await migrateUp(deps.db);
+    await deps.db.tx(async (t) => emitEvent(deps.ctx, t, systemActor, { type: 'user.deleted', organizationIds: [], userId: 'u', data: {} }));
+    const events = await deps.db.models.EventRecord.findAll({ order: [['position', 'ASC']] });
+    expect(events.map((e) => [e.position, e.type])).toEqual([[1, 'user.updated'], [2, 'user.updated'], [4, 'user.deleted']]);
   });
 });
 
