@@ -20,6 +20,7 @@ import { fileTransport, smtpTransport, type MailTransport } from './mail/transpo
 import { outboxBacklog } from './mail/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { webhookAddressRule } from './identity/webhooks/urls.js';
 import { httpTransport, type WebhookTransport } from './webhooks/transport.js';
 
 /** Everything the application is made of. The only place that builds concrete things. */
@@ -102,7 +103,7 @@ export function buildDeps(settings: Settings, options: BuildOptions = {}): Deps 
     backoffMs: settings.jobs.mailBackoffSeconds * 1000,
     sendTimeoutMs: settings.mail.sendTimeoutSeconds * 1000,
   });
-  const webhooks = new WebhookDispatcher(ctx, options.webhookTransport ?? httpTransport, logger, {
+  const webhooks = new WebhookDispatcher(ctx, options.webhookTransport ?? httpTransport(webhookAddressRule(settings)), logger, {
     pollMs: settings.webhooks.pollMs,
     concurrency: settings.webhooks.concurrency,
     batchSize: settings.webhooks.batchSize,

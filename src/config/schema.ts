@@ -112,6 +112,7 @@ export const configSchema = {
     concurrency: setting(integer(1, 100), 'Webhook requests one instance sends at once.', { env: 'WEBHOOK_CONCURRENCY' }),
     batchSize: setting(integer(1, 5000), 'Events fanned out per subscription, and due deliveries taken up, in each round of an instance.', { env: 'WEBHOOK_BATCH_SIZE' }),
     logRetentionDays: setting(integer(1, 3650), 'Days a finished delivery (delivered or failed) stays in the delivery log.', { env: 'WEBHOOK_LOG_RETENTION_DAYS' }),
+    allowPrivateNetworks: setting(flag, 'Let webhooks reach private, link-local and reserved addresses (10/8, 172.16/12, 192.168/16, 169.254/16, fc00::/7…), for portals on the internal network. Off: a subscription to such an address is refused, and a host name that resolves to one is not connected to (the check is made on each connection, against DNS rebinding). Loopback is reachable outside production only.', { env: 'WEBHOOK_ALLOW_PRIVATE_NETWORKS' }),
   },
   saml: {
     clockSkewSeconds: setting(integer(0, 300), 'Clock difference tolerated between an IdP and idbridge when checking assertion validity windows.', { env: 'SAML_CLOCK_SKEW_SECONDS' }),

@@ -7,16 +7,30 @@ import { systemRandom } from '../../src/lib/random.js';
 import { excerptOf } from '../../src/webhooks/transport.js';
 
 describe('a webhook address', () => {
+  const settings = (env: 'development' | 'test' | 'production', allowPrivateNetworks = false) => ({ env, webhooks: { allowPrivateNetworks } });
+  const production = settings('production');
+
   it('is https in production: http is refused there, even on loopback', () => {
-    expect(checkWebhookUrl('https://portal.example.com/hook', 'production')).toBe('https://portal.example.com/hook');
-    expect(() => checkWebhookUrl('http://127.0.0.1:8080/hook', 'production')).toThrow('must be https:// in production');
-    expect(() => checkWebhookUrl('http://localhost/hook', 'production')).toThrow('must be https:// in production');
+    expect(checkWebhookUrl('https://portal.example.com/hook', production)).toBe('https://portal.example.com/hook');
+    expect(() => checkWebhookUrl('http://127.0.0.1:8080/hook', production)).toThrow('must be https:// in production');
+    expect(() => checkWebhookUrl('http://localhost/hook', production)).toThrow('must be https:// in production');
   });
 
   it('may be http on loopback outside production, never elsewhere', () => {
-    expect(checkWebhookUrl('http://127.0.0.1:8080/hook', 'development')).toBe('http://127.0.0.1:8080/hook');
-    expect(() => checkWebhookUrl('http://127.0.0.1.example.com/hook', 'development')).toThrow('only for localhost');
-    expect(() => checkWebhookUrl('http://localhost.evil.example/hook', 'test')).toThrow('only for localhost');
+    expect(checkWebhookUrl('http://127.0.0.1:8080/hook', settings('development'))).toBe('http://127.0.0.1:8080/hook');
+    expect(() => checkWebhookUrl('http://127.0.0.1.example.com/hook', settings('development'))).toThrow('only for localhost');
+    expect(() => checkWebhookUrl('http://localhost.evil.example/hook', settings('test'))).toThrow('only for localhost');
+  });
+
+  it('is not an address on the machine or its networks, unless the operator allows private networks', () => {
+    for (const url of ['https://127.0.0.1/hook', 'https://[::1]/hook', 'https://10.1.2.3/hook', 'https://172.20.0.1/hook', 'https://192.168.1.10/hook', 'https://169.254.169.254/latest/meta-data', 'https://[fd00::1]/hook', 'https://[fe80::1]/hook', 'https://[::ffff:10.0.0.1]/hook', 'https://0.0.0.0/hook', 'https://100.64.0.1/hook']) {
+      expect(() => checkWebhookUrl(url, production)).toThrow(/is this machine|is a private/);
+    }
+    expect(checkWebhookUrl('https://10.1.2.3/hook', settings('production', true))).toBe('https://10.1.2.3/hook');
+    expect(() => checkWebhookUrl('https://127.0.0.1/hook', settings('production', true))).toThrow('is this machine');
+    expect(checkWebhookUrl('https://93.184.215.14/hook', production)).toBe('https://93.184.215.14/hook');
+    expect(checkWebhookUrl('https://[2606:4700::1]/hook', production)).toBe('https://[2606:4700::1]/hook');
+    expect(() => checkWebhookUrl('https://192.168.1.10/hook', settings('development'))).toThrow('webhooks.allowPrivateNetworks');
   });
 });
 

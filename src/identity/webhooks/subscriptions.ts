@@ -97,7 +97,7 @@ export async function createWebhook(ctx: DomainContext, principal: Principal, in
       if (!client) throw notFound('oidc_client');
       clientId = client.id;
     }
-    const url = checkWebhookUrl(data.url, ctx.settings.env);
+    const url = checkWebhookUrl(data.url, ctx.settings);
     const id = ctx.random.uuid();
     const secret = generateSigningSecret(ctx.random);
     const now = ctx.clock.now();
@@ -161,7 +161,7 @@ export async function updateWebhook(ctx: DomainContext, principal: Principal, id
   return ctx.db.tx(async (t) => {
     const subscription = await findWebhook(ctx, principal, id);
     const before = await presentWebhook(ctx, subscription);
-    if (data.url !== undefined) subscription.url = checkWebhookUrl(data.url, ctx.settings.env);
+    if (data.url !== undefined) subscription.url = checkWebhookUrl(data.url, ctx.settings);
     if (data.description !== undefined) subscription.description = data.description;
     if (data.eventTypes !== undefined) subscription.eventTypes = data.eventTypes === 'all' ? null : [...new Set(data.eventTypes)];
     if (data.organizations !== undefined) {
