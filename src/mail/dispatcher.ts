@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, type InferAttributes, type WhereOptions } from 'sequelize';
 import type { MailMessage } from '../db/models/MailMessage.js';
 import type { DomainContext } from '../identity/context.js';
 import { pickLocale } from '../i18n/locales.js';
@@ -94,7 +94,7 @@ export class MailDispatcher {
     });
     let handled = 0;
     for (const message of due) {
-      const [claimed] = await MailMessage.update({ status: 'sending', updatedAt: now }, { where: { id: message.id, status: message.status, updatedAt: message.updatedAt } });
+      const claimed = await this.#update({ status: 'sending', updatedAt: now }, { id: message.id, status: message.status, updatedAt: message.updatedAt });
       if (claimed !== 1) continue;
       handled += 1;
       await this.#send(message);
@@ -102,8 +102,17 @@ export class MailDispatcher {
     return handled;
   }
 
-  async #send(message: MailMessage): Promise<void> {
+  /**
+   * Updates messages in a transaction of db.tx: on SQLite it waits for the process's write lock like every write, where
+   * a write beside the write transactions could fail with SQLITE_BUSY. Answers the rows changed.
+   */
+  async #update(values: Partial<InferAttributes<MailMessage>>, where: WhereOptions<InferAttributes<MailMessage>>): Promise<number> {
     const { MailMessage } = this.ctx.db.models;
+    const [changed] = await this.ctx.db.tx((transaction) => MailMessage.update(values, { where, transaction }));
+    return changed;
+  }
+
+  async #send(message: MailMessage): Promise<void> {
     const attempts = message.attempts + 1;
     try {
       if (!(TEMPLATES as readonly string[]).includes(message.template)) throw new Error(`unknown template "${message.template}"`);
@@ -113,14 +122,14 @@ export class MailDispatcher {
       // is always MAIL_FROM's.
       const senderName = data.brand?.senderName || this.ctx.settings.brand.senderName;
       await withDeadline(this.transport.send({ from: this.#options.from, ...(senderName ? { senderName } : {}), to: message.toAddress, ...rendered, messageId: message.id }), this.#options.sendTimeoutMs);
-      await MailMessage.update({ status: 'sent', attempts, sentAt: this.ctx.clock.now(), payload: null, lastError: null, updatedAt: this.ctx.clock.now() }, { where: { id: message.id } });
+      await this.#update({ status: 'sent', attempts, sentAt: this.ctx.clock.now(), payload: null, lastError: null, updatedAt: this.ctx.clock.now() }, { id: message.id });
       this.logger.info({ mailId: message.id, template: message.template, attempts }, 'email sent');
       this.ctx.metrics.mailSent();
     } catch (error) {
       const reason = (error as Error)?.message ?? String(error);
       const abandoned = attempts >= this.#options.maxAttempts;
       const now = this.ctx.clock.now();
-      await MailMessage.update(
+      await this.#update(
         {
           status: abandoned ? 'abandoned' : 'queued',
           attempts,
@@ -129,7 +138,7 @@ export class MailDispatcher {
           updatedAt: now,
           ...(abandoned ? { payload: null } : {}),
         },
-        { where: { id: message.id } },
+        { id: message.id },
       );
       this.ctx.metrics.mailFailed(abandoned);
       this.logger[abandoned ? 'error' : 'warn']({ mailId: message.id, template: message.template, attempts, reason }, abandoned ? 'email abandoned' : 'email failed; will retry');
