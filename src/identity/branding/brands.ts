@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Organization, OrganizationBrand, OrganizationSupport } from '../../db/models/Organization.js';
+import type { SessionStage } from '../../db/models/Session.js';
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { invalid } from '../errors.js';
@@ -308,9 +309,25 @@ export interface PageFlow {
   clientId?: string | undefined;
   /** The SAML directory the flow goes through. */
   directoryId?: string | undefined;
+  /** The person a link or a step of the flow has established (never an identifier typed into a form). */
   userId?: string | undefined;
+  /** The browser's session, signed in or part way through signing in. */
+  session?: { userId: string; stage: SessionStage } | undefined;
   /** The organization hint a portal puts in its links (`?org=slug`). */
   organizationHint?: string | undefined;
+}
+
+/**
+ * Whether a session's stage establishes its user as the person at the browser: every stage is reached only past the
+ * password (a new stage must say, or this does not compile). Before it, a page reads the same whether or not the
+ * account typed in exists.
+ */
+const ESTABLISHES_THE_PERSON: Readonly<Record<SessionStage, boolean>> = { totp: true, enrol_totp: true, new_password: true, signed_in: true };
+
+/** The person a page's flow has established, if any. */
+function establishedPerson(flow: PageFlow): string | undefined {
+  if (flow.userId) return flow.userId;
+  return flow.session && ESTABLISHES_THE_PERSON[flow.session.stage] ? flow.session.userId : undefined;
 }
 
 /** The one organization a portal application is registered for, if it is registered for exactly one. */
@@ -353,8 +370,9 @@ export async function brandForPage(ctx: DomainContext, flow: PageFlow): Promise<
   const byDirectory = flow.directoryId ? await directoryOrganization(ctx, flow.directoryId) : null;
   if (byDirectory) return brandOfOrganizationId(ctx, byDirectory);
   const hinted = await organizationBySlug(ctx, flow.organizationHint);
-  if (flow.userId) {
-    const own = await userOrganizations(ctx, flow.userId);
+  const person = establishedPerson(flow);
+  if (person) {
+    const own = await userOrganizations(ctx, person);
     if (hinted && own.includes(hinted.id)) return brandOf(ctx, hinted);
     if (own[0]) return brandOfOrganizationId(ctx, own[0]);
   }

@@ -47,16 +47,13 @@ export function orgHint(value: unknown): string | undefined {
   return isSlugLike(value) ? value : undefined;
 }
 
-/** Session stages reached only past the password: the session's user is the person at the browser. */
-const PAST_THE_PASSWORD = new Set(['totp', 'enrol_totp', 'new_password', 'signed_in']);
-
 /** The brand of a page (`known.userId`: the person a link or a step has established, never a typed identifier). */
 export type BrandFor = (req: Request, known?: { userId?: string | undefined }) => Promise<ResolvedBrand>;
 
 /**
  * Decides the brand of a page from what its flow carries: the portal the sign-in returns to (`return_to` of the query,
  * the form or the session), the SAML directory of a signed-in SSO session, the person once established (`known`, or
- * the session's user past the password), and the `?org=` hint (query, form or session); the domain weighs them
+ * the session's user, as the domain decides), and the `?org=` hint (query, form or session); the domain weighs them
  * (services.branding.forPage). An identifier typed into a form is never one of them, so a page before the password
  * reads the same whether or not the account exists. The platform's brand when the lookup fails.
  */
@@ -68,12 +65,12 @@ export function brandFinder(deps: PagesDeps): BrandFor {
     const returnTo = safeReturnTo(req.query.return_to) ?? safeReturnTo(body.return_to) ?? safeReturnTo(data.returnTo);
     try {
       const clientId = returnTo && deps.portalOf ? await deps.portalOf(returnTo) : null;
-      const established = req.session && PAST_THE_PASSWORD.has(req.session.stage) ? req.session.userId : undefined;
       const directoryId = (data.saml as { directoryId?: unknown } | undefined)?.directoryId;
       return await branding.forPage({
         clientId: clientId ?? undefined,
         directoryId: typeof directoryId === 'string' ? directoryId : undefined,
-        userId: known.userId ?? established,
+        userId: known.userId,
+        session: req.session ? { userId: req.session.userId, stage: req.session.stage } : undefined,
         organizationHint: orgHint(req.query.org) ?? orgHint(body.org) ?? orgHint(data.org),
       });
     } catch (error) {
