@@ -91,6 +91,8 @@ export function platformPages(deps: ConsoleDeps): Router {
         postLogoutRedirectUris: lines(bodyValue(req, 'postLogoutRedirectUris')),
         firstParty: bodyValue(req, 'firstParty') === 'yes',
         organizations: chosen,
+        backchannelLogoutUri: bodyValue(req, 'backchannelLogoutUri'),
+        backchannelLogoutSessionRequired: bodyValue(req, 'backchannelLogoutSessionRequired') === 'yes',
       });
       const [clients, allOrganizations] = await Promise.all([oidcClients.list(admin), organizations.list(admin)]);
       show(deps, req, res, {
@@ -99,6 +101,15 @@ export function platformPages(deps: ConsoleDeps): Router {
         flash: { kind: 'ok', text: t('console.clients.created', { name: created.name }) },
         body: oidcClientsPage(t, { csrf, clients, organizations: allOrganizations, created: { name: created.name, clientId: created.clientId, clientSecret: created.clientSecret } }),
       });
+    });
+  });
+
+  // Where the client is told that a user's session ended; an empty address stops the notices.
+  router.post('/oidc-clients/:id/backchannel-logout', async (req, res) => {
+    const { t, admin } = consoleRequest(req);
+    await attempt(deps, res, '/admin/oidc-clients', async () => {
+      const client = await oidcClients.update(admin, req.params.id as string, { backchannelLogoutUri: bodyValue(req, 'backchannelLogoutUri'), backchannelLogoutSessionRequired: bodyValue(req, 'backchannelLogoutSessionRequired') === 'yes' });
+      done(deps, res, '/admin/oidc-clients', { kind: 'ok', text: t('console.clients.backchannelSaved', { name: client.name }) });
     });
   });
 

@@ -11,6 +11,7 @@ import { platformPages } from './platformPages.js';
 import { newUserPages } from './newUserPages.js';
 import { userActionRoutes } from './userActionRoutes.js';
 import { userPages } from './userPages.js';
+import { webhookPages } from './webhookPages.js';
 
 export const CONSOLE_BASE = '/admin';
 
@@ -55,6 +56,7 @@ export function adminConsole(input: AdminConsoleDeps): Router {
   router.use(userActionRoutes(deps));
   router.use(platformPages(deps));
   router.use(brandPages(deps));
+  router.use(webhookPages(deps));
   router.use((req, res) => {
     const { t } = consoleRequest(req);
     show(deps, req, res, { title: t('error.notFoundTitle'), status: 404, body: message(t('error.notFound')) });

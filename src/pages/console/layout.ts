@@ -2,7 +2,7 @@ import { LOCALE_NAMES, LOCALES, type Locale } from '../../i18n/locales.js';
 import { translator, type MessageKey } from '../../i18n/translate.js';
 import { html, type SafeHtml } from '../html.js';
 
-export type ConsoleSection = 'users' | 'organizations' | 'directories' | 'roleMappings' | 'audit' | 'apiTokens' | 'oidcClients';
+export type ConsoleSection = 'users' | 'organizations' | 'directories' | 'roleMappings' | 'audit' | 'apiTokens' | 'oidcClients' | 'webhooks';
 
 const SECTIONS: Array<{ key: ConsoleSection; href: string; label: MessageKey; platformOnly: boolean }> = [
   { key: 'users', href: '/admin/users', label: 'console.nav.users', platformOnly: false },
@@ -10,6 +10,8 @@ const SECTIONS: Array<{ key: ConsoleSection; href: string; label: MessageKey; pl
   { key: 'directories', href: '/admin/directories', label: 'console.nav.directories', platformOnly: true },
   { key: 'roleMappings', href: '/admin/role-mappings', label: 'console.nav.roleMappings', platformOnly: true },
   { key: 'oidcClients', href: '/admin/oidc-clients', label: 'console.nav.oidcClients', platformOnly: true },
+  // Organization administrators manage their organizations' subscriptions (the policy's webhook.manage: scope).
+  { key: 'webhooks', href: '/admin/webhooks', label: 'console.nav.webhooks', platformOnly: false },
   { key: 'audit', href: '/admin/audit', label: 'console.nav.audit', platformOnly: false },
   { key: 'apiTokens', href: '/admin/api-tokens', label: 'console.nav.apiTokens', platformOnly: false },
 ];

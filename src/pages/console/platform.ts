@@ -122,6 +122,30 @@ ${form(
 )}`;
 }
 
+/** The back-channel logout fields of a client's form; `prefix` keeps the ids of several forms on one page apart. */
+function backchannelFields(t: Translate, prefix: string, client: Pick<OidcClientView, 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>): SafeHtml {
+  const id = (name: string) => `${prefix}-${name}`;
+  return html`<div class="field"><label for="${id('backchannelLogoutUri')}">${t('console.clients.backchannelUri')}</label>
+    <p class="hint" id="${id('backchannelLogoutUri')}-hint">${t('console.clients.backchannelHint')}</p>
+    <input id="${id('backchannelLogoutUri')}" name="backchannelLogoutUri" type="url" maxlength="2000" autocomplete="off" value="${client.backchannelLogoutUri ?? ''}" aria-describedby="${id('backchannelLogoutUri')}-hint"></div>
+  <div class="field checkbox"><input type="checkbox" id="${id('backchannelLogoutSessionRequired')}" name="backchannelLogoutSessionRequired" value="yes"${client.backchannelLogoutSessionRequired ? html` checked` : ''}> <label for="${id('backchannelLogoutSessionRequired')}" class="inline-label">${t('console.clients.backchannelSessionRequired')}</label></div>`;
+}
+
+/** A client's back-channel logout URI in the list, and a small form (in a disclosure) that changes it. */
+function backchannelCell(t: Translate, csrf: string, client: OidcClientView): SafeHtml {
+  const shown = client.backchannelLogoutUri
+    ? html`<code>${client.backchannelLogoutUri}</code>${client.backchannelLogoutSessionRequired ? html`<br><span class="hint">${t('console.clients.backchannelSessionRequired')}</span>` : ''}`
+    : html`<span class="hint">${t('console.none')}</span>`;
+  return html`${shown}
+<details><summary>${t('console.clients.backchannelEdit')}<span class="visually-hidden">: ${client.name}</span></summary>
+${form(
+  `/admin/oidc-clients/${client.clientId}/backchannel-logout`,
+  csrf,
+  html`${backchannelFields(t, `f-${client.clientId}`, client)}<div class="actions"><button type="submit" class="secondary">${t('console.save')}</button></div>`,
+)}
+</details>`;
+}
+
 export function oidcClientsPage(
   t: Translate,
   input: { csrf: string; clients: OidcClientView[]; organizations: OrganizationView[]; created?: { name: string; clientId: string; clientSecret: string } },
@@ -138,9 +162,9 @@ ${
   input.clients.length === 0
     ? html`<p>${t('console.clients.empty')}</p>`
     : html`<div class="table-wrap"><table data-testid="oidc-clients">
-  <thead><tr><th scope="col">${t('console.clients.name')}</th><th scope="col">${t('console.clients.clientId')}</th><th scope="col">${t('console.clients.redirectUris')}</th><th scope="col">${t('console.clients.firstParty')}</th><th scope="col">${t('console.clients.organizations')}</th><th scope="col"><span class="visually-hidden">${t('console.delete')}</span></th></tr></thead>
+  <thead><tr><th scope="col">${t('console.clients.name')}</th><th scope="col">${t('console.clients.clientId')}</th><th scope="col">${t('console.clients.redirectUris')}</th><th scope="col">${t('console.clients.firstParty')}</th><th scope="col">${t('console.clients.organizations')}</th><th scope="col">${t('console.clients.backchannel')}</th><th scope="col"><span class="visually-hidden">${t('console.delete')}</span></th></tr></thead>
   <tbody>${input.clients.map(
-    (c) => html`<tr><th scope="row">${c.name}</th><td><code>${c.clientId}</code></td><td>${c.redirectUris.map((u, i) => html`${i ? html`<br>` : ''}<code>${u}</code>`)}</td><td>${c.firstParty ? t('console.yes') : t('console.no')}</td><td>${c.organizations.map((o) => o.slug).join(', ') || t('console.clients.everyone')}</td>
+    (c) => html`<tr><th scope="row">${c.name}</th><td><code>${c.clientId}</code></td><td>${c.redirectUris.map((u, i) => html`${i ? html`<br>` : ''}<code>${u}</code>`)}</td><td>${c.firstParty ? t('console.yes') : t('console.no')}</td><td>${c.organizations.map((o) => o.slug).join(', ') || t('console.clients.everyone')}</td><td>${backchannelCell(t, input.csrf, c)}</td>
     <td><a href="/admin/oidc-clients/${c.clientId}/delete">${t('console.delete')}<span class="visually-hidden"> ${c.name}</span></a></td></tr>`,
   )}</tbody>
 </table></div>`
@@ -153,6 +177,7 @@ ${form(
   ${textarea({ name: 'redirectUris', label: t('console.clients.redirectUris'), value: '', rows: 2, hint: t('console.clients.urisHint') })}
   ${textarea({ name: 'postLogoutRedirectUris', label: t('console.clients.postLogoutUris'), value: '', rows: 2, hint: t('console.clients.urisHint') })}
   ${checkbox('firstParty', t('console.clients.firstParty'), false)}
+  ${backchannelFields(t, 'f', { backchannelLogoutUri: null, backchannelLogoutSessionRequired: false })}
   <div class="field"><label for="f-organizations">${t('console.clients.organizations')}</label>
     <p class="hint" id="f-organizations-hint">${t('console.clients.organizationsHint')}</p>
     <select id="f-organizations" name="organizations" multiple size="${String(Math.min(6, Math.max(2, input.organizations.length)))}" aria-describedby="f-organizations-hint">
