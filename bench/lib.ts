@@ -101,11 +101,13 @@ export function buildServer(): void {
 }
 
 /** Starts the compiled server under node itself (no wrapper), so that /proc/<pid> is the server's own process. */
-export async function startServer(env: NodeJS.ProcessEnv): Promise<BenchServer> {
-  buildServer();
+export async function startServer(env: NodeJS.ProcessEnv, checkout?: string): Promise<BenchServer> {
+  // Another checkout (a baseline to compare with) brings its own build.
+  if (!checkout) buildServer();
+  const root = checkout ?? process.cwd();
   // IDBRIDGE_BENCH_CPU_PROF=dir writes the server's CPU profile there when it stops (open it in Chrome's DevTools).
   const profile = process.env.IDBRIDGE_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IDBRIDGE_BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], { env: { ...env, PORT: '0', LOG_LEVEL: 'info', CONFIG_DIR: path.resolve('config') } });
+  const child = spawn(process.execPath, [...profile, path.join(root, 'dist/src/main.js')], { cwd: root, env: { ...env, PORT: '0', LOG_LEVEL: 'info', CONFIG_DIR: path.join(root, 'config') } });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let out = '';

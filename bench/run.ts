@@ -8,6 +8,7 @@
  *   npm run bench -- signin --seconds 8
  *   npm run bench -- limits --db postgres
  *   npm run bench -- webhooks --users 3000
+ *   npm run bench -- writes --baseline ../before
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +23,7 @@ const workloads: Record<string, string> = {
   signin: 'password sign-in throughput and equal timing for unknown accounts',
   limits: 'requests at each SCIM limit, and the longest /healthz waits behind one',
   webhooks: 'webhook deliveries per second and their lag while SCIM writes, and what delivery costs the server',
+  writes: 'the SCIM user writes of this checkout and of another (--baseline), side by side in the same minutes',
 };
 
 const [name, ...rest] = process.argv.slice(2);

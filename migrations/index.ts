@@ -43,7 +43,7 @@ import { migration as createWebhookDeliveries } from './20261210200100-create-we
 import { migration as addOidcClientBackchannelLogout } from './20261210300000-add-oidc-client-backchannel-logout.js';
 import { migration as createOidcLogoutNotices } from './20261210300100-create-oidc-logout-notices.js';
 import { migration as createScimRequestStats } from './20261210300200-create-scim-request-stats.js';
-import { migration as numberEventsInSqlite } from './20261211100000-number-events-in-sqlite.js';
+import { migration as eventsCheaperToWrite } from './20261211100000-events-cheaper-to-write.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -94,5 +94,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261210300000-add-oidc-client-backchannel-logout', ...addOidcClientBackchannelLogout },
   { name: '20261210300100-create-oidc-logout-notices', ...createOidcLogoutNotices },
   { name: '20261210300200-create-scim-request-stats', ...createScimRequestStats },
-  { name: '20261211100000-number-events-in-sqlite', ...numberEventsInSqlite },
+  { name: '20261211100000-events-cheaper-to-write', ...eventsCheaperToWrite },
 ];
