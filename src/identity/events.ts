@@ -117,8 +117,8 @@ export function emitEvent(ctx: DomainContext, t: Transaction, actor: Actor, inpu
 /**
  * Writes a transaction's events, numbered in commit order. PostgreSQL: takes as many positions from event_sequence's
  * row (locking it until the commit that follows, so that positions are handed out in commit order), then inserts the
- * events with them. SQLite, one writer at a time: the INSERT alone, SQLite numbering the rows (AUTOINCREMENT) and a
- * trigger moving event_sequence along (migration 20261211100000): one statement instead of two on every write.
+ * events with them. SQLite, one writer at a time: the INSERT alone, SQLite numbering the rows (AUTOINCREMENT, which
+ * event_sequence shows there: migration 20261211100000): one statement instead of two on every write.
  */
 async function writeEvents(ctx: DomainContext, t: Transaction, events: Pending[]): Promise<void> {
   pending.delete(t);
