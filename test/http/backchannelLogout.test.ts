@@ -190,6 +190,7 @@ describe('OpenID Connect Back-Channel Logout', () => {
     const browser = new CookieClient();
     const tokens = await signInTo(meter, browser, user);
     await signInTo(billing, browser, user);
+    const outageTokens = await signInTo(outage, browser, user);
 
     const patch = await request(t.app)
       .patch(`/scim/v2/Users/${user.id}`)
@@ -207,7 +208,11 @@ describe('OpenID Connect Back-Channel Logout', () => {
     expect(claims.sub).toBe(tokens.claims()!.sub);
     // The meter portal did not ask for sids: its ID tokens have none, so the logout token names the user only.
     expect(claims).not.toHaveProperty('sid');
-    // The billing portal has no back-channel logout URI; the outage portal never saw this user.
+    // The outage portal asked for sids: its token names the session it knows.
+    const [outageToken, ...moreOutage] = receiver.take('/outage');
+    expect(moreOutage).toEqual([]);
+    expect(await verifyLogoutToken(outageToken!, outage.clientId)).toMatchObject({ sub: user.id, sid: outageTokens.claims()!.sid });
+    // The billing portal has no back-channel logout URI.
     expect(receiver.received).toEqual([]);
   });
 
