@@ -23,7 +23,7 @@ describe('a webhook address', () => {
   });
 
   it('is not an address on the machine or its networks, unless the operator allows private networks', () => {
-    for (const url of ['https://127.0.0.1/hook', 'https://[::1]/hook', 'https://10.1.2.3/hook', 'https://172.20.0.1/hook', 'https://192.168.1.10/hook', 'https://169.254.169.254/latest/meta-data', 'https://[fd00::1]/hook', 'https://[fe80::1]/hook', 'https://[::ffff:10.0.0.1]/hook', 'https://0.0.0.0/hook', 'https://100.64.0.1/hook']) {
+    for (const url of ['https://127.0.0.1/hook', 'https://[::1]/hook', 'https://10.1.2.3/hook', 'https://172.20.0.1/hook', 'https://192.168.1.10/hook', 'https://169.254.169.254/latest/meta-data', 'https://[fd00::1]/hook', 'https://[fe80::1]/hook', 'https://[::ffff:10.0.0.1]/hook', 'https://[::10.0.0.1]/hook', 'https://0.0.0.0/hook', 'https://100.64.0.1/hook']) {
       expect(() => checkWebhookUrl(url, production)).toThrow(/is this machine|is a private/);
     }
     expect(checkWebhookUrl('https://10.1.2.3/hook', settings('production', true))).toBe('https://10.1.2.3/hook');
