@@ -44,6 +44,7 @@ import { migration as addOidcClientBackchannelLogout } from './20261210300000-ad
 import { migration as createOidcLogoutNotices } from './20261210300100-create-oidc-logout-notices.js';
 import { migration as createScimRequestStats } from './20261210300200-create-scim-request-stats.js';
 import { migration as eventsCheaperToWrite } from './20261211100000-events-cheaper-to-write.js';
+import { migration as addWebhookLastAttempt } from './20261211200000-add-webhook-last-attempt.js';
 
 /**
  * Every migration, in order. Listed here (rather than globbed) so that the same code runs them under tsx, jest and
@@ -95,4 +96,5 @@ export const migrations: Array<{ name: string } & MigrationModule> = [
   { name: '20261210300100-create-oidc-logout-notices', ...createOidcLogoutNotices },
   { name: '20261210300200-create-scim-request-stats', ...createScimRequestStats },
   { name: '20261211100000-events-cheaper-to-write', ...eventsCheaperToWrite },
+  { name: '20261211200000-add-webhook-last-attempt', ...addWebhookLastAttempt },
 ];

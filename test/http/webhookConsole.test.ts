@@ -71,6 +71,8 @@ describe('admin console: webhooks', () => {
   const create = (agent: Agent, fields: Record<string, string | string[]>) => submit(agent, `${LIST}/new`, LIST, { enabled: 'yes', description: '', ...fields });
   const listed = () => t.deps.services.webhooks.list(testOperator);
   const detailPath = (id: string) => `${LIST}/${id}`;
+  /** The "Last delivery" cell of a webhook's row in the list. */
+  const lastAttemptIn = (list: string, id: string) => new RegExp(`<a href="${detailPath(id)}">[\\s\\S]*?data-testid="last-attempt">([\\s\\S]*?)</td>`).exec(list)?.[1] ?? '';
   const idFromPage = (page: string) => /action="\/admin\/webhooks\/([\w-]+)\/rotate-secret"/.exec(page)?.[1] as string;
   /** Whether a request is signed with `secret`, as the portal checks it. */
   const verifies = (secret: string, request: ReceivedWebhook) => {
@@ -136,7 +138,7 @@ describe('admin console: webhooks', () => {
 
       const list = await root.get(LIST);
       const row = read(/<tr[^>]*><th scope="row"><a href="\/admin\/webhooks\/[^"]+"><code>[^<]*\/portal<\/code>[\s\S]*?<\/tr>/.exec(list.text)?.[0] ?? '');
-      expect(row).toBe(`${url} Portal application: Customer portal user.created, user.deleted Enabled Portal sync`);
+      expect(row).toBe(`${url} Portal application: Customer portal user.created, user.deleted Enabled None yet Portal sync`);
       for (const later of [list, await root.get(detailPath(id)), await root.get(`${detailPath(id)}/edit`)]) {
         expect(later.status).toBe(200);
         expect(later.text).not.toContain(secret!);
@@ -191,7 +193,7 @@ describe('admin console: webhooks', () => {
       expect(text).toContain('Events to send membership.added, membership.removed');
       expect(text).toContain('State Disabled');
       expect(text).toContain('Disabled: no events are sent.');
-      expect(read((await root.get(LIST)).text)).toContain(`${receiver.url}/acme-v2 Organization: Acme membership.added, membership.removed Disabled Second version`);
+      expect(read((await root.get(LIST)).text)).toContain(`${receiver.url}/acme-v2 Organization: Acme membership.added, membership.removed Disabled None yet Second version`);
 
       const enabled = await submit(root, `${detailPath(id)}/edit`, `${detailPath(id)}/edit`, { url: `${receiver.url}/acme-v2`, description: 'Second version', enabled: 'yes' });
       expect(enabled.status).toBe(303);
@@ -334,6 +336,7 @@ describe('admin console: webhooks', () => {
       const failing = await new WebhookReceiver().start();
       try {
         const id = idFromPage((await create(root, { target: 'organization:globex', url: failing.url, eventTypes: ['user.created'] })).text);
+        expect(read(lastAttemptIn((await root.get(LIST)).text, id))).toBe('None yet');
         failing.failNext(1000);
         await aUser(t.deps.ctx, { memberships: [{ organization: 'globex', role: 'standard-user' }] });
         await t.deps.webhooks.drain();
@@ -346,6 +349,8 @@ describe('admin console: webhooks', () => {
         expect(list.text).toMatch(new RegExp(`<tr class="flagged"><th scope="row"><a href="${detailPath(id)}">`));
         expect(read(list.text)).toContain('Webhooks with failed deliveries: 1');
         expect(read(/<tr class="flagged">[\s\S]*?<\/tr>/.exec(list.text)?.[0] ?? '')).toMatch(/Enabled Failing A delivery was given up on \d{4}-\d\d-\d\d \d\d:\d\d/);
+        // How the last attempt went, without opening the webhook.
+        expect(read(lastAttemptIn(list.text, id))).toMatch(/^503 \d{4}-\d\d-\d\d \d\d:\d\d the receiver answered 503$/);
         const page = await root.get(detailPath(id));
         expect(read(page.text)).toContain('Deliveries to this endpoint are failing');
         const [row] = deliveryRows(page.text);
@@ -360,6 +365,7 @@ describe('admin console: webhooks', () => {
         expect(deliveryRows((await root.get(detailPath(id))).text)[0]).toMatchObject({ status: 'Delivered', attempts: 1, response: '200' });
         const after = await root.get(LIST);
         expect(after.text).not.toContain('class="flagged"');
+        expect(read(lastAttemptIn(after.text, id))).toMatch(/^200 \d{4}-\d\d-\d\d \d\d:\d\d$/);
         expect(read(after.text)).not.toContain('failed deliveries');
       } finally {
         await failing.stop();

@@ -335,6 +335,11 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
             consecutiveFailures: { type: 'integer' },
             pausedUntil: { type: ['string', 'null'], format: 'date-time' },
             failingSince: { type: ['string', 'null'], format: 'date-time', description: 'A delivery was given up (its administrators were emailed); cleared when one succeeds again' },
+            lastAttempt: {
+              type: ['object', 'null'],
+              description: 'The last attempt of any of its deliveries: when, the status code the receiver answered (null: no answer), the error',
+              properties: { at: { type: 'string', format: 'date-time' }, statusCode: { type: ['integer', 'null'] }, error: { type: ['string', 'null'] } },
+            },
             secretHint: { type: 'string' },
             previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time', description: 'During a rotation: until when the previous secret also signs' },
             createdBy: { type: 'string' },

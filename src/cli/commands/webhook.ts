@@ -53,8 +53,8 @@ export const webhookCommands: Command[] = [
       const { webhooks } = r as { webhooks: WebhookSubscriptionView[] };
       if (webhooks.length === 0) return 'No webhooks.';
       return table([
-        ['ID', 'OWNER', 'STATE', 'FAILING SINCE', 'EVENTS', 'URL'],
-        ...webhooks.map((w) => [w.id, ownerOf(w), w.state, w.failingSince ?? '-', w.eventTypes === 'all' ? 'all' : String(w.eventTypes.length), w.url]),
+        ['ID', 'OWNER', 'STATE', 'FAILING SINCE', 'LAST DELIVERY', 'EVENTS', 'URL'],
+        ...webhooks.map((w) => [w.id, ownerOf(w), w.state, w.failingSince ?? '-', w.lastAttempt ? `${w.lastAttempt.statusCode ?? 'no answer'} ${w.lastAttempt.at}` : '-', w.eventTypes === 'all' ? 'all' : String(w.eventTypes.length), w.url]),
       ]);
     },
   },

@@ -23,6 +23,10 @@ export class WebhookSubscription extends Model<InferAttributes<WebhookSubscripti
   declare consecutiveFailures: CreationOptional<number>;
   declare pausedUntil: Date | null;
   declare failedAt: Date | null;
+  /** The last attempt of any of its deliveries: when, the receiver's status code (null: no answer), the error. */
+  declare lastAttemptAt: CreationOptional<Date | null>;
+  declare lastAttemptStatusCode: CreationOptional<number | null>;
+  declare lastAttemptError: CreationOptional<string | null>;
   declare createdBy: string;
   declare createdAt: Date;
   declare updatedAt: Date;
@@ -45,6 +49,9 @@ export class WebhookSubscription extends Model<InferAttributes<WebhookSubscripti
         consecutiveFailures: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         pausedUntil: { type: DataTypes.DATE, allowNull: true },
         failedAt: { type: DataTypes.DATE, allowNull: true },
+        lastAttemptAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+        lastAttemptStatusCode: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
+        lastAttemptError: { type: DataTypes.STRING(300), allowNull: true, defaultValue: null },
         createdBy: { type: DataTypes.STRING(255), allowNull: false },
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },

@@ -54,7 +54,11 @@ export async function recordDeliveryOutcome(ctx: DomainContext, claimed: Claimed
     };
     if (isSuccess(result)) {
       if ((await update({ status: 'delivered', delivered_at: now })) !== 1) return 'lost';
-      await ctx.db.execute('UPDATE webhook_subscriptions SET consecutive_failures = 0, paused_until = NULL, failed_at = NULL WHERE id = ?', [claimed.subscriptionId], t);
+      await ctx.db.execute(
+        'UPDATE webhook_subscriptions SET consecutive_failures = 0, paused_until = NULL, failed_at = NULL, last_attempt_at = ?, last_attempt_status_code = ?, last_attempt_error = NULL WHERE id = ?',
+        [claimed.claimedAt, result.statusCode, claimed.subscriptionId],
+        t,
+      );
       return 'delivered';
     }
     // An event no longer kept (its retention passed while the delivery waited) will not come back: no retry.
@@ -62,8 +66,8 @@ export async function recordDeliveryOutcome(ctx: DomainContext, claimed: Claimed
     if ((await update(next ? { status: 'pending', next_attempt_at: next } : { status: 'failed' })) !== 1) return 'lost';
     const pausedUntil = new Date(now.getTime() + settings.circuitPauseSeconds * 1000);
     await ctx.db.execute(
-      'UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1, paused_until = CASE WHEN consecutive_failures + 1 >= ? THEN ? ELSE paused_until END WHERE id = ?',
-      [settings.circuitFailures, pausedUntil, claimed.subscriptionId],
+      'UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1, paused_until = CASE WHEN consecutive_failures + 1 >= ? THEN ? ELSE paused_until END, last_attempt_at = ?, last_attempt_status_code = ?, last_attempt_error = ? WHERE id = ?',
+      [settings.circuitFailures, pausedUntil, claimed.claimedAt, result.statusCode, last.last_error, claimed.subscriptionId],
       t,
     );
     if (next) return 'retrying';

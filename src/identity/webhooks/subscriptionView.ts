@@ -20,6 +20,8 @@ export interface WebhookSubscriptionView {
   pausedUntil: string | null;
   /** Since when a delivery was given up (its administrators were emailed then); null once a delivery succeeds again. */
   failingSince: string | null;
+  /** The last attempt of any of its deliveries (null: none yet): when, the receiver's status code, the error. */
+  lastAttempt: { at: string; statusCode: number | null; error: string | null } | null;
   secretHint: string;
   /** While a rotation's grace period lasts: until when the previous secret still signs. */
   previousSecretValidUntil: string | null;
@@ -71,6 +73,7 @@ export async function presentWebhook(ctx: DomainContext, subscription: WebhookSu
     consecutiveFailures: subscription.consecutiveFailures,
     pausedUntil: paused ? (subscription.pausedUntil as Date).toISOString() : null,
     failingSince: subscription.failedAt?.toISOString() ?? null,
+    lastAttempt: subscription.lastAttemptAt ? { at: subscription.lastAttemptAt.toISOString(), statusCode: subscription.lastAttemptStatusCode ?? null, error: subscription.lastAttemptError ?? null } : null,
     secretHint: secretHint(ctx.cipher.decrypt(subscription.secret, secretAad(subscription.id))),
     previousSecretValidUntil: previousValid,
     createdBy: subscription.createdBy,

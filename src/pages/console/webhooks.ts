@@ -43,6 +43,14 @@ export function stateBadges(t: Translate, subscription: WebhookSubscriptionView)
   return subscription.failingSince ? html`${state} <span class="badge webhook-failing">${t('console.webhooks.failing')}</span>` : state;
 }
 
+/** How the last attempt went: the receiver's status code (or that it did not answer, with why), and when. */
+export function lastAttemptText(t: Translate, attempt: WebhookSubscriptionView['lastAttempt']): SafeHtml {
+  if (!attempt) return html`<span class="hint">${t('console.webhooks.lastAttemptNone')}</span>`;
+  const ok = attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
+  const code = attempt.statusCode === null ? t('console.webhooks.lastAttemptNoAnswer') : String(attempt.statusCode);
+  return html`<span class="badge ${ok ? 'webhook-active' : 'webhook-failing'}">${code}</span> ${when(attempt.at)}${!ok && attempt.error ? html`<br><span class="hint">${attempt.error}</span>` : ''}`;
+}
+
 /** The subscriptions the administrator manages, the failing ones flagged, and the way to add one. */
 export function webhookListPage(t: Translate, input: { subscriptions: WebhookSubscriptionView[] }): SafeHtml {
   const failing = input.subscriptions.filter((s) => s.failingSince);
@@ -53,10 +61,10 @@ ${
   input.subscriptions.length === 0
     ? html`<p>${t('console.webhooks.empty')}</p>`
     : html`<div class="table-wrap"><table class="webhooks" data-testid="webhooks">
-  <thead><tr><th scope="col">${t('console.webhooks.url')}</th><th scope="col">${t('console.webhooks.target')}</th><th scope="col">${t('console.webhooks.events')}</th><th scope="col">${t('console.webhooks.stateHeading')}</th><th scope="col">${t('console.webhooks.description')}</th></tr></thead>
+  <thead><tr><th scope="col">${t('console.webhooks.url')}</th><th scope="col">${t('console.webhooks.target')}</th><th scope="col">${t('console.webhooks.events')}</th><th scope="col">${t('console.webhooks.stateHeading')}</th><th scope="col">${t('console.webhooks.lastDelivery')}</th><th scope="col">${t('console.webhooks.description')}</th></tr></thead>
   <tbody>${input.subscriptions.map(
     (s) => html`<tr${s.failingSince ? html` class="flagged"` : ''}><th scope="row"><a href="${webhookHref(s.id)}"><code>${s.url}</code></a></th><td>${ownerLabel(t, s)}</td><td>${eventTypesText(t, s.eventTypes)}</td>
-    <td>${stateBadges(t, s)}${s.failingSince ? html`<br><span class="hint">${t('console.webhooks.failingSince')} ${when(s.failingSince)}</span>` : ''}${s.state === 'paused' ? html`<br><span class="hint">${t('console.webhooks.pausedUntil')} ${when(s.pausedUntil)}</span>` : ''}</td><td>${s.description || '—'}</td></tr>`,
+    <td>${stateBadges(t, s)}${s.failingSince ? html`<br><span class="hint">${t('console.webhooks.failingSince')} ${when(s.failingSince)}</span>` : ''}${s.state === 'paused' ? html`<br><span class="hint">${t('console.webhooks.pausedUntil')} ${when(s.pausedUntil)}</span>` : ''}</td><td data-testid="last-attempt">${lastAttemptText(t, s.lastAttempt)}</td><td>${s.description || '—'}</td></tr>`,
   )}</tbody>
 </table></div>`
 }`;
