@@ -7,9 +7,11 @@ import { createOrganization } from '../../src/identity/organizations.js';
 import { enrolTotp, GOOD_PASSWORD, totpCode } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, onServer, serve } from '../helpers/browser.js';
+import { axeViolations, launchChromium, onServer, serve } from '../helpers/browser.js';
 import { testOperator } from '../helpers/db.js';
 import { scaled } from '../helpers/machine.js';
+import { WebhookReceiver } from '../helpers/webhookReceiver.js';
+import { createWebhook } from '../../src/identity/webhooks/subscriptions.js';
 
 describe('the admin console in Chromium', () => {
   let t: TestApp;
@@ -230,5 +232,53 @@ describe('the admin console in Chromium', () => {
     await page.waitForFunction(() => location.hash === '#main', undefined, { timeout: 5000 });
     expect(page.url()).toContain('#main');
     expect(await page.locator('thead th a').count()).toBe(9);
+  });
+
+  it('has no axe-core violation (WCAG 2.0 A/AA, 2.1 AA) on the webhook pages: the list with a failing one, the form with its errors, the secret shown once, the delivery log; nor on portal applications', async () => {
+    const receiver = await new WebhookReceiver().start();
+    // axe is injected as a script, which the pages' Content Security Policy refuses (branding.test.ts checks the CSP).
+    const checking = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const page = await checking.newPage();
+    try {
+      const failing = await createWebhook(t.deps.ctx, testOperator, { organization: 'globex', url: `${receiver.url}/globex`, eventTypes: ['user.created'] });
+      receiver.failNext(1000);
+      await person('Ines', 'Moreau', 'globex', 'standard-user');
+      await t.deps.webhooks.drain();
+      t.deps.clock.advance(25 * 3_600_000);
+      await t.deps.webhooks.drain();
+      receiver.failNext(0);
+      // Signed in after the clock moved a day (a session would have expired).
+      await signIn(page, root.email, GOOD_PASSWORD, root.secret);
+
+      const checked: Record<string, string[]> = {};
+      const check = async (name: string) => {
+        checked[name] = (await axeViolations(page)).map((v) => `${v.id}: ${v.help} (${v.nodes.join(', ')})`);
+      };
+      await page.goto(`${site.base}/admin/webhooks`);
+      expect(await page.getByTestId('failing-webhooks').isVisible()).toBe(true);
+      await check('list, one failing');
+      await page.getByRole('link', { name: 'Add a webhook' }).click();
+      await page.getByLabel('Endpoint URL').fill('ftp://hooks.acme.example/events');
+      await page.getByRole('button', { name: 'Add the webhook' }).click();
+      expect(await page.locator('.field.has-error').count()).toBeGreaterThan(0);
+      await check('new, refused');
+      await page.getByLabel('Endpoint URL').fill(`${receiver.url}/acme`);
+      await page.getByLabel('Sent for').selectOption('organization:acme');
+      await page.getByRole('button', { name: 'Add the webhook' }).click();
+      expect(await page.getByTestId('new-secret').isVisible()).toBe(true);
+      await check('created, secret shown once');
+      await page.goto(`${site.base}/admin/webhooks/${failing.id}`);
+      expect(await page.getByTestId('failing').isVisible()).toBe(true);
+      await check('detail with its delivery log');
+      await page.goto(`${site.base}/admin/oidc-clients`);
+      await check('portal applications');
+      expect(checked).toEqual({ 'list, one failing': [], 'new, refused': [], 'created, secret shown once': [], 'detail with its delivery log': [], 'portal applications': [] });
+      // The check would notice: a field without a label on the same page is a violation.
+      await page.evaluate(() => document.querySelector('main')?.append(Object.assign(document.createElement('input'), { type: 'text', name: 'unlabelled' })));
+      expect((await axeViolations(page)).map((v) => v.id)).toContain('label');
+    } finally {
+      await checking.close();
+      await receiver.stop();
+    }
   });
 });
