@@ -95,6 +95,7 @@ export const configSchema = {
   },
   events: {
     retentionDays: setting(integer(1, 3650), 'Days an event stays in the outbox and the change feed (GET /api/admin/v1/events); older ones are deleted every hour. A portal that is down longer than this reconciles from the users and groups instead.', { env: 'EVENTS_RETENTION_DAYS' }),
+    feedScanPositions: setting(integer(100, 1_000_000), 'The most event positions one page of the change feed looks through: a filter that few events match answers a page with fewer events (or none) and a cursor past what it looked through (has_more says whether to read on), instead of reading the whole outbox in one request.', { env: 'EVENTS_FEED_SCAN_POSITIONS' }),
   },
   webhooks: {
     pollMs: setting(integer(50, 60_000), 'How often each instance looks for new events to fan out into webhook deliveries and for deliveries due, in milliseconds.', { env: 'WEBHOOK_POLL_MS' }),

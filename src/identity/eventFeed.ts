@@ -10,8 +10,10 @@ import type { Principal } from './principal.js';
 
 /**
  * The change feed: the events in commit order (their positions), for a portal that catches up after being down or
- * reconciles. A page ends with a cursor that continues after its last event; since positions are handed out in
- * commit order (events.ts), a reader that follows the cursors sees every event once, also while new ones arrive.
+ * reconciles. A page ends with a cursor that continues after what it looked through; since positions are handed out
+ * in commit order (events.ts), a reader that follows the cursors sees every event once, also while new ones arrive.
+ * A page looks through at most events.feedScanPositions positions, so that a filter few events match costs each
+ * request a bounded read, not the whole outbox.
  * Who reads what is the policy's (`event.read`): platform level every event, an organization administrator the events
  * that concern one of its organizations.
  */
@@ -31,6 +33,8 @@ export interface EventFeedPage {
   events: EventView[];
   /** Where the next page starts: pass it as `after` (also when this page is empty, to wait for new events). */
   next_cursor: string | null;
+  /** Whether events were committed past this page (read on now); false: caught up, ask again later. */
+  has_more: boolean;
 }
 
 export const DEFAULT_LIMIT = 100;
@@ -94,21 +98,27 @@ export async function listEvents(ctx: DomainContext, principal: Principal, query
     await authorize(ctx, principal, 'event.read', { type: 'organization', organizationId: org.id });
     organizations = [org.id];
   }
-  const params: unknown[] = [after];
-  const where = ['e.position > ?'];
+  // Up to the last committed position (event_sequence moves with each commit, in order), at most a window past the
+  // cursor.
+  const [sequence] = await ctx.db.rows<{ last: number | string }>('SELECT last_position AS last FROM event_sequence WHERE id = 1', []);
+  const last = Number(sequence?.last ?? 0);
+  const upTo = Math.min(last, after + ctx.settings.events.feedScanPositions);
+  const params: unknown[] = [after, upTo];
+  const where = ['e.position > ?', 'e.position <= ?'];
   if (types.length > 0) {
     where.push(`e.type IN (${types.map(() => '?').join(', ')})`);
     params.push(...types);
   }
   if (organizations !== 'all') {
-    if (organizations.length === 0) return { events: [], next_cursor: query.after || null };
+    if (organizations.length === 0) return { events: [], next_cursor: query.after || null, has_more: false };
     where.push(`(${organizations.map((id) => concerns(id, params)).join(' OR ')})`);
   }
   const read = eventColumns(ctx);
   const rows = await ctx.db.rows(`SELECT ${read.list} FROM events e WHERE ${where.join(' AND ')} ORDER BY e.position ASC LIMIT ${limit}`, params);
   const events = rows.map((row) => presentEvent(read.read(row) as unknown as Parameters<typeof presentEvent>[0]));
-  const last = events[events.length - 1];
-  return { events, next_cursor: last ? encodeCursor(last.position) : query.after || null };
+  // A full page ends at its last event; a shorter one looked through the whole window, and continues after it.
+  const end = events.length === limit ? events[events.length - 1]!.position : upTo;
+  return { events, next_cursor: end > after ? encodeCursor(end) : query.after || null, has_more: end < last };
 }
 
 const SWEEP_BATCH = 5000;

@@ -9,6 +9,7 @@ import { createScimToken } from '../../src/identity/scimTokens.js';
 import { activeLocalUser, GOOD_PASSWORD } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
 import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';
+import { scaled } from '../helpers/machine.js';
 import { testOperator } from '../helpers/db.js';
 import { CORE_USER, filterQuery, IDBRIDGE, PATCH_OP, SCIM, SCIM_JSON } from '../helpers/scim.js';
 
@@ -59,7 +60,8 @@ describe('authorization at the edges', () => {
     peer = await organizationAdmin(ctx, t.mailbox, t.deliver, 'river', 'supervisor');
     viewer = await activeLocalUser(ctx, t.mailbox, t.deliver, { organizations: [{ organization: 'river', role: 'viewer' }] });
     scimToken = (await createScimToken(ctx, testOperator, { directory: 'local', organization: 'river', name: 'river hr' })).token;
-  });
+    // Five accounts signed in with argon2 and TOTP: some 10 s alone, more on a busy machine.
+  }, scaled(60_000));
   afterAll(() => t.close());
 
   describe('the takeover chain', () => {

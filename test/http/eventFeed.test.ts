@@ -15,6 +15,7 @@ const API = '/api/admin/v1';
 interface Page {
   events: EventView[];
   next_cursor: string | null;
+  has_more: boolean;
 }
 
 /** GET /api/admin/v1/events: the change feed, over HTTP, as a portal reads it with a service token. */
@@ -49,7 +50,7 @@ describe('the change feed (GET /api/admin/v1/events)', () => {
       expect(answer.status).toBe(200);
       const page = answer.body as Page;
       seen.push(...page.events);
-      if (page.events.length === 0) return seen;
+      if (!page.has_more && page.events.length === 0) return seen;
       expect(page.next_cursor).toEqual(expect.any(String));
       cursor = page.next_cursor!;
       await between();
@@ -165,5 +166,51 @@ describe('the change feed (GET /api/admin/v1/events)', () => {
     // A cursor from before the sweep still reads on from where it was.
     const resumed = (await feed(platform, { after: encodeAfter(before) })).body as Page;
     expect(resumed.events.map((e) => e.id)).toEqual(after.map((e) => e.id));
+  });
+});
+
+/** A page looks through a bounded window of positions: a narrow filter answers short or empty pages that still move on. */
+describe('the change feed with a narrow filter', () => {
+  let t: TestApp;
+  let token: string;
+  let globexUser: string;
+
+  beforeAll(async () => {
+    t = await openTestApp({ events: { feedScanPositions: 100 } });
+    const { ctx } = t.deps;
+    for (const slug of ['acme', 'globex']) await createOrganization(ctx, testOperator, { kind: 'customer', name: slug, slug });
+    token = (await createServiceToken(ctx, testOperator, { name: 'portal sync' })).token;
+    // 150 events of acme (user created, membership added), then the two of one globex user.
+    for (let i = 0; i < 75; i++) await createAccount(ctx, testOperator, { directory: 'local', attributes: { userName: `a${i}@acme.test`, emails: [{ value: `a${i}@acme.test` }] }, memberships: [{ organization: 'acme', role: 'standard-user' }] });
+    globexUser = (await createAccount(ctx, testOperator, { directory: 'local', attributes: { userName: 'g@globex.test', emails: [{ value: 'g@globex.test' }] }, memberships: [{ organization: 'globex', role: 'standard-user' }] })).id;
+  });
+  afterAll(() => t.close());
+
+  const page = async (query: Record<string, string | number>) => {
+    const answer = await request(t.app).get(`${API}/events`).query(query).set('Authorization', `Bearer ${token}`);
+    expect(answer.status).toBe(200);
+    return answer.body as Page;
+  };
+
+  it('answers an empty page past the positions it looked through, then the events, then that it has caught up', async () => {
+    const first = await page({ organization: 'globex' });
+    expect(first).toEqual({ events: [], next_cursor: expect.any(String), has_more: true });
+    const second = await page({ organization: 'globex', after: first.next_cursor! });
+    expect(second.events.map((e) => [e.type, e.userId])).toEqual([
+      ['user.created', globexUser],
+      ['membership.added', globexUser],
+    ]);
+    expect(second.has_more).toBe(false);
+    // Caught up: the same cursor comes back until something new commits.
+    const third = await page({ organization: 'globex', after: second.next_cursor! });
+    expect(third).toEqual({ events: [], next_cursor: second.next_cursor, has_more: false });
+  });
+
+  it('ends a full page at its last event, with more to read', async () => {
+    const full = await page({ limit: 10 });
+    expect(full.events.map((e) => e.position)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(full.has_more).toBe(true);
+    const next = await page({ limit: 10, after: full.next_cursor! });
+    expect(next.events[0]!.position).toBe(11);
   });
 });

@@ -289,7 +289,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
             },
           },
         },
-        EventPage: { type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next_cursor: { type: ['string', 'null'], description: 'Pass as after for the next page (also when this one is empty)' } } },
+        EventPage: { type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next_cursor: { type: ['string', 'null'], description: 'Pass as after for the next page (also when this one is empty)' }, has_more: { type: 'boolean', description: 'Events were committed past this page: read on now (a page looks through at most events.feedScanPositions positions, so a narrow filter can answer fewer events, or none, with has_more true); false: caught up' } } },
         ServiceToken: {
           type: 'object',
           description: 'A service token; `token` is present only in the answer that creates it',
