@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   'membership.removed',
   'group.created',
   'group.renamed',
+  'group.updated',
   'group.deleted',
   'group.members_added',
   'group.members_removed',

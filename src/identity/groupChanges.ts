@@ -186,16 +186,20 @@ async function applyChange(run: ChangeRun, change: GroupChange): Promise<void> {
 }
 
 /**
- * Tells the portals what the whole change did: the group renamed, its members removed and added (one event each, with
- * the members' ids), then each member's role that changed with it, in every organization concerned.
+ * Tells the portals what the whole change did: the group renamed, its externalId changed, its members removed and
+ * added (one event each, with the members' ids), then each member's role that changed with it, in every organization
+ * concerned.
  */
 async function announce(run: ChangeRun): Promise<void> {
   const { ctx, t, principal, group, initial } = run;
   const renamed = group.displayName !== initial.displayName;
+  const reidentified = group.externalId !== initial.externalId;
   if (!renamed && run.addedIds.size === 0 && run.removedIds.size === 0 && !run.attributesChanged) return;
   const mappings = await directoryMappingsOf(run);
   const organizationIds = [...mappingsMatching(mappings, initial), ...mappingsMatching(mappings, group)].map((m) => m.organizationId);
   if (renamed) emitGroupEvent(ctx, t, principal.actor, 'group.renamed', group, organizationIds, undefined, { previousDisplayName: initial.displayName });
+  // The IdP's own id of the group (a portal matching groups by it needs to know; the name is group.renamed's).
+  if (reidentified) emitGroupEvent(ctx, t, principal.actor, 'group.updated', group, organizationIds, undefined, { changed: ['externalId'], previousExternalId: initial.externalId });
   if (run.removedIds.size > 0) emitGroupEvent(ctx, t, principal.actor, 'group.members_removed', group, organizationIds, [...run.removedIds]);
   if (run.addedIds.size > 0) emitGroupEvent(ctx, t, principal.actor, 'group.members_added', group, organizationIds, [...run.addedIds]);
   emitMembershipChanges(ctx, t, principal.actor, run.tracker.changes());

@@ -225,6 +225,11 @@ describe('events emitted by the domain commands', () => {
       ],
     },
     {
+      name: 'a group whose IdP id changes: group.updated, nothing else',
+      run: async () => changeGroup(deps.ctx, okta, groups.admins!, [{ type: 'attributes', externalId: 'okta-00g-new' }]),
+      events: [{ type: 'group.updated', orgs: ['acme'], actor: 'scim_token', data: { displayName: 'Acme Admins', externalId: 'okta-00g-new', changed: ['externalId'], previousExternalId: null } }],
+    },
+    {
       name: 'a group renamed out of its mapping: its members lose the role',
       run: async () => changeGroup(deps.ctx, okta, groups.admins!, [{ type: 'attributes', displayName: 'Acme Alumni' }]),
       events: [

@@ -274,7 +274,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
             id: { type: 'string', description: 'Unique; the webhook-id of its deliveries' },
             position: { type: 'integer', description: 'Commit order' },
             type: {
-              enum: ['user.created', 'user.updated', 'user.activated', 'user.deactivated', 'user.reactivated', 'user.locked', 'user.unlocked', 'user.deleted', 'membership.added', 'membership.role_changed', 'membership.removed', 'group.created', 'group.renamed', 'group.deleted', 'group.members_added', 'group.members_removed'],
+              enum: ['user.created', 'user.updated', 'user.activated', 'user.deactivated', 'user.reactivated', 'user.locked', 'user.unlocked', 'user.deleted', 'membership.added', 'membership.role_changed', 'membership.removed', 'group.created', 'group.renamed', 'group.updated', 'group.deleted', 'group.members_added', 'group.members_removed'],
             },
             occurredAt: { type: 'string', format: 'date-time' },
             organizationIds: { type: 'array', items: { type: 'string' }, description: 'The organizations the event concerns' },
