@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { createApp, type App } from '../../src/app.js';
+import { totpCode } from './accounts.js';
 import { openTestDeps, type TestDeps } from './db.js';
 import { TestMailbox } from './smtp.js';
 
@@ -60,6 +61,24 @@ export function hiddenFieldsOf(html: string, action: string): Record<string, str
 export async function submitForm(agent: Agent, path: string, fields: Record<string, string>, action = path.split('?')[0] as string) {
   const page = await agent.get(path);
   return agent.post(action).type('form').send({ _csrf: csrfOf(page.text), ...hiddenFieldsOf(page.text, action), ...fields });
+}
+
+/**
+ * A client signed in through the hosted pages as a person would (password, then a TOTP code when the account has one),
+ * holding the session's cookie for the console and the admin API.
+ */
+export async function signedInAgent(t: TestApp, email: string, password: string, secret?: string): Promise<Agent> {
+  const agent = t.agent();
+  const page = await agent.get('/sign-in');
+  const response = await agent.post('/sign-in/password').type('form').send({ _csrf: csrfOf(page.text), identifier: email, password });
+  if (secret) {
+    if (response.headers.location !== '/sign-in/totp') throw new Error(`${email}: the password step answered ${response.status} ${String(response.headers.location)}, not the TOTP step`);
+    t.deps.clock.advance(30_000);
+    const totp = await agent.get('/sign-in/totp');
+    const verified = await agent.post('/sign-in/totp').type('form').send({ _csrf: csrfOf(totp.text), code: totpCode(secret, t.deps.clock.now()) });
+    if (verified.status !== 303) throw new Error(`${email}: the TOTP step answered ${verified.status}`);
+  }
+  return agent;
 }
 
 /** The visible text of a page, for assertions about what a user reads. */

@@ -2,9 +2,9 @@ import { createAccount } from '../../src/identity/accounts/create.js';
 import { getAccount } from '../../src/identity/accounts/read.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
-import { activeLocalUser, enrolTotp, totpCode } from '../helpers/accounts.js';
+import { activeLocalUser, enrolTotp } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
-import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';
+import { csrfOf, openTestApp, textOf, signedInAgent, type TestApp } from '../helpers/app.js';
 import { testOperator } from '../helpers/db.js';
 
 describe('admin console (HTTP)', () => {
@@ -30,20 +30,7 @@ describe('admin console (HTTP)', () => {
   });
   afterAll(() => t.close());
 
-  /** Signs in through the hosted pages (password, then a TOTP code when the account has one). */
-  async function signedIn(email: string, password: string, secret?: string): Promise<Agent> {
-    const agent = t.agent();
-    const page = await agent.get('/sign-in');
-    const response = await agent.post('/sign-in/password').type('form').send({ _csrf: csrfOf(page.text), identifier: email, password });
-    if (secret) {
-      expect(response.headers.location).toBe('/sign-in/totp');
-      t.deps.clock.advance(30_000);
-      const totp = await agent.get('/sign-in/totp');
-      const verified = await agent.post('/sign-in/totp').type('form').send({ _csrf: csrfOf(totp.text), code: totpCode(secret, t.deps.clock.now()) });
-      expect(verified.status).toBe(303);
-    }
-    return agent;
-  }
+  const signedIn = (email: string, password: string, secret?: string) => signedInAgent(t, email, password, secret);
 
   describe('access', () => {
     it('sends anonymous visitors to sign in, and back to the page they asked for', async () => {

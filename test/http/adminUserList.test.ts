@@ -4,9 +4,9 @@ import { lockAccount } from '../../src/identity/accounts/status.js';
 import { hasConfirmedTotp } from '../../src/identity/credentials/totp.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { signInWithPassword } from '../../src/identity/selfService/signIn.js';
-import { enrolTotp, GOOD_PASSWORD, totpCode } from '../helpers/accounts.js';
+import { enrolTotp, GOOD_PASSWORD } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
-import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';
+import { csrfOf, openTestApp, textOf, signedInAgent, type TestApp } from '../helpers/app.js';
 import { testOperator } from '../helpers/db.js';
 
 /**
@@ -33,17 +33,7 @@ describe('the user list (HTTP)', () => {
     return user.id;
   }
 
-  async function signedIn(email: string, password: string, secret?: string): Promise<Agent> {
-    const agent = t.agent();
-    const page = await agent.get('/sign-in');
-    await agent.post('/sign-in/password').type('form').send({ _csrf: csrfOf(page.text), identifier: email, password });
-    if (secret) {
-      t.deps.clock.advance(30_000);
-      const totp = await agent.get('/sign-in/totp');
-      await agent.post('/sign-in/totp').type('form').send({ _csrf: csrfOf(totp.text), code: totpCode(secret, t.deps.clock.now()) });
-    }
-    return agent;
-  }
+  const signedIn = (email: string, password: string, secret?: string) => signedInAgent(t, email, password, secret);
 
   const api = (token: string, path: string) => t.agent().get(`/api/admin/v1${path}`).set('Authorization', `Bearer ${token}`);
   const userNames = (body: { users: Array<{ userName: string }> }) => body.users.map((u) => u.userName);

@@ -1,7 +1,7 @@
 import { createOrganization } from '../../src/identity/organizations.js';
-import { enrolTotp, GOOD_PASSWORD, totpCode } from '../helpers/accounts.js';
+import { enrolTotp, GOOD_PASSWORD } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
-import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';
+import { csrfOf, openTestApp, textOf, type Agent, signedInAgent, type TestApp } from '../helpers/app.js';
 import { testOperator } from '../helpers/db.js';
 import { pngFile, SVG_LOGO } from '../helpers/logoFiles.js';
 
@@ -13,19 +13,7 @@ describe('admin console: an organization\'s brand', () => {
   let root: Agent;
   let riverAdmin: Agent;
 
-  /** Signs in through the hosted pages (password, then a TOTP code when the account has one). */
-  async function signedIn(email: string, password: string, secret?: string): Promise<Agent> {
-    const agent = t.agent();
-    const page = await agent.get('/sign-in');
-    await agent.post('/sign-in/password').type('form').send({ _csrf: csrfOf(page.text), identifier: email, password });
-    if (secret) {
-      t.deps.clock.advance(30_000);
-      const totp = await agent.get('/sign-in/totp');
-      const verified = await agent.post('/sign-in/totp').type('form').send({ _csrf: csrfOf(totp.text), code: totpCode(secret, t.deps.clock.now()) });
-      expect(verified.status).toBe(303);
-    }
-    return agent;
-  }
+  const signedIn = (email: string, password: string, secret?: string) => signedInAgent(t, email, password, secret);
 
   const brand = (slug = 'river') => t.deps.services.branding.get(testOperator, slug);
   const form = (fields: Record<string, string>) => ({ displayName: '', primaryColor: '', productName: '', senderName: '', authenticatorName: '', ...fields });

@@ -3,9 +3,9 @@ import { getAccount } from '../../src/identity/accounts/read.js';
 import { createDirectory } from '../../src/identity/directories.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { configureSaml } from '../../src/identity/saml/settings.js';
-import { activeLocalUser, enrolTotp, GOOD_PASSWORD, totpCode } from '../helpers/accounts.js';
+import { activeLocalUser, enrolTotp, GOOD_PASSWORD } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
-import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';
+import { csrfOf, openTestApp, textOf, signedInAgent, type TestApp } from '../helpers/app.js';
 import { testOperator } from '../helpers/db.js';
 import { scaled } from '../helpers/machine.js';
 import { fixtureKey } from '../helpers/samlIdp.js';
@@ -50,18 +50,7 @@ describe('console: creating and adding users (HTTP)', () => {
   }, scaled(90_000));
   afterAll(() => t?.close());
 
-  async function signedIn(email: string, password: string, secret?: string): Promise<Agent> {
-    const agent = t.agent();
-    const page = await agent.get('/sign-in');
-    const response = await agent.post('/sign-in/password').type('form').send({ _csrf: csrfOf(page.text), identifier: email, password });
-    if (secret) {
-      expect(response.headers.location).toBe('/sign-in/totp');
-      t.deps.clock.advance(30_000);
-      const totp = await agent.get('/sign-in/totp');
-      expect((await agent.post('/sign-in/totp').type('form').send({ _csrf: csrfOf(totp.text), code: totpCode(secret, t.deps.clock.now()) })).status).toBe(303);
-    }
-    return agent;
-  }
+  const signedIn = (email: string, password: string, secret?: string) => signedInAgent(t, email, password, secret);
   const asRoot = () => signedIn(root.email, GOOD_PASSWORD, root.secret);
 
   /** The options of a select in a page, and the one selected. */

@@ -2,9 +2,9 @@ import { EVENT_TYPES } from '../../src/identity/events.js';
 import { createOidcClient } from '../../src/identity/oidcClients.js';
 import { createOrganization } from '../../src/identity/organizations.js';
 import { createWebhook } from '../../src/identity/webhooks/subscriptions.js';
-import { enrolTotp, GOOD_PASSWORD, totpCode } from '../helpers/accounts.js';
+import { enrolTotp, GOOD_PASSWORD } from '../helpers/accounts.js';
 import { organizationAdmin, platformAdmin } from '../helpers/admins.js';
-import { csrfOf, openTestApp, textOf, type Agent, type TestApp } from '../helpers/app.js';
+import { csrfOf, openTestApp, textOf, type Agent, signedInAgent, type TestApp } from '../helpers/app.js';
 import { testOperator } from '../helpers/db.js';
 import { aUser } from '../helpers/factories.js';
 import { verifyWebhook, WebhookReceiver, type ReceivedWebhook } from '../helpers/webhookReceiver.js';
@@ -48,18 +48,7 @@ describe('admin console: webhooks', () => {
   let clientId = '';
   let globexHookId = '';
 
-  async function signedIn(email: string, password: string, secret?: string): Promise<Agent> {
-    const agent = t.agent();
-    const page = await agent.get('/sign-in');
-    await agent.post('/sign-in/password').type('form').send({ _csrf: csrfOf(page.text), identifier: email, password });
-    if (secret) {
-      t.deps.clock.advance(30_000);
-      const totp = await agent.get('/sign-in/totp');
-      const verified = await agent.post('/sign-in/totp').type('form').send({ _csrf: csrfOf(totp.text), code: totpCode(secret, t.deps.clock.now()) });
-      expect(verified.status).toBe(303);
-    }
-    return agent;
-  }
+  const signedIn = (email: string, password: string, secret?: string) => signedInAgent(t, email, password, secret);
 
   /** GETs `page`, then POSTs `fields` to `action` with the page's CSRF token, as the browser would. */
   async function submit(agent: Agent, page: string, action: string, fields: Record<string, string | string[]> = {}) {
