@@ -3,24 +3,25 @@
  * write, with the machine's noise shared by both (on this shared host, one run of `scim` against another minutes
  * later differs by ±20 %, more than most changes to a write path).
  *
- *   npm run bench -- writes --baseline ../other-checkout [--users 2000] [--rounds 8] [--calls 200]
+ *   npm run bench -- writes --baseline ../other-checkout [--users 2000] [--rounds 8] [--calls 200] [--db sqlite|postgres]
  *
  * The baseline is another checkout with its dependencies and its build (`npm ci` or a node_modules link, then
  * `npm run build`), e.g. `git worktree add ../before <commit>`. Each build gets its own server (its own process,
- * SQLite file, organization, SSO directory and SCIM token) holding --users users, each signed in everywhere like the
+ * SQLite file or PostgreSQL schema, organization, SSO directory and SCIM token) holding --users users, each signed in everywhere like the
  * scim workload's (10 hosted-page sessions and 10 OpenID Connect grants, with access and refresh tokens, of a portal).
  * Then, round after round, each workload runs --calls calls on one server, then the same on the other, so that both
  * see the same minute of the host: POST /Users, PATCH active=false (users never deactivated before, holding their
  * sessions and grants), PATCH active=true (the same users), DELETE /Users/{id} (the users this round created). The
- * table gives each build's median CPU per call over the rounds and the median of the rounds' ratios. Without
- * --baseline, this checkout alone.
+ * table gives each build's median CPU per call over the rounds and the median of the rounds' ratios (on PostgreSQL,
+ * also PostgreSQL's own CPU per call, sampled around each round). Without --baseline, this checkout alone.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Sequelize } from 'sequelize';
 import sqlite3 from 'sqlite3';
-import { benchEnv, cpuMs, fmt, percentile, removeBenchData, startServer, table, type BenchServer } from './lib.js';
+import { type BenchDb, benchEnv, cpuMs, fmt, percentile, postgresCpu, postgresCpuSince, removeBenchData, startServer, table, type BenchServer } from './lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,8 +30,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '8' },
     calls: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '4' },
+    db: { type: 'string', default: 'sqlite' },
   },
 });
+const db = values.db as BenchDb;
 const users = Number(values.users);
 const rounds = Number(values.rounds);
 const calls = Number(values.calls);
@@ -85,24 +88,40 @@ const userBody = (i: number) => ({
 });
 const active = (value: boolean) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value }] });
 
-/** Runs `count` calls, `concurrency` at a time; answers the server's CPU per call. */
-async function cpuPerCall(build: Build, count: number, operation: (i: number) => Promise<unknown>): Promise<number> {
+/** Runs `count` calls, `concurrency` at a time; answers the server's CPU per call, and PostgreSQL's. */
+async function cpuPerCall(build: Build, count: number, operation: (i: number) => Promise<unknown>): Promise<{ server: number; database: number }> {
   let next = 0;
   const before = cpuMs(build.server.pid);
+  const databaseBefore = db === 'postgres' ? postgresCpu() : undefined;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) await operation(next++);
     }),
   );
-  return (cpuMs(build.server.pid) - before) / count;
+  return { server: (cpuMs(build.server.pid) - before) / count, database: databaseBefore ? postgresCpuSince(databaseBefore) / count : 0 };
 }
 
-/** Sessions and grants for every user, written into the build's SQLite file (the tables are the same in both). */
-async function signInEverywhere(build: Build): Promise<void> {
-  const db = new sqlite3.Database(path.join(build.env.DATA_DIR!, 'idbridge.sqlite'));
-  const run = (sql: string, params: unknown[] = []) => new Promise<void>((resolve, reject) => db.run(sql, params, (error) => (error ? reject(error) : resolve())));
-  const later = new Date(Date.now() + 3_600_000).toISOString().replace('T', ' ').replace('Z', ' +00:00');
+/** A connection to the build's database, for writing what the bench needs straight into its tables. */
+async function openTables(build: Build): Promise<{ run(sql: string, params?: unknown[]): Promise<void>; close(): Promise<void> }> {
+  if (db === 'postgres') {
+    // One connection, so that the search path set once holds for every statement.
+    const sequelize = new Sequelize(build.env.DATABASE_URL!, { dialect: 'postgres', logging: false, pool: { max: 1, min: 1 } });
+    await sequelize.query(`SET search_path TO "${build.env.DATABASE_SCHEMA}"`);
+    return {
+      run: async (sql, params = []) => void (await sequelize.query(sql, { replacements: params as unknown[] })),
+      close: () => sequelize.close(),
+    };
+  }
+  const file = new sqlite3.Database(path.join(build.env.DATA_DIR!, 'idbridge.sqlite'));
+  const run = (sql: string, params: unknown[] = []) => new Promise<void>((resolve, reject) => file.run(sql, params, (error) => (error ? reject(error) : resolve())));
   await run('PRAGMA busy_timeout = 10000');
+  return { run, close: () => new Promise<void>((resolve) => file.close(() => resolve())) };
+}
+
+/** Sessions and grants for every user, written into the build's tables (they are the same in both builds). */
+async function signInEverywhere(build: Build): Promise<void> {
+  const { run, close } = await openTables(build);
+  const later = db === 'postgres' ? new Date(Date.now() + 3_600_000) : new Date(Date.now() + 3_600_000).toISOString().replace('T', ' ').replace('Z', ' +00:00');
   await run('BEGIN');
   for (const [u, userId] of build.ids.entries()) {
     for (let k = 0; k < SESSIONS_PER_USER; k++) {
@@ -114,11 +133,13 @@ async function signInEverywhere(build: Build): Promise<void> {
     }
   }
   await run('COMMIT');
-  await new Promise<void>((resolve) => db.close(() => resolve()));
+  await close();
 }
 
 async function openBuild(name: string, root: string): Promise<Build> {
-  const env = benchEnv('sqlite', { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' });
+  const env = benchEnv(db, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' });
+  // Each build its own schema (benchEnv names it by the time).
+  if (env.DATABASE_SCHEMA) env.DATABASE_SCHEMA = `${env.DATABASE_SCHEMA}_${name === 'baseline' ? 'b' : 'a'}`;
   cli(root, env, ['org', 'create', '--kind', 'customer', '--name', 'Bench Customer', '--slug', 'bench-customer']);
   cli(root, env, ['directory', 'create', '--kind', 'sso', '--name', 'bench-okta', '--org', 'bench-customer']);
   const { token } = cli(root, env, ['scim-token', 'create', '--directory', 'bench-okta', '--name', 'bench']) as { token: string };
@@ -155,8 +176,8 @@ console.log(`${builds.length === 2 ? 'two servers' : 'one server'} with ${users.
 
 type Workload = 'POST /Users' | 'PATCH active=false (10 sessions and grants)' | 'PATCH active=true' | 'DELETE /Users/{id}';
 const workloads: Workload[] = ['POST /Users', 'PATCH active=false (10 sessions and grants)', 'PATCH active=true', 'DELETE /Users/{id}'];
-const figures = new Map<string, number[]>();
-const record = (workload: Workload, build: Build, cpu: number) => {
+const figures = new Map<string, Array<{ server: number; database: number }>>();
+const record = (workload: Workload, build: Build, cpu: { server: number; database: number }) => {
   const key = `${workload}\u0000${build.name}`;
   figures.set(key, [...(figures.get(key) ?? []), cpu]);
 };
@@ -179,13 +200,18 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const postgres = db === 'postgres';
 const rows = workloads.map((workload) => {
   const [mine, theirs] = builds.map((b) => figures.get(`${workload}\u0000${b.name}`)!);
-  const ratios = theirs ? mine!.map((cpu, r) => cpu / theirs[r]!) : [];
-  return [workload, fmt(median(mine!), 2), ...(theirs ? [fmt(median(theirs), 2), fmt(median(mine!) - median(theirs), 2), fmt(median(ratios), 2)] : [])];
+  const server = (list: Array<{ server: number }>) => median(list.map((r) => r.server));
+  const database = (list: Array<{ database: number }>) => (postgres ? [fmt(median(list.map((r) => r.database)), 2)] : []);
+  if (!theirs) return [workload, fmt(server(mine!), 2), ...database(mine!)];
+  const ratios = mine!.map((cpu, r) => cpu.server / theirs[r]!.server);
+  return [workload, fmt(server(mine!), 2), ...database(mine!), fmt(server(theirs), 2), ...database(theirs), fmt(server(mine!) - server(theirs), 2), fmt(median(ratios), 2)];
 });
-console.log(`\nserver CPU ms per call, median of ${rounds} rounds of ${calls} calls${baseline ? ` (baseline: ${baseline})` : ''}\n`);
-console.log(table(['request', 'this checkout', ...(baseline ? ['baseline', 'difference', 'ratio (median of rounds)'] : [])], rows));
+const headings = (label: string) => (postgres ? [label, `${label}: PostgreSQL`] : [label]);
+console.log(`\nserver CPU ms per call${postgres ? ' (and PostgreSQL\'s, sampled around each round)' : ''}, median of ${rounds} rounds of ${calls} calls on ${db}${baseline ? ` (baseline: ${baseline})` : ''}\n`);
+console.log(table(['request', ...headings('this checkout'), ...(baseline ? [...headings('baseline'), 'difference (server)', 'ratio (server, median of rounds)'] : [])], rows));
 
 for (const build of builds) {
   await build.server.stop();

@@ -67,4 +67,17 @@ describe('the events outbox', () => {
     const [sequence] = await deps.db.rows<{ last: number | string }>('SELECT last_position AS last FROM event_sequence WHERE id = 1', []);
     expect(Number(sequence?.last)).toBe(last + 2);
   });
+
+  it('writes a transaction of thousands of events (a large group change) in order, the last ones too', async () => {
+    const { ctx } = deps;
+    const before = (await positions()).length;
+    const first = before === 0 ? 1 : Math.max(...(await positions()).map((row) => Number(row[0]))) + 1;
+    await ctx.db.tx(async (t) => {
+      for (let i = 0; i < 4500; i++) emitEvent(ctx, t, systemActor, { type: 'membership.added', organizationIds: ['o1'], userId: `m${i}`, data: { n: i } });
+    });
+    const written = (await positions()).slice(before);
+    expect(written).toHaveLength(4500);
+    expect(written.map((row) => row[0])).toEqual(Array.from({ length: 4500 }, (_, i) => first + i));
+    expect(written.map((row) => row[2])).toEqual(Array.from({ length: 4500 }, (_, i) => `m${i}`));
+  });
 });
