@@ -3,7 +3,7 @@ import { DAY } from '../lib/clock.js';
 import { modelColumns } from '../db/rows.js';
 import type { EventRecord } from '../db/models/EventRecord.js';
 import { invalid } from './errors.js';
-import { EVENT_TYPES, presentEvent, type EventType, type EventView } from './events.js';
+import { EVENT_TYPES, lastEventPosition, presentEvent, type EventType, type EventView } from './events.js';
 import { findOrganization } from './organizations.js';
 import { authorize, organizationScopeFor } from './policy/index.js';
 import type { Principal } from './principal.js';
@@ -98,10 +98,8 @@ export async function listEvents(ctx: DomainContext, principal: Principal, query
     await authorize(ctx, principal, 'event.read', { type: 'organization', organizationId: org.id });
     organizations = [org.id];
   }
-  // Up to the last committed position (event_sequence moves with each commit, in order), at most a window past the
-  // cursor.
-  const [sequence] = await ctx.db.rows<{ last: number | string }>('SELECT last_position AS last FROM event_sequence WHERE id = 1', []);
-  const last = Number(sequence?.last ?? 0);
+  // Up to the last committed position, at most a window past the cursor.
+  const last = await lastEventPosition(ctx);
   const upTo = Math.min(last, after + ctx.settings.events.feedScanPositions);
   const params: unknown[] = [after, upTo];
   const where = ['e.position > ?', 'e.position <= ?'];
@@ -132,8 +130,7 @@ const SWEEP_BATCH = 5000;
 export async function sweepEvents(ctx: DomainContext): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - ctx.settings.events.retentionDays * DAY);
   const [kept] = await ctx.db.rows<{ position: number | string }>('SELECT position FROM events WHERE occurred_at >= ? ORDER BY position LIMIT 1', [cutoff]);
-  const [last] = await ctx.db.rows<{ position: number | string | null }>('SELECT MAX(position) AS position FROM events', []);
-  const before = kept ? Number(kept.position) : Number(last?.position ?? 0) + 1;
+  const before = kept ? Number(kept.position) : (await lastEventPosition(ctx)) + 1;
   let total = 0;
   for (;;) {
     const deleted = await ctx.db.execute('DELETE FROM events WHERE position IN (SELECT position FROM events WHERE position < ? ORDER BY position LIMIT ?)', [before, SWEEP_BATCH]);

@@ -149,6 +149,16 @@ async function writeEvents(ctx: DomainContext, t: Transaction, events: Pending[]
   );
 }
 
+/**
+ * The position of the last event committed: event_sequence's, which moves with each commit in order (PostgreSQL: its
+ * row, locked by an open transaction until it commits; SQLite: the last number handed out). Readers of the outbox go
+ * up to it, and a new reader starts after it.
+ */
+export async function lastEventPosition(ctx: DomainContext): Promise<number> {
+  const [row] = await ctx.db.rows<{ last: number | string | null }>('SELECT last_position AS last FROM event_sequence WHERE id = 1', []);
+  return Number(row?.last ?? 0);
+}
+
 export function presentEvent(record: {
   position: number | string;
   id: string;

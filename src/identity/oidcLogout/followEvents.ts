@@ -1,4 +1,5 @@
 import type { DomainContext } from '../context.js';
+import { lastEventPosition } from '../events.js';
 import { idList, inIdList } from '../idLists.js';
 import { revokeOidcForUser } from '../oidcAccounts.js';
 import { queueLogoutNotices } from './notices.js';
@@ -51,8 +52,7 @@ export async function followEventsForLogout(ctx: DomainContext): Promise<number>
     const from = Number(cursor.last);
     // Positions up to the last committed one: a transaction still open holds event_sequence's row, so what it will
     // write comes after this.
-    const [sequence] = await ctx.db.rows<{ last: number | string }>('SELECT last_position AS last FROM event_sequence WHERE id = 1', []);
-    const to = Math.min(Number(sequence?.last ?? from), from + POSITIONS_PER_RUN);
+    const to = Math.min(await lastEventPosition(ctx), from + POSITIONS_PER_RUN);
     if (to <= from) return 0;
     const events = await ctx.db.rows<EventRow>(
       `SELECT position, type, user_id AS "userId", organization_ids AS "organizationIds" FROM events

@@ -45,20 +45,36 @@ export function signingSecrets(ctx: DomainContext, subscription: Pick<WebhookSub
   return secrets;
 }
 
+/** One subscription as an administrator sees it. */
 export async function presentWebhook(ctx: DomainContext, subscription: WebhookSubscription): Promise<WebhookSubscriptionView> {
+  return (await presentWebhooks(ctx, [subscription]))[0]!;
+}
+
+/**
+ * Subscriptions as an administrator sees them, with the names of the portal applications and organizations they
+ * concern read in one query each (a list does not read them subscription by subscription).
+ */
+export async function presentWebhooks(ctx: DomainContext, subscriptions: readonly WebhookSubscription[]): Promise<WebhookSubscriptionView[]> {
   const t = ctx.db.current();
   const { Organization, OidcClient } = ctx.db.models;
+  const clientIds = [...new Set(subscriptions.flatMap((s) => (s.clientId ? [s.clientId] : [])))];
+  const organizationIds = [...new Set(subscriptions.flatMap((s) => [...(s.organizationId ? [s.organizationId] : []), ...(s.organizationFilter ?? [])]))];
+  const clients = new Map((clientIds.length ? await OidcClient.findAll({ where: { id: clientIds }, transaction: t }) : []).map((c) => [c.id, c]));
+  const organizations = new Map((organizationIds.length ? await Organization.findAll({ where: { id: organizationIds }, transaction: t }) : []).map((o) => [o.id, o]));
+  return subscriptions.map((subscription) => present(ctx, subscription, clients, organizations));
+}
+
+function present(ctx: DomainContext, subscription: WebhookSubscription, clients: ReadonlyMap<string, { name: string }>, organizations: ReadonlyMap<string, { id: string; slug: string; name: string }>): WebhookSubscriptionView {
   const now = ctx.clock.now().getTime();
   let owner: WebhookSubscriptionView['owner'];
   if (subscription.clientId) {
-    const client = await OidcClient.findByPk(subscription.clientId, { transaction: t });
-    owner = { type: 'client', clientId: subscription.clientId, name: client?.name ?? '' };
+    owner = { type: 'client', clientId: subscription.clientId, name: clients.get(subscription.clientId)?.name ?? '' };
   } else {
-    const org = await Organization.findByPk(subscription.organizationId as string, { transaction: t });
+    const org = organizations.get(subscription.organizationId as string);
     owner = { type: 'organization', id: subscription.organizationId as string, slug: org?.slug ?? '', name: org?.name ?? '' };
   }
   const filter = subscription.organizationFilter;
-  const orgs = filter ? await Organization.findAll({ where: { id: filter }, transaction: t }) : [];
+  const orgs = filter ? filter.flatMap((id) => organizations.get(id) ?? []) : [];
   const paused = subscription.pausedUntil !== null && subscription.pausedUntil.getTime() > now;
   const previousValid = subscription.previousSecret && subscription.previousSecretExpiresAt && subscription.previousSecretExpiresAt.getTime() > now ? subscription.previousSecretExpiresAt.toISOString() : null;
   return {

@@ -4,13 +4,13 @@ import type { WebhookSubscription } from '../../db/models/WebhookSubscription.js
 import { recordAudit } from '../audit.js';
 import type { DomainContext } from '../context.js';
 import { invalid, notFound } from '../errors.js';
-import { EVENT_TYPES, type EventType } from '../events.js';
+import { EVENT_TYPES, lastEventPosition, type EventType } from '../events.js';
 import { findOrganization } from '../organizations.js';
 import { authorize, organizationScopeFor } from '../policy/index.js';
 import type { Principal } from '../principal.js';
 import { parseInput } from '../validation.js';
 import { generateSigningSecret } from './signing.js';
-import { presentWebhook, secretAad, type WebhookSubscriptionView, type WebhookSubscriptionWithSecret } from './subscriptionView.js';
+import { presentWebhook, presentWebhooks, secretAad, type WebhookSubscriptionView, type WebhookSubscriptionWithSecret } from './subscriptionView.js';
 import { checkWebhookUrl } from './urls.js';
 
 const eventTypesSchema = z
@@ -50,12 +50,6 @@ const updateSchema = z
 
 export type CreateWebhookInput = z.input<typeof createSchema>;
 export type UpdateWebhookInput = z.input<typeof updateSchema>;
-
-/** The position of the last event committed: a new (or re-enabled) subscription starts after it. */
-async function lastEventPosition(ctx: DomainContext): Promise<number> {
-  const [row] = await ctx.db.rows<{ last: number | string | null }>('SELECT MAX(position) AS last FROM events');
-  return Number(row?.last ?? 0);
-}
 
 async function organizationIds(ctx: DomainContext, references: readonly string[]): Promise<string[]> {
   return [...new Set(await Promise.all(references.map(async (ref) => (await findOrganization(ctx, ref)).id)))];
@@ -145,7 +139,7 @@ export async function listWebhooks(ctx: DomainContext, principal: Principal, fil
     where.clientId = filter.client;
   }
   const rows = await ctx.db.models.WebhookSubscription.findAll({ where, order: [['createdAt', 'ASC'], ['id', 'ASC']], transaction: ctx.db.current() });
-  return Promise.all(rows.map((row) => presentWebhook(ctx, row)));
+  return presentWebhooks(ctx, rows);
 }
 
 export async function getWebhook(ctx: DomainContext, principal: Principal, id: string): Promise<WebhookSubscriptionView> {
